@@ -1,0 +1,118 @@
+"""Durations that say how they are counted.
+
+"7 working days" is not 7 x 8 working hours, and "30 minutes" of clock time is
+not 30 working minutes. Each kind of period is its own type, so a rule states
+which one it means and :class:`~regflow.calendar.WorkingTime` counts it
+accordingly:
+
+- :class:`Working` -- an amount of working time (office hours on working days);
+- :class:`WorkingDays` -- a count of whole working days (Civil Code arts. 191,
+  193 by default);
+- :class:`Clock` -- plain elapsed time, nights and holidays included.
+
+Values of different kinds never compare equal and never add up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Self
+
+import attrs
+
+__all__ = ["Clock", "DayCounting", "Duration", "Working", "WorkingDays"]
+
+
+@attrs.frozen(init=False, order=True, repr=False)
+class _Span:
+    """A non-negative amount of time; the subclass says which time it counts."""
+
+    amount: dt.timedelta
+
+    def __init__(
+        self, *, days: int = 0, hours: int = 0, minutes: int = 0, seconds: int = 0
+    ) -> None:
+        amount = dt.timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+        if amount < dt.timedelta(0):
+            raise ValueError(f"{type(self).__name__} must not be negative, got {amount}")
+        self.__attrs_init__(amount)
+
+    @classmethod
+    def of(cls, amount: dt.timedelta) -> Self:
+        """The same amount given as a :class:`datetime.timedelta`."""
+        whole = amount - dt.timedelta(microseconds=amount.microseconds)
+        if amount.microseconds:
+            raise ValueError(f"{cls.__name__} counts whole seconds, got {amount}")
+        return cls(seconds=int(whole.total_seconds()))
+
+    @property
+    def micros(self) -> int:
+        """The amount in whole microseconds (the unit of the working-time index)."""
+        a = self.amount
+        return (a.days * 86_400 + a.seconds) * 1_000_000 + a.microseconds
+
+    def __add__(self, other: object) -> Self:
+        if type(other) is not type(self):
+            return NotImplemented
+        assert isinstance(other, _Span)
+        return type(self).of(self.amount + other.amount)
+
+    def __bool__(self) -> bool:
+        return bool(self.amount)
+
+    def __repr__(self) -> str:
+        total = int(self.amount.total_seconds())
+        hours, rest = divmod(total, 3600)
+        minutes, seconds = divmod(rest, 60)
+        parts = [
+            f"{name}={value}"
+            for name, value in (("hours", hours), ("minutes", minutes), ("seconds", seconds))
+            if value
+        ]
+        return f"{type(self).__name__}({', '.join(parts) or 'minutes=0'})"
+
+
+class Working(_Span):
+    """An amount of working time: ``Working(hours=8)`` is п. 9's limit.
+
+    Only time inside office hours on working days counts; lunch breaks, nights,
+    weekends and holidays do not.
+    """
+
+
+class Clock(_Span):
+    """Plain elapsed time: ``Clock(hours=2)`` runs through nights and holidays.
+
+    For rules whose limits a regulation counts in calendar time (ambiguity 1 of
+    the Blagoveshchensk order lets a city choose this for the short limits).
+    """
+
+
+class DayCounting(enum.Enum):
+    """How a period of working days is counted."""
+
+    CIVIL_CODE = "civil-code"
+    """Counting starts the day after the start's local date (Civil Code art. 191)
+    and the period ends at the close of office hours of its last working day
+    (arts. 193, 194). The default."""
+
+    FROM_INSTANT = "from-instant"
+    """``n`` times the nominal working-day length of working time, counted from
+    the start instant (the alternative reading of ambiguity 2)."""
+
+
+@attrs.frozen
+class WorkingDays:
+    """A count of whole working days: ``WorkingDays(7)`` is п. 14's limit.
+
+    By default (:attr:`DayCounting.CIVIL_CODE`) the period ends at the close of
+    the ``count``-th working day after the start's local date.
+    """
+
+    count: int = attrs.field(validator=attrs.validators.ge(0))
+    counting: DayCounting = DayCounting.CIVIL_CODE
+
+
+Duration = Working | WorkingDays | Clock
+"""Any period :class:`~regflow.calendar.WorkingTime` can add or subtract."""
