@@ -69,14 +69,23 @@ def from_holidays(
     """
     import holidays
 
+    supported = holidays.list_supported_countries()
+    if country not in supported:
+        raise InvalidCalendar(
+            f"holidays has no country {country!r} (ISO 3166-1 alpha-2 codes)", path="country"
+        )
+    if subdiv is not None and subdiv not in supported[country]:
+        raise InvalidCalendar(
+            f"holidays has no subdivision {subdiv!r} of {country}; known: "
+            + ", ".join(supported[country]),
+            path="subdiv",
+        )
     try:
         data = holidays.country_holidays(
             country, subdiv=subdiv, years=range(first_year, last_year + 1), language=language
         )
-    except NotImplementedError as exc:
+    except (NotImplementedError, ValueError) as exc:
         raise InvalidCalendar(str(exc), path="country") from exc
-    except ValueError as exc:
-        raise InvalidCalendar(str(exc), path="subdiv") from exc
     source = f"holidays {_version('holidays')}: {country}" + (f"-{subdiv}" if subdiv else "")
     weekend = frozenset(data.weekend)
     days = []
