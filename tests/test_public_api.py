@@ -1,0 +1,48 @@
+"""The public names are curated: sorted, complete, importable, documented."""
+
+import importlib
+
+import pytest
+
+import regflow
+import regflow.calendar
+import regflow.errors
+
+MODULES = [regflow, regflow.calendar, regflow.errors]
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)
+def test_all_is_sorted_and_importable(module: object) -> None:
+    names = module.__all__  # type: ignore[attr-defined]
+    # isort style, as ruff's RUF022 keeps it: CONSTANTS, then Classes, then functions
+    assert names == sorted(
+        names, key=lambda n: (0 if n.isupper() else 1 if n[0].isupper() else 2, n)
+    )
+    for name in names:
+        assert hasattr(module, name), name
+
+
+def test_the_design_names_are_public() -> None:
+    for name in (
+        "russia",
+        "OfficeHours",
+        "WorkingTime",
+        "DayKind",
+        "Working",
+        "WorkingDays",
+        "Clock",
+    ):
+        assert name in regflow.calendar.__all__
+
+
+@pytest.mark.parametrize("name", regflow.calendar.__all__)
+def test_public_calendar_names_have_docstrings(name: str) -> None:
+    value = getattr(regflow.calendar, name)
+    if callable(value):
+        assert value.__doc__, name
+
+
+def test_every_error_has_one_root() -> None:
+    errors = importlib.import_module("regflow.errors")
+    for name in errors.__all__:
+        assert issubclass(getattr(errors, name), errors.RegflowError)
