@@ -28,29 +28,28 @@ __all__ = ["Clock", "DayCounting", "Duration", "Working", "WorkingDays"]
 class _Span:
     """A non-negative amount of time; the subclass says which time it counts."""
 
-    amount: dt.timedelta
+    micros: int
+    """The amount in whole microseconds (the unit of the working-time index)."""
 
     def __init__(
         self, *, days: int = 0, hours: int = 0, minutes: int = 0, seconds: int = 0
     ) -> None:
-        amount = dt.timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
-        if amount < dt.timedelta(0):
-            raise ValueError(f"{type(self).__name__} must not be negative, got {amount}")
-        self.__attrs_init__(amount)
+        micros = (((days * 24 + hours) * 60 + minutes) * 60 + seconds) * 1_000_000
+        if micros < 0:
+            raise ValueError(f"{type(self).__name__} must not be negative")
+        self.__attrs_init__(micros)
 
     @classmethod
     def of(cls, amount: dt.timedelta) -> Self:
-        """The same amount given as a :class:`datetime.timedelta`."""
-        whole = amount - dt.timedelta(microseconds=amount.microseconds)
+        """The same amount given as a :class:`datetime.timedelta` (whole seconds)."""
         if amount.microseconds:
             raise ValueError(f"{cls.__name__} counts whole seconds, got {amount}")
-        return cls(seconds=int(whole.total_seconds()))
+        return cls(days=amount.days, seconds=amount.seconds)
 
     @property
-    def micros(self) -> int:
-        """The amount in whole microseconds (the unit of the working-time index)."""
-        a = self.amount
-        return (a.days * 86_400 + a.seconds) * 1_000_000 + a.microseconds
+    def amount(self) -> dt.timedelta:
+        """The amount as a :class:`datetime.timedelta`."""
+        return dt.timedelta(microseconds=self.micros)
 
     def __add__(self, other: object) -> Self:
         if type(other) is not type(self):
@@ -59,10 +58,10 @@ class _Span:
         return type(self).of(self.amount + other.amount)
 
     def __bool__(self) -> bool:
-        return bool(self.amount)
+        return bool(self.micros)
 
     def __repr__(self) -> str:
-        total = int(self.amount.total_seconds())
+        total = self.micros // 1_000_000
         hours, rest = divmod(total, 3600)
         minutes, seconds = divmod(rest, 60)
         parts = [

@@ -30,21 +30,26 @@ class _Index:
     """The working intervals of a range of dates, in epoch microseconds.
 
     ``cum_end[i]`` is the working time from the first interval's start to the
-    end of interval ``i``; ``cum_start[i]`` the same to its start. ``day_ordinals``
-    lists the working dates, ``day_close`` the end of each one's last interval.
+    end of interval ``i``; ``cum_start[i]`` the same to its start.
+    ``day_close`` holds the end of each working date's last interval;
+    ``worked_before[d]`` counts the working dates before the ``d``-th date of
+    the range, so counting working days needs no search; ``closes`` caches
+    the answers as datetimes.
     """
 
     __slots__ = (
+        "closes",
         "cum_end",
         "cum_start",
         "day_close",
-        "day_ordinals",
         "ends",
         "first",
+        "first_ordinal",
         "high",
         "last",
         "low",
         "starts",
+        "worked_before",
     )
 
     def __init__(self, first: dt.date, last: dt.date, low: int, high: int) -> None:
@@ -56,8 +61,10 @@ class _Index:
         self.ends: list[int] = []
         self.cum_start: list[int] = []
         self.cum_end: list[int] = []
-        self.day_ordinals: list[int] = []
+        self.first_ordinal = first.toordinal()
         self.day_close: list[int] = []
+        self.worked_before: list[int] = []
+        self.closes: list[dt.datetime | None] = []
 
 
 class WorkingTime:
@@ -134,7 +141,9 @@ class WorkingTime:
         starts, ends = index.starts, index.ends
         cum_start, cum_end = index.cum_start, index.cum_end
         total = 0
+        worked_before = index.worked_before
         for day in self.calendar.days(first, last):
+            worked_before.append(len(index.day_close))
             intervals = self.hours.intervals(day)
             if not intervals:
                 continue
@@ -171,8 +180,9 @@ class WorkingTime:
                     cum_start.append(total)
                     total += end - start
                     cum_end.append(total)
-            index.day_ordinals.append(date.toordinal())
             index.day_close.append(ends[-1])
+        worked_before.append(len(index.day_close))
+        index.closes = [None] * len(index.day_close)
         return index
 
     def _grow(self, day: dt.date) -> _Index:
@@ -284,9 +294,10 @@ class WorkingTime:
             NaiveDatetime: ``start`` has no time zone.
             OutOfCalendarRange: the answer lies outside the calendar's years.
         """
-        micros = self._to_us(start, "start")
-        if type(duration) is Working:
-            amount = duration.micros
+        kind = type(duration)
+        if kind is Working:
+            micros = self._to_us(start, "start")
+            amount = duration.micros  # type: ignore[union-attr]
             index = self._index_for(micros)
             target = self._elapsed(index, micros) + amount
             if amount == 0:
@@ -296,14 +307,15 @@ class WorkingTime:
                 if j < len(index.cum_end):
                     return self._from_us(index.ends[j] - (index.cum_end[j] - target))
                 index, target = self._regrow(index, target, micros, forward=True)
-        if type(duration) is WorkingDays:
+        if kind is WorkingDays:
+            assert isinstance(duration, WorkingDays)
             if duration.counting is DayCounting.FROM_INSTANT:
                 return self.add(start, self._day_multiple(duration))
             if duration.count == 0:
-                return self._from_us(micros)
-            return self._close_of_day(micros, duration.count)
-        if type(duration) is Clock:
-            return self._from_us(micros + duration.micros)
+                return self.to_local(start)
+            return self._close_of_day(start, duration.count)
+        if kind is Clock:
+            return self._from_us(self._to_us(start, "start") + duration.micros)  # type: ignore[union-attr]
         raise TypeError(f"not a duration: {duration!r}")
 
     def subtract(self, end: dt.datetime, duration: Duration) -> dt.datetime:
@@ -330,7 +342,7 @@ class WorkingTime:
                 return self.subtract(end, self._day_multiple(duration))
             if duration.count == 0:
                 return self._from_us(micros)
-            return self._close_of_day(micros, -duration.count)
+            return self._close_of_day(end, -duration.count)
         if type(duration) is Clock:
             return self._from_us(micros - duration.micros)
         raise TypeError(f"not a duration: {duration!r}")
@@ -351,20 +363,29 @@ class WorkingTime:
     def _day_multiple(self, duration: WorkingDays) -> Working:
         return Working.of(self.hours.day_length * duration.count)
 
-    def _close_of_day(self, micros: int, count: int) -> dt.datetime:
+    def _close_of_day(self, start: dt.datetime, count: int) -> dt.datetime:
         """The close of the ``count``-th working day after (or, negative, before)
-        the local date of ``micros``."""
-        local_day = self._from_us(micros).date()
-        index = self._grow(local_day)
+        the local date of ``start``."""
+        if start.tzinfo is self.zone:
+            ordinal = start.toordinal()
+        else:
+            ordinal = self._from_us(self._to_us(start, "start")).toordinal()
+        index = self._index
         while True:
-            ordinal = local_day.toordinal()
-            if count > 0:
-                k = bisect_right(index.day_ordinals, ordinal) + count - 1
+            d = ordinal - index.first_ordinal
+            if 0 <= d < len(index.worked_before) - 1:
+                if count > 0:
+                    k = index.worked_before[d + 1] + count - 1
+                else:
+                    k = index.worked_before[d] + count
+                if 0 <= k < len(index.day_close):
+                    close = index.closes[k]
+                    if close is None:
+                        close = index.closes[k] = self._from_us(index.day_close[k])
+                    return close
+                index = self._grow_years(forward=count > 0)
             else:
-                k = bisect_left(index.day_ordinals, ordinal) + count
-            if 0 <= k < len(index.day_close):
-                return self._from_us(index.day_close[k])
-            index = self._grow_years(forward=count > 0)
+                index = self._grow(dt.date.fromordinal(ordinal))
 
     def working_intervals(self, day: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
         """The working intervals of a local date, as aware datetimes."""
