@@ -10,7 +10,23 @@ closest to, so callers may catch either::
     │   ├── OutOfCalendarRange (+ LookupError)
     │   │                              a date the calendar has no data for
     │   └── NaiveDatetime              a datetime without a time zone
-    └── ...                            (rules, core and storage errors join here)
+    ├── InvalidRegulation (ValueError) a regulation's rules, all problems with paths
+    ├── CommandRefused                 a command the rules do not allow; changes nothing
+    │   ├── PermissionDenied (+ PermissionError)
+    │   │                              wrong role, department, executor; absent
+    │   └── RuleViolation (+ ValueError)
+    │                                  wrong order of steps, content, stage
+    ├── TamperedHistory (ValueError)   a case's hash chain does not verify
+    ├── InvalidMessage (ValueError)    a detected message that cannot be taken in
+    ├── InvalidOrganization (ValueError)
+    │                                  unknown people, duplicate ids, reversed absences...
+    ├── NoExecutorAvailable (LookupError)
+    │                                  every executor of a department is absent that day
+    ├── NotAnExecutor (ValueError)     a person asked to act for a department he does not serve
+    └── ...                            (core and storage errors join here)
+
+    Problem                            one finding (path, message) of an error that
+                                       reports all it found at once, in ``.problems``
 
 Errors keep the fields a caller needs (``.path``, ``.day``...) besides the
 message, so a program can react without parsing text.
@@ -19,14 +35,27 @@ message, so a program can react without parsing text.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+
+import attrs
 
 __all__ = [
     "CalendarError",
+    "CommandRefused",
     "InvalidCalendar",
+    "InvalidMessage",
     "InvalidOfficeHours",
+    "InvalidOrganization",
+    "InvalidRegulation",
     "NaiveDatetime",
+    "NoExecutorAvailable",
+    "NotAnExecutor",
     "OutOfCalendarRange",
+    "PermissionDenied",
+    "Problem",
     "RegflowError",
+    "RuleViolation",
+    "TamperedHistory",
 ]
 
 
@@ -91,3 +120,122 @@ class NaiveDatetime(CalendarError, TypeError):
         )
         self.value = value
         self.argument = argument
+
+
+@attrs.frozen
+class Problem:
+    """One problem found while checking a definition: where, and what."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class InvalidRegulation(RegflowError, ValueError):
+    """A regulation's rules are inconsistent. ``problems`` lists every one, with its path."""
+
+    def __init__(self, problems: tuple[Problem, ...], *, regulation: str = "") -> None:
+        head = f"regulation {regulation} is invalid" if regulation else "invalid regulation"
+        count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+        super().__init__(f"{head} ({count}):\n" + "\n".join(f"  {p}" for p in problems))
+        self.problems = problems
+        self.path = problems[0].path if problems else ""
+
+
+class CommandRefused(RegflowError):
+    """A command the regulation does not allow; nothing was changed.
+
+    ``clause`` cites the rule, ``case_id`` and ``command`` say where.
+    """
+
+    def __init__(self, message: str, *, clause: str, case_id: str = "", command: str = "") -> None:
+        where = f"case {case_id}: " if case_id else ""
+        super().__init__(f"{where}{command + ': ' if command else ''}{message} ({clause})")
+        self.reason = message
+        self.clause = clause
+        self.case_id = case_id
+        self.command = command
+
+
+class PermissionDenied(CommandRefused, PermissionError):
+    """The actor may not issue this command: wrong role, department or executor, or absent."""
+
+
+class RuleViolation(CommandRefused, ValueError):
+    """The command breaks a rule: a step out of order, missing content, a closed case."""
+
+
+class TamperedHistory(RegflowError, ValueError):
+    """A case's events do not verify: one was edited, removed or reordered.
+
+    ``case_id`` and ``seq`` name the first event that fails.
+    """
+
+    def __init__(self, message: str, *, case_id: str, seq: int) -> None:
+        super().__init__(f"case {case_id}, event {seq}: {message}")
+        self.case_id = case_id
+        self.seq = seq
+
+
+class _Problems(RegflowError):
+    """An error that reports every problem it found; ``path`` is the first one's."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = tuple(problems)
+        self.path = self.problems[0].path if self.problems else ""
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    def __reduce__(self) -> tuple[type[_Problems], tuple[tuple[Problem, ...]]]:
+        return type(self), (self.problems,)
+
+
+class InvalidMessage(_Problems, ValueError):
+    """A detected message, or its record, that cannot be taken in.
+
+    ``problems`` lists every :class:`Problem` found, ``path`` is the first
+    one's (``"$.published_at"``); ``str()`` gives one ``path: message`` a line.
+    """
+
+
+class InvalidOrganization(_Problems, ValueError):
+    """An organisation that does not hold together: unknown people, duplicate ids...
+
+    ``problems`` lists every :class:`Problem` found, ``path`` is the first
+    one's (``"$.departments[2].head"``); ``str()`` gives one ``path: message``
+    a line.
+    """
+
+
+class NoExecutorAvailable(RegflowError, LookupError):
+    """Every executor of a department is absent on a day (п. 6), so no one can act.
+
+    ``department`` is the department's id, ``day`` the date asked about.
+    """
+
+    def __init__(self, department: str, day: dt.date) -> None:
+        super().__init__(
+            f"no executor of department {department!r} is present on {day.isoformat()}; "
+            "record a substitute among its executors (п. 6)"
+        )
+        self.department = department
+        self.day = day
+
+    def __reduce__(self) -> tuple[type[NoExecutorAvailable], tuple[str, dt.date]]:
+        return type(self), (self.department, self.day)
+
+
+class NotAnExecutor(RegflowError, ValueError):
+    """A person asked to act for a department whose executors do not include him.
+
+    ``person`` and ``department`` are the ids given.
+    """
+
+    def __init__(self, person: str, department: str) -> None:
+        super().__init__(f"{person!r} is not an executor of department {department!r}")
+        self.person = person
+        self.department = department
+
+    def __reduce__(self) -> tuple[type[NotAnExecutor], tuple[str, str]]:
+        return type(self), (self.person, self.department)

@@ -1,0 +1,65 @@
+"""The regulation as rules: cited rule objects, validated as a whole, TOML in and out.
+
+>>> from regflow.rules import blagoveshchensk_2020
+>>> regulation = blagoveshchensk_2020()
+>>> print(regulation.effective.deadline["route"].describe())  # doctest: +NORMALIZE_WHITESPACE
+Classify the message and send it to the competent department(s): within 30 working minutes;
+starts on detected, returned_to_curator; met by routed; responsible: curator
+"""
+
+from regflow.rules.blagoveshchensk import blagoveshchensk_2020
+from regflow.rules.kinds import (
+    AnswerForm,
+    Basis,
+    Citation,
+    ClauseNote,
+    CoExecution,
+    Deadline,
+    Escalation,
+    EscalationTrigger,
+    Exclusion,
+    Interpretation,
+    Period,
+    Permission,
+    Scope,
+    Setting,
+)
+from regflow.rules.regulation import Effective, Regulation, WorkingTimeSpec, select_regulation
+from regflow.rules.vocabulary import (
+    COMMANDS,
+    END_STAGES,
+    EVENTS,
+    ROLES,
+    STAGES,
+    DraftKind,
+    Platform,
+)
+
+__all__ = [
+    "COMMANDS",
+    "END_STAGES",
+    "EVENTS",
+    "ROLES",
+    "STAGES",
+    "AnswerForm",
+    "Basis",
+    "Citation",
+    "ClauseNote",
+    "CoExecution",
+    "Deadline",
+    "DraftKind",
+    "Effective",
+    "Escalation",
+    "EscalationTrigger",
+    "Exclusion",
+    "Interpretation",
+    "Period",
+    "Permission",
+    "Platform",
+    "Regulation",
+    "Scope",
+    "Setting",
+    "WorkingTimeSpec",
+    "blagoveshchensk_2020",
+    "select_regulation",
+]

@@ -1,0 +1,440 @@
+"""The built-in ruleset: Blagoveshchensk decree No. 2180 of 13.07.2020.
+
+Every clause 2-20 of the order is carried by at least one rule object or by
+a note saying why it has no executable rule; all ten deadlines of the table
+in ``regulation/clauses.md``; the seven ambiguities as interpretations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from regflow.rules._text_2180 import CLAUSES
+from regflow.rules.kinds import (
+    AnswerForm,
+    Citation,
+    ClauseNote,
+    CoExecution,
+    Deadline,
+    Escalation,
+    EscalationTrigger,
+    Exclusion,
+    Interpretation,
+    Period,
+    Permission,
+    Scope,
+    Setting,
+)
+from regflow.rules.regulation import Regulation, WorkingTimeSpec
+from regflow.rules.vocabulary import Platform
+
+__all__ = ["blagoveshchensk_2020"]
+
+_NOT_IN_P3 = (Platform.TELEGRAM, Platform.MAX, Platform.OTHER)
+"""п. 3 lists social networks, blogs, video hosting, forums, messengers and review sites;
+Telegram and MAX are messengers but are named here so that a deployment adds them knowingly."""
+
+_SHORT_LIMITS = ("route", "return", "draft", "approve", "rework", "publish", "contribute")
+"""The deadlines whose text does not say "working" (ambiguity 1)."""
+
+
+def _c(number: int) -> Citation:
+    clause = f"п. {number}"
+    return Citation(clause, CLAUSES[clause])
+
+
+def _deadlines() -> tuple[Deadline, ...]:
+    return (
+        Deadline(
+            "route",
+            _c(7),
+            "Classify the message and send it to the competent department(s)",
+            starts_on=("detected", "returned_to_curator"),
+            stops_on=("routed",),
+            limit=Period.parse("30m"),
+            responsible="curator",
+            warn_before=(Period.parse("10m"),),
+        ),
+        Deadline(
+            "return",
+            _c(8),
+            "Return a message outside the department's competence to the curator",
+            starts_on=("routed",),
+            stops_on=("returned_to_curator", "executor_assigned"),
+            limit=Period.parse("2h"),
+            responsible="department_head",
+            scope=Scope.DEPARTMENT,
+            warn_before=(Period.parse("30m"),),
+        ),
+        Deadline(
+            "answer",
+            _c(9),
+            "Prepare and publish the answer",
+            starts_on=("detected",),
+            stops_on=("published:answer", "published:interim"),
+            limit=Period.parse("8h"),
+            responsible="executor",
+            warn_before=(Period.parse("2h"), Period.parse("30m")),
+            once=True,
+        ),
+        Deadline(
+            "draft",
+            _c(10),
+            "Send the draft answer (or interim answer, or clarification request) to the curator",
+            starts_on=("detected",),
+            stops_on=("draft_submitted",),
+            limit=Period.parse("4h"),
+            before="answer",
+            responsible="executor",
+            warn_before=(Period.parse("1h"),),
+            once=True,
+        ),
+        Deadline(
+            "final-draft",
+            _c(10),
+            "Send the final draft after an interim answer to the curator",
+            starts_on=("published:interim",),
+            stops_on=("draft_submitted:answer",),
+            limit=Period.parse("1d"),
+            before="final",
+            responsible="executor",
+            warn_before=(Period.parse("4h"),),
+        ),
+        Deadline(
+            "approve",
+            _c(11),
+            "Approve the draft or return it for rework",
+            starts_on=("draft_submitted",),
+            stops_on=("approved", "returned_for_rework"),
+            limit=Period.parse("30m"),
+            responsible="curator",
+            warn_before=(Period.parse("10m"),),
+        ),
+        Deadline(
+            "rework",
+            _c(12),
+            "Rework the returned draft and send it again",
+            starts_on=("returned_for_rework",),
+            stops_on=("draft_submitted",),
+            limit=Period.parse("1h"),
+            responsible="executor",
+            warn_before=(Period.parse("15m"),),
+        ),
+        Deadline(
+            "publish",
+            _c(13),
+            "Publish the approved answer where the message appeared, from the official account",
+            starts_on=("approved:answer", "approved:interim", "approved:clarification"),
+            stops_on=("published",),
+            limit=Period.parse("30m"),
+            responsible="executor",
+            warn_before=(Period.parse("10m"),),
+        ),
+        Deadline(
+            "final",
+            _c(14),
+            "Publish the final answer after an interim one",
+            starts_on=("published:interim",),
+            stops_on=("published:answer",),
+            limit=Period.parse("7d"),
+            responsible="executor",
+            warn_before=(Period.parse("1d"),),
+        ),
+        Deadline(
+            "contribute",
+            Citation("п. 15", CLAUSES["п. 15"]),
+            "Send this executor's part of a joint answer to the curator",
+            starts_on=("contribution_opened",),
+            stops_on=("contribution_submitted",),
+            limit=Period.parse("2h"),
+            responsible="co_executor",
+            scope=Scope.DEPARTMENT,
+            warn_before=(Period.parse("30m"),),
+        ),
+    )
+
+
+def _permissions() -> tuple[Permission, ...]:
+    open_stages = (
+        "detected", "classified", "routed", "in_work", "awaiting_approval", "rework",
+        "approved", "interim_published",
+    )  # fmt: skip
+    return (
+        Permission("detect", ("curator",), ("new",), ("detected",), _c(5)),
+        Permission("classify", ("curator",), ("detected", "classified"), ("classified",), _c(7)),
+        Permission("route", ("curator",), ("classified",), ("routed",), _c(7)),
+        Permission(
+            "return_to_curator",
+            ("department_head",),
+            ("routed", "in_work"),
+            ("classified", "routed", "in_work"),
+            _c(8),
+        ),
+        Permission(
+            "assign_executor", ("department_head",), ("routed", "in_work"), ("in_work",), _c(6)
+        ),
+        Permission("submit_contribution", ("co_executor",), ("in_work",), ("in_work",), _c(15)),
+        Permission(
+            "submit_draft",
+            ("executor",),
+            ("in_work", "rework", "interim_published"),
+            ("awaiting_approval",),
+            _c(10),
+        ),
+        Permission("approve", ("curator",), ("awaiting_approval",), ("approved",), _c(11)),
+        Permission("return_for_rework", ("curator",), ("awaiting_approval",), ("rework",), _c(11)),
+        Permission("request_publication", ("executor",), ("approved",), ("approved",), _c(13)),
+        Permission(
+            "record_publication",
+            ("executor",),
+            ("approved",),
+            ("answered", "interim_published", "in_work"),
+            _c(13),
+        ),
+        Permission(
+            "record_publication_failure", ("executor",), ("approved",), ("approved",), _c(13)
+        ),
+        Permission(
+            "record_clarification",
+            ("curator", "executor"),
+            ("in_work", "awaiting_approval", "rework", "approved"),
+            ("in_work", "awaiting_approval", "rework", "approved"),
+            _c(10),
+        ),
+        Permission(
+            "exclude",
+            ("curator",),
+            ("detected", "classified", "routed", "in_work"),
+            ("excluded",),
+            _c(18),
+        ),
+        Permission(
+            "escalate",
+            ("curator",),
+            (*open_stages, "answered"),
+            (*open_stages, "answered"),
+            _c(20),
+        ),
+        Permission(
+            "link_repeat",
+            ("curator",),
+            ("detected", "classified"),
+            ("detected", "classified"),
+            _c(16),
+        ),
+        Permission("close", ("curator",), (*open_stages, "answered"), ("closed",), _c(5)),
+    )
+
+
+def _interpretations() -> tuple[Interpretation, ...]:
+    def basis(value: str) -> tuple[Setting, ...]:
+        return tuple(Setting(f"deadlines.{d}.basis", value) for d in _SHORT_LIMITS)
+
+    return (
+        Interpretation(
+            "short-limits",
+            _c(7),
+            "Are the 30-minute, 1-, 2- and 4-hour limits (п. 7, 8, 10-13, 15) working or "
+            "clock time? Only п. 9 and п. 14 say 'working'.",
+            default="working",
+            choices={
+                "working": "working time: a message detected at 17:50 is routed by 9:20 of the "
+                "next working day, because the staff who act work office hours",
+                "clock": "clock time: the limits run through nights, weekends and holidays",
+            },
+            settings={"working": basis("working"), "clock": basis("clock")},
+        ),
+        Interpretation(
+            "day-counting",
+            _c(14),
+            "How are '7 working days from the day the interim answer was sent' counted?",
+            default="civil-code",
+            choices={
+                "civil-code": "Civil Code arts. 191, 193: counting starts the next day and "
+                "the period ends at the close of the last working day",
+                "from-instant": "7 times the working day's length, from the moment of sending",
+            },
+            settings={
+                "civil-code": (
+                    Setting("deadlines.final.counting", "civil-code"),
+                    Setting("deadlines.final-draft.counting", "civil-code"),
+                ),
+                "from-instant": (
+                    Setting("deadlines.final.counting", "from-instant"),
+                    Setting("deadlines.final-draft.counting", "from-instant"),
+                ),
+            },
+        ),
+        Interpretation(
+            "shortened-deadline",
+            _c(7),
+            "п. 7 lets the curator shorten the deadline by importance but gives no numbers.",
+            default="by-importance",
+            choices={
+                "by-importance": "a 'high' importance message is answered within 4 working "
+                "hours; the curator may also set a limit per message; a limit that leaves the "
+                "draft deadline at or before routing is refused unless confirmed",
+                "explicit-only": "no shorter limit by category; only the curator's explicit "
+                "limit per message",
+            },
+            settings={
+                "by-importance": (Setting("deadlines.answer.by_importance", {"high": "5h"}),),
+                "explicit-only": (Setting("deadlines.answer.by_importance", {}),),
+            },
+        ),
+        Interpretation(
+            "clarification",
+            _c(10),
+            "Does the answer clock pause while the author is asked for clarification?",
+            default="runs",
+            choices={
+                "runs": "it does not pause: the text does not say it does",
+                "pauses": "it pauses from the publication of the request until the author's "
+                "reply is recorded",
+            },
+            settings={
+                "runs": (
+                    Setting("deadlines.answer.pause_on", []),
+                    Setting("deadlines.answer.resume_on", []),
+                ),
+                "pauses": (
+                    Setting("deadlines.answer.pause_on", ["published:clarification"]),
+                    Setting("deadlines.answer.resume_on", ["clarification_received"]),
+                ),
+            },
+        ),
+        Interpretation(
+            "re-routing",
+            _c(8),
+            "After a п. 8 return, how long does the curator have to re-route?",
+            default="fresh-limit",
+            choices={
+                "fresh-limit": "a fresh 30-minute route limit from the return; the answer "
+                "clock keeps running from the original detection",
+                "untimed": "no route limit of its own; only the answer clock binds",
+            },
+            settings={
+                "fresh-limit": (
+                    Setting("deadlines.route.starts_on", ["detected", "returned_to_curator"]),
+                ),
+                "untimed": (Setting("deadlines.route.starts_on", ["detected"]),),
+            },
+        ),
+        Interpretation(
+            "working-hours",
+            _c(9),
+            "The order does not state office hours.",
+            default="standard",
+            choices={
+                "standard": "9:00-18:00 with a 13:00-14:00 break, Monday to Friday, the day "
+                "before a public holiday one hour shorter (Labour Code art. 95), the Russian "
+                "production calendar, Asia/Yakutsk (UTC+9)",
+                "short-friday": "Monday to Thursday 9:00-18:00, Friday 9:00-16:45, break "
+                "13:00-14:00 (a common municipal schedule)",
+            },
+            settings={
+                "standard": (
+                    Setting("working_time.hours", {"mon-fri": "09:00-13:00, 14:00-18:00"}),
+                ),
+                "short-friday": (
+                    Setting(
+                        "working_time.hours",
+                        {"mon-thu": "09:00-13:00, 14:00-18:00", "fri": "09:00-13:00, 14:00-16:45"},
+                    ),
+                ),
+            },
+        ),
+        Interpretation(
+            "final-bounds",
+            _c(14),
+            "What do the 7 working days of п. 14 bound: the final answer's publication or the "
+            "sending of the final draft?",
+            default="publication",
+            choices={
+                "publication": "the final answer's publication, as п. 9 bounds the first "
+                "answer's; the final draft is due at the curator 1 working day earlier (п. 10)",
+                "draft": "the sending of the final draft itself",
+            },
+            settings={
+                "publication": (
+                    Setting("deadlines.final.stops_on", ["published:answer"]),
+                    Setting("deadlines.final-draft.limit", "1d"),
+                ),
+                "draft": (
+                    Setting("deadlines.final.stops_on", ["draft_submitted:answer"]),
+                    Setting("deadlines.final-draft.stops_on", ["draft_submitted:answer"]),
+                ),
+            },
+        ),
+    )
+
+
+def blagoveshchensk_2020() -> Regulation:
+    """The order of Blagoveshchensk decree No. 2180 (13.07.2020) as executable rules.
+
+    >>> regulation = blagoveshchensk_2020()
+    >>> regulation.effective.deadline["answer"].limit
+    Period(days=0, minutes=480)
+    >>> regulation.choice("short-limits")
+    'working'
+    """
+    return Regulation(
+        id="blagoveshchensk-2180",
+        title="Порядок организации работы администрации города Благовещенска с сообщениями "
+        "из открытых источников",
+        version="2020-07-13",
+        effective_from=dt.date(2020, 7, 13),
+        legal_basis="Постановление администрации города Благовещенска от 13.07.2020 № 2180. "
+        "Федеральный закон № 59-ФЗ не применяется (п. 2).",
+        clauses=dict(CLAUSES),
+        platforms=tuple(p for p in Platform if p not in _NOT_IN_P3),
+        importance=("high", "normal", "low"),
+        deadlines=_deadlines(),
+        permissions=_permissions(),
+        co_execution=CoExecution(_c(15)),
+        exclusion=Exclusion(_c(18), ("intent-to-harm", "obscene", "insult", "threat-to-official")),
+        answer_form=AnswerForm(
+            _c(17),
+            repeat_citation=_c(16),
+            # Telegram Bot API, sendMessage: "text ... 1-4096 characters after entities parsing"
+            max_length={"telegram": 4096},
+        ),
+        escalations=(
+            Escalation("significant", EscalationTrigger.SIGNIFICANT, _c(20)),
+            Escalation(
+                "surge", EscalationTrigger.SURGE, _c(20), threshold=5, window=Period.parse("24h")
+            ),
+            Escalation(
+                "department-breaches",
+                EscalationTrigger.REPEATED_BREACHES,
+                _c(20),
+                threshold=3,
+                window=Period.parse("720h"),
+            ),
+        ),
+        interpretations=_interpretations(),
+        notes=(
+            ClauseNote(_c(1), "Scope of the order; the regulation object as a whole carries it."),
+            ClauseNote(
+                _c(2),
+                "Legal basis: 59-FZ (the 30-day procedure for citizens' appeals) does not "
+                "apply; the library imposes none of its rules.",
+            ),
+            ClauseNote(
+                _c(3),
+                "Carried by the regulation's list of accepted platforms; a message from "
+                "another platform is refused at detection.",
+            ),
+            ClauseNote(
+                _c(4),
+                "Official accounts are data of the organisation (Organization.accounts), "
+                "from which answers are published (п. 13).",
+            ),
+            ClauseNote(
+                _c(19),
+                "Responsibility: every deadline names its responsible role, resolved to a "
+                "person in each case's deadlines and reports.",
+            ),
+        ),
+        working_time=WorkingTimeSpec(),
+    )

@@ -1,0 +1,333 @@
+"""The rule kinds a regulation is made of: frozen values, each citing its clause.
+
+A rule says *what* the regulation requires; the engine (``regflow.core``)
+enforces it. Kinds are few and orthogonal:
+
+- :class:`Deadline` -- a time limit that starts and stops on case events;
+- :class:`Permission` -- which role may issue which command at which stage;
+- :class:`CoExecution` -- contributions of several executors (п. 15);
+- :class:`Exclusion` -- content that ends a case without an answer (п. 18);
+- :class:`AnswerForm` -- what an answer must contain, and platform limits (п. 17);
+- :class:`Escalation` -- what goes to the deputy mayors (п. 20);
+- :class:`Interpretation` -- a named reading of an ambiguous passage;
+- :class:`ClauseNote` -- why a clause has no executable rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from collections.abc import Mapping
+
+import attrs
+
+from regflow.calendar import Clock, DayCounting, Duration, Working, WorkingDays
+
+__all__ = [
+    "AnswerForm",
+    "Basis",
+    "Citation",
+    "ClauseNote",
+    "CoExecution",
+    "Deadline",
+    "Escalation",
+    "EscalationTrigger",
+    "Exclusion",
+    "Interpretation",
+    "Patch",
+    "Period",
+    "Permission",
+    "Scope",
+    "Setting",
+]
+
+
+@attrs.frozen
+class Citation:
+    """A clause of the regulation: its number as the act writes it and its original text."""
+
+    clause: str
+    text: str
+
+    def __str__(self) -> str:
+        return self.clause
+
+
+class Basis(enum.Enum):
+    """What time a limit counts."""
+
+    WORKING = "working"
+    """Office hours on working days, by the production calendar."""
+    CLOCK = "clock"
+    """Plain elapsed time."""
+
+
+_PERIOD = re.compile(r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*$")
+
+
+@attrs.frozen(order=True)
+class Period:
+    """A length as regulations write it: ``"30m"``, ``"2h"``, ``"1h30m"``, ``"7d"``.
+
+    Days are whole working days; hours and minutes are counted in the
+    deadline's :class:`Basis`. A period is either days or hours/minutes.
+    """
+
+    days: int = 0
+    minutes: int = 0
+
+    def __attrs_post_init__(self) -> None:
+        if self.days < 0 or self.minutes < 0:
+            raise ValueError(f"a period cannot be negative: {self}")
+        if self.days and self.minutes:
+            raise ValueError("a period is either whole days or hours and minutes, not both")
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        """``"30m"``, ``"2h"``, ``"1h30m"`` or ``"7d"``.
+
+        Raises:
+            ValueError: anything else.
+        """
+        match = _PERIOD.match(text)
+        if not text.strip() or match is None:
+            raise ValueError(f"expected a period like '30m', '8h', '1h30m' or '7d', got {text!r}")
+        days, hours, minutes = (int(g) if g else 0 for g in match.groups())
+        return cls(days, hours * 60 + minutes)
+
+    def __str__(self) -> str:
+        if self.days:
+            return f"{self.days}d"
+        hours, minutes = divmod(self.minutes, 60)
+        text = (f"{hours}h" if hours else "") + (f"{minutes}m" if minutes else "")
+        return text or "0m"
+
+    def duration(self, basis: Basis, counting: DayCounting = DayCounting.CIVIL_CODE) -> Duration:
+        """The :mod:`regflow.calendar` duration this period means in ``basis``."""
+        if self.days:
+            if basis is Basis.CLOCK:
+                return Clock(days=self.days)
+            return WorkingDays(self.days, counting)
+        if basis is Basis.CLOCK:
+            return Clock(minutes=self.minutes)
+        return Working(minutes=self.minutes)
+
+    def words(self, basis: Basis) -> str:
+        """Plain words: ``8 working hours``, ``30 minutes``, ``7 working days``."""
+        if self.days:
+            unit = "working day" if basis is Basis.WORKING else "day"
+            return f"{self.days} {unit}{'s' if self.days != 1 else ''}"
+        hours, minutes = divmod(self.minutes, 60)
+        prefix = "working " if basis is Basis.WORKING else ""
+        parts = []
+        if hours:
+            parts.append(f"{hours} {prefix}hour{'s' if hours != 1 else ''}")
+            prefix = ""
+        if minutes or not hours:
+            parts.append(f"{minutes} {prefix}minute{'s' if minutes != 1 else ''}")
+        return " ".join(parts)
+
+    def as_timedelta(self) -> dt.timedelta:
+        """The nominal length (days as 24 h); for ordering checks, not for deadlines."""
+        return dt.timedelta(days=self.days, minutes=self.minutes)
+
+
+class Scope(enum.Enum):
+    """Whom one instance of a deadline concerns."""
+
+    CASE = "case"
+    """One running instance for the case."""
+    DEPARTMENT = "department"
+    """One instance per department the starting event names (п. 8, п. 15)."""
+
+
+@attrs.frozen
+class Deadline:
+    """A time limit of the regulation.
+
+    An instance starts on any of ``starts_on`` and is met by the first of
+    ``stops_on`` after it (for a department-scoped deadline: the first one
+    naming the same department). Its due instant is ``limit`` after the
+    start, or -- with ``before`` -- ``limit`` before the due instant of
+    another deadline. Triggers are event type names, optionally with a kind:
+    ``"published:interim"``.
+
+    Attributes:
+        id: a short name (``"answer"``).
+        citation: the clause.
+        title: what must be done, in plain words.
+        starts_on, stops_on: triggers.
+        limit: the period.
+        basis: working or clock time.
+        counting: how a period of days is counted.
+        before: the id of the deadline this one is counted back from.
+        responsible: the role answerable for meeting it (п. 19).
+        scope: one instance per case or per department.
+        warn_before: warnings this long before the due instant.
+        by_importance: shorter limits by importance category (п. 7).
+        pause_on, resume_on: triggers that stop and restart the clock.
+        once: only the first start opens an instance.
+    """
+
+    id: str
+    citation: Citation
+    title: str
+    starts_on: tuple[str, ...]
+    stops_on: tuple[str, ...]
+    limit: Period
+    responsible: str
+    basis: Basis = Basis.WORKING
+    counting: DayCounting = DayCounting.CIVIL_CODE
+    before: str | None = None
+    scope: Scope = Scope.CASE
+    warn_before: tuple[Period, ...] = ()
+    by_importance: Mapping[str, Period] = attrs.field(factory=dict, hash=False)
+    pause_on: tuple[str, ...] = ()
+    resume_on: tuple[str, ...] = ()
+    once: bool = False
+
+    def describe(self) -> str:
+        """The rule in plain words, with its parameters."""
+        if self.before:
+            when = f"{self.limit.words(self.basis)} before the `{self.before}` deadline"
+        else:
+            when = f"within {self.limit.words(self.basis)}"
+        text = (
+            f"{self.title}: {when}; starts on {', '.join(self.starts_on)}; "
+            f"met by {', '.join(self.stops_on)}; responsible: {self.responsible}"
+        )
+        if self.limit.days and self.basis is Basis.WORKING:
+            text += f"; days counted {self.counting.value}"
+        if self.by_importance:
+            shorter = ", ".join(
+                f"{name}: {period.words(self.basis)}" for name, period in self.by_importance.items()
+            )
+            text += f"; shorter by importance ({shorter})"
+        if self.pause_on:
+            text += f"; paused from {', '.join(self.pause_on)} to {', '.join(self.resume_on)}"
+        if self.scope is Scope.DEPARTMENT:
+            text += "; one per department"
+        return text
+
+
+@attrs.frozen
+class Permission:
+    """A role may issue a command at certain stages of a case.
+
+    ``leads_to`` names the stages the command can move the case to; the
+    state diagram of a case is drawn from these.
+    """
+
+    command: str
+    roles: tuple[str, ...]
+    stages: tuple[str, ...]
+    leads_to: tuple[str, ...]
+    citation: Citation
+
+
+@attrs.frozen
+class CoExecution:
+    """Several executors (п. 15): the curator's order, parts to the curator, a lead.
+
+    Attributes:
+        deadline: the id of the per-department contribution deadline.
+        lead_required: with several departments the curator names the lead
+            who prepares the joint draft (п. 15(4)).
+    """
+
+    citation: Citation
+    deadline: str = "contribute"
+    lead_required: bool = True
+
+
+@attrs.frozen
+class Exclusion:
+    """Content that is not processed and not answered (п. 18).
+
+    ``categories`` are the kinds the curator may cite when excluding; a
+    screener suggests them.
+    """
+
+    citation: Citation
+    categories: tuple[str, ...]
+    requires_evidence: bool = True
+
+
+@attrs.frozen
+class AnswerForm:
+    """What a published answer must be (п. 16, 17).
+
+    Attributes:
+        require_substance: an answer (not a clarification request) needs text.
+        repeat_requires_measures: an answer to a repeat message states the
+            measures taken or the progress (п. 16).
+        max_length: the longest text each platform accepts, by platform value.
+        same_platform: the answer goes to the network the message came from.
+    """
+
+    citation: Citation
+    require_substance: bool = True
+    repeat_requires_measures: bool = True
+    repeat_citation: Citation | None = None
+    max_length: Mapping[str, int] = attrs.field(factory=dict, hash=False)
+    same_platform: bool = True
+
+
+class EscalationTrigger(enum.Enum):
+    """What makes the curator report to a deputy mayor (п. 20)."""
+
+    SIGNIFICANT = "significant"
+    """A message the curator flags as socially significant."""
+    SURGE = "surge"
+    """``threshold`` messages on one topic and location within ``window``."""
+    REPEATED_BREACHES = "repeated-breaches"
+    """A department's ``threshold`` breaches within ``window``."""
+
+
+@attrs.frozen
+class Escalation:
+    """A reason to inform the deputy mayors who supervise the topic (п. 20)."""
+
+    id: str
+    trigger: EscalationTrigger
+    citation: Citation
+    threshold: int = 1
+    window: Period = attrs.field(factory=Period)
+
+
+@attrs.frozen
+class Setting:
+    """One value an interpretation's choice sets: ``path`` as ``section.id.field``."""
+
+    path: str
+    value: object = attrs.field(eq=True, hash=False)
+
+
+Patch = tuple[Setting, ...]
+
+
+@attrs.frozen
+class Interpretation:
+    """A named reading of an ambiguous passage, with its default and alternatives.
+
+    Each choice is a list of :class:`Setting`\\ s applied to the rules when
+    chosen, so an auditor sees exactly what each reading changes.
+    """
+
+    id: str
+    citation: Citation
+    question: str
+    default: str
+    choices: Mapping[str, str] = attrs.field(hash=False)
+    """Choice name -> what it means, in plain words."""
+    settings: Mapping[str, Patch] = attrs.field(hash=False)
+    """Choice name -> the settings it applies."""
+
+
+@attrs.frozen
+class ClauseNote:
+    """A clause with no executable rule, and why."""
+
+    citation: Citation
+    note: str

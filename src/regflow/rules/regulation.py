@@ -1,0 +1,460 @@
+"""A regulation: a named, versioned, effective-dated set of cited rules.
+
+:class:`Regulation` is checked as a whole when it is built; every problem is
+reported at once, with its path, in one :class:`~regflow.errors.InvalidRegulation`.
+Interpretations of ambiguous passages are named choices whose settings are
+applied to the rules: :meth:`Regulation.choose` gives the same regulation
+under another reading (what-if), :attr:`Regulation.effective` the rules as
+the engine applies them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+import attrs
+import cattrs
+
+from regflow.calendar import (
+    OfficeHours,
+    ProductionCalendar,
+    WorkingTime,
+    from_holidays,
+    russia,
+)
+from regflow.errors import InvalidRegulation, Problem
+from regflow.rules.kinds import (
+    AnswerForm,
+    Citation,
+    ClauseNote,
+    CoExecution,
+    Deadline,
+    Escalation,
+    Exclusion,
+    Interpretation,
+    Period,
+    Permission,
+    Setting,
+)
+from regflow.rules.vocabulary import (
+    COMMANDS,
+    END_STAGES,
+    EVENT_KINDS,
+    EVENTS,
+    ROLES,
+    STAGES,
+    Platform,
+    parse_trigger,
+)
+
+__all__ = ["Effective", "Regulation", "WorkingTimeSpec"]
+
+
+@attrs.frozen
+class WorkingTimeSpec:
+    """The working time a regulation counts in (ambiguity 6 of the Blagoveshchensk order).
+
+    Attributes:
+        timezone: an IANA zone; day boundaries are local to it.
+        calendar: ``"russia"``, or ``"holidays:CC"`` / ``"holidays:CC-SUB"``
+            for another country of the ``holidays`` package.
+        hours: office hours by weekday, as :meth:`OfficeHours.of` reads them.
+        shortening: how much shorter a pre-holiday day is.
+        presidential_non_working_days: for ``"russia"``: apply the 2020-2021 decreed days.
+        first_year: the first year of the calendar.
+    """
+
+    timezone: str = "Asia/Yakutsk"
+    calendar: str = "russia"
+    hours: Mapping[str, str] = attrs.field(
+        factory=lambda: {"mon-fri": "09:00-13:00, 14:00-18:00"}, hash=False
+    )
+    shortening: Period = attrs.field(factory=lambda: Period(minutes=60))
+    presidential_non_working_days: bool = True
+    first_year: int = 2020
+
+    def build(self) -> WorkingTime:
+        """The :class:`~regflow.calendar.WorkingTime` this spec describes (built once)."""
+        return _working_time(
+            self.timezone,
+            self.calendar,
+            tuple(self.hours.items()),
+            self.shortening.minutes,
+            self.presidential_non_working_days,
+            self.first_year,
+        )
+
+
+attrs.resolve_types(WorkingTimeSpec)
+
+
+@functools.lru_cache(maxsize=32)
+def _working_time(
+    timezone: str,
+    calendar: str,
+    hours: tuple[tuple[str, str], ...],
+    shortening: int,
+    presidential: bool,
+    first_year: int,
+) -> WorkingTime:
+    production: ProductionCalendar
+    if calendar == "russia":
+        production = russia(first_year, presidential_non_working_days=presidential)
+    elif calendar.startswith("holidays:"):
+        country, _, subdiv = calendar.removeprefix("holidays:").partition("-")
+        production = from_holidays(
+            country, first_year, dt.date.today().year + 1, subdiv=subdiv or None
+        )
+    else:
+        raise ValueError(f"unknown calendar {calendar!r}: use 'russia' or 'holidays:CC[-SUB]'")
+    office = OfficeHours.of(dict(hours), shortening=dt.timedelta(minutes=shortening))
+    return WorkingTime(production, office, timezone)
+
+
+@attrs.frozen
+class Effective:
+    """The rules as the engine applies them: interpretations resolved, indexed by name."""
+
+    deadlines: tuple[Deadline, ...]
+    deadline: Mapping[str, Deadline]
+    permissions: Mapping[str, tuple[Permission, ...]]
+    answer_form: AnswerForm
+    working_time: WorkingTimeSpec
+    choices: Mapping[str, str]
+
+
+@attrs.frozen(eq=True)
+class Regulation:
+    """A regulation as executable, cited rules.
+
+    Build it in Python (see :func:`regflow.rules.blagoveshchensk_2020`) or
+    load it from TOML (:func:`regflow.rules.load_regulation`). It is checked
+    when built.
+
+    Raises:
+        InvalidRegulation: every problem found, each with its path.
+    """
+
+    id: str
+    title: str
+    version: str
+    effective_from: dt.date
+    legal_basis: str
+    clauses: Mapping[str, str] = attrs.field(hash=False)
+    """Clause number -> the clause's original text."""
+    platforms: tuple[Platform, ...]
+    importance: tuple[str, ...]
+    deadlines: tuple[Deadline, ...]
+    permissions: tuple[Permission, ...]
+    co_execution: CoExecution
+    exclusion: Exclusion
+    answer_form: AnswerForm
+    escalations: tuple[Escalation, ...] = ()
+    interpretations: tuple[Interpretation, ...] = ()
+    notes: tuple[ClauseNote, ...] = ()
+    working_time: WorkingTimeSpec = WorkingTimeSpec()
+    effective_to: dt.date | None = None
+    choices: Mapping[str, str] = attrs.field(factory=dict, hash=False)
+    """Interpretation id -> the chosen reading; absent ones take their default."""
+    _effective: Effective | None = attrs.field(
+        init=False, default=None, eq=False, repr=False, alias="_effective"
+    )
+
+    def __attrs_post_init__(self) -> None:
+        problems = list(_check(self))
+        effective = None
+        if not problems:
+            effective, more = _resolve(self)
+            problems.extend(more)
+            if effective is not None:
+                problems.extend(_check_deadlines(effective.deadlines, self, "effective."))
+        if problems:
+            raise InvalidRegulation(tuple(problems), regulation=f"{self.id} {self.version}")
+        object.__setattr__(self, "_effective", effective)
+
+    @property
+    def effective(self) -> Effective:
+        """The rules with the chosen interpretations applied."""
+        assert self._effective is not None
+        return self._effective
+
+    def choose(self, **choices: str) -> Regulation:
+        """The same regulation under other readings: ``choose(**{"short-limits": "clock"})``.
+
+        Raises:
+            InvalidRegulation: an unknown interpretation or choice.
+        """
+        return attrs.evolve(self, choices={**self.choices, **choices})
+
+    def choice(self, interpretation: str) -> str:
+        """The reading in force for ``interpretation``."""
+        return self.effective.choices[interpretation]
+
+    def in_force(self, day: dt.date) -> bool:
+        """True if the regulation applies to a message detected on ``day``."""
+        return self.effective_from <= day and (
+            self.effective_to is None or day <= self.effective_to
+        )
+
+    def citation(self, clause: str) -> Citation:
+        """The citation of ``clause`` with its text."""
+        return Citation(clause, self.clauses[clause])
+
+    def rules_citing(self, clause: str) -> Iterator[object]:
+        """Every rule object that cites ``clause``."""
+        for rule in self._all_rules():
+            if getattr(rule, "citation", None) and rule.citation.clause == clause:  # type: ignore[attr-defined]
+                yield rule
+
+    def _all_rules(self) -> Iterator[object]:
+        yield from self.deadlines
+        yield from self.permissions
+        yield self.co_execution
+        yield self.exclusion
+        yield self.answer_form
+        yield from self.escalations
+        yield from self.interpretations
+        yield from self.notes
+
+
+def select_regulation(regulations: Iterable[Regulation], day: dt.date) -> Regulation:
+    """The version in force on ``day`` (the latest effective one).
+
+    Raises:
+        LookupError: none is in force.
+    """
+    candidates = [r for r in regulations if r.in_force(day)]
+    if not candidates:
+        raise LookupError(f"no regulation version is in force on {day.isoformat()}")
+    return max(candidates, key=lambda r: r.effective_from)
+
+
+# -- checks ----------------------------------------------------------------
+
+
+def _check(reg: Regulation) -> Iterator[Problem]:
+    if reg.effective_to is not None and reg.effective_to < reg.effective_from:
+        yield Problem("effective_to", "ends before effective_from")
+    if not reg.platforms:
+        yield Problem("platforms", "no accepted platform (п. 3 lists them)")
+    if not reg.importance:
+        yield Problem("importance", "no importance category (п. 7)")
+    cited = (
+        ("deadlines", reg.deadlines),
+        ("permissions", reg.permissions),
+        ("escalations", reg.escalations),
+        ("interpretations", reg.interpretations),
+        ("notes", reg.notes),
+    )
+    for section, rules in cited:
+        for index, rule in enumerate(rules):
+            clause = rule.citation.clause  # type: ignore[attr-defined]
+            if clause not in reg.clauses:
+                yield Problem(f"{section}[{index}].citation", f"unknown clause {clause!r}")
+    for name, rule in (
+        ("co_execution", reg.co_execution),
+        ("exclusion", reg.exclusion),
+        ("answer_form", reg.answer_form),
+    ):
+        if rule.citation.clause not in reg.clauses:
+            yield Problem(f"{name}.citation", f"unknown clause {rule.citation.clause!r}")
+    yield from _duplicates("deadlines", [d.id for d in reg.deadlines])
+    yield from _duplicates("escalations", [e.id for e in reg.escalations])
+    yield from _duplicates("interpretations", [i.id for i in reg.interpretations])
+    yield from _check_deadlines(reg.deadlines, reg, "")
+    yield from _check_permissions(reg)
+    if not reg.exclusion.categories:
+        yield Problem("exclusion.categories", "no category (п. 18 names them)")
+    if reg.co_execution.deadline not in {d.id for d in reg.deadlines}:
+        yield Problem("co_execution.deadline", f"no deadline {reg.co_execution.deadline!r}")
+    for platform, length in reg.answer_form.max_length.items():
+        if platform not in {p.value for p in Platform}:
+            yield Problem(f"answer_form.max_length.{platform}", "unknown platform")
+        if length <= 0:
+            yield Problem(f"answer_form.max_length.{platform}", "must be positive")
+    for index, escalation in enumerate(reg.escalations):
+        if escalation.threshold < 1:
+            yield Problem(f"escalations[{index}].threshold", "must be at least 1")
+    yield from _check_interpretations(reg)
+
+
+def _duplicates(section: str, ids: list[str]) -> Iterator[Problem]:
+    seen: set[str] = set()
+    for index, ident in enumerate(ids):
+        if ident in seen:
+            yield Problem(f"{section}[{index}].id", f"{ident!r} is used twice")
+        seen.add(ident)
+
+
+def _check_trigger(trigger: str, path: str) -> Iterator[Problem]:
+    name, kind = parse_trigger(trigger)
+    if name not in EVENTS:
+        yield Problem(path, f"unknown event {name!r}")
+    elif kind is not None and kind not in EVENT_KINDS.get(name, frozenset()):
+        yield Problem(path, f"event {name!r} has no kind {kind!r}")
+
+
+def _check_deadlines(
+    deadlines: tuple[Deadline, ...], reg: Regulation, prefix: str
+) -> Iterator[Problem]:
+    by_id = {d.id: d for d in deadlines}
+    for index, deadline in enumerate(deadlines):
+        path = f"{prefix}deadlines[{index}]"
+        for field in ("starts_on", "stops_on", "pause_on", "resume_on"):
+            for position, trigger in enumerate(getattr(deadline, field)):
+                yield from _check_trigger(trigger, f"{path}.{field}[{position}]")
+        if not deadline.starts_on:
+            yield Problem(f"{path}.starts_on", "a deadline must start on some event")
+        if not deadline.stops_on:
+            yield Problem(f"{path}.stops_on", "a deadline must be met by some event")
+        if bool(deadline.pause_on) != bool(deadline.resume_on):
+            yield Problem(f"{path}.resume_on", "pause_on and resume_on go together")
+        if deadline.responsible not in ROLES:
+            yield Problem(f"{path}.responsible", f"unknown role {deadline.responsible!r}")
+        for category in deadline.by_importance:
+            if category not in reg.importance:
+                yield Problem(f"{path}.by_importance.{category}", "unknown importance category")
+        if deadline.before is None:
+            continue
+        target = by_id.get(deadline.before)
+        if target is None:
+            yield Problem(f"{path}.before", f"no deadline {deadline.before!r}")
+            continue
+        # a chain of 'before' must end: no cycles
+        seen: set[str] = {deadline.id}
+        cursor: Deadline | None = target
+        while cursor is not None and cursor.before is not None:
+            if cursor.id in seen:
+                break
+            seen.add(cursor.id)
+            cursor = by_id.get(cursor.before)
+        if cursor is not None and cursor.id in seen and cursor.before is not None:
+            yield Problem(f"{path}.before", f"a cycle of 'before' through {sorted(seen)}")
+            continue
+        shortest = min([target.limit, *target.by_importance.values()])
+        comparable = bool(shortest.days) == bool(deadline.limit.days)
+        if comparable and deadline.limit >= shortest:
+            yield Problem(
+                f"{path}.limit",
+                f"{deadline.limit} before {target.id!r} (as short as {shortest}) can fall "
+                "at or before its own start",
+            )
+
+
+def _check_permissions(reg: Regulation) -> Iterator[Problem]:
+    for index, permission in enumerate(reg.permissions):
+        path = f"permissions[{index}]"
+        if permission.command not in COMMANDS:
+            yield Problem(f"{path}.command", f"unknown command {permission.command!r}")
+        for position, role in enumerate(permission.roles):
+            if role not in ROLES:
+                yield Problem(f"{path}.roles[{position}]", f"unknown role {role!r}")
+        for field in ("stages", "leads_to"):
+            for position, stage in enumerate(getattr(permission, field)):
+                if stage not in STAGES:
+                    yield Problem(f"{path}.{field}[{position}]", f"unknown stage {stage!r}")
+    # a case must be able to get from detection to an end, and every stage must be reachable
+    edges: dict[str, set[str]] = {}
+    for permission in reg.permissions:
+        for stage in permission.stages:
+            edges.setdefault(stage, set()).update(permission.leads_to)
+    reachable, frontier = {"new"}, ["new"]
+    while frontier:
+        for following in edges.get(frontier.pop(), ()):
+            if following not in reachable:
+                reachable.add(following)
+                frontier.append(following)
+    if not reachable & END_STAGES:
+        yield Problem("permissions", "no permission path leads a new case to an end")
+    named = {s for p in reg.permissions for s in (*p.stages, *p.leads_to)}
+    for stage in sorted(named - reachable, key=STAGES.index):
+        if stage in STAGES:
+            yield Problem("permissions", f"stage {stage!r} cannot be reached from 'new'")
+    for stage in sorted(reachable - END_STAGES, key=STAGES.index):
+        if not edges.get(stage):
+            yield Problem("permissions", f"a case at {stage!r} can never leave it")
+
+
+def _check_interpretations(reg: Regulation) -> Iterator[Problem]:
+    known = {i.id: i for i in reg.interpretations}
+    for index, interpretation in enumerate(reg.interpretations):
+        path = f"interpretations[{index}]"
+        if interpretation.default not in interpretation.choices:
+            yield Problem(f"{path}.default", f"{interpretation.default!r} is not a choice")
+        extra = set(interpretation.settings) - set(interpretation.choices)
+        for name in sorted(extra):
+            yield Problem(f"{path}.settings.{name}", "settings for a choice that does not exist")
+    for name, value in reg.choices.items():
+        chosen = known.get(name)
+        if chosen is None:
+            yield Problem(f"choices.{name}", "no such interpretation")
+        elif value not in chosen.choices:
+            yield Problem(f"choices.{name}", f"{value!r} is not one of {sorted(chosen.choices)}")
+
+
+# -- interpretations --------------------------------------------------------
+
+
+def _resolve(reg: Regulation) -> tuple[Effective | None, list[Problem]]:
+    converter = _patch_converter()
+    deadlines = {d.id: d for d in reg.deadlines}
+    working_time = reg.working_time
+    answer_form = reg.answer_form
+    choices: dict[str, str] = {}
+    problems: list[Problem] = []
+    for index, interpretation in enumerate(reg.interpretations):
+        chosen = reg.choices.get(interpretation.id, interpretation.default)
+        choices[interpretation.id] = chosen
+        for position, setting in enumerate(interpretation.settings.get(chosen, ())):
+            path = f"interpretations[{index}].settings.{chosen}[{position}]"
+            section, _, rest = setting.path.partition(".")
+            try:
+                if section == "deadlines":
+                    ident, _, field = rest.partition(".")
+                    if ident not in deadlines:
+                        raise ValueError(f"no deadline {ident!r}")
+                    deadlines[ident] = _set(converter, deadlines[ident], field, setting)
+                elif section == "working_time":
+                    working_time = _set(converter, working_time, rest, setting)
+                elif section == "answer_form":
+                    answer_form = _set(converter, answer_form, rest, setting)
+                else:
+                    raise ValueError(
+                        f"cannot set {section!r}; settings reach deadlines, "
+                        "working_time and answer_form"
+                    )
+            except (ValueError, TypeError, KeyError, cattrs.BaseValidationError) as exc:
+                problems.append(Problem(path, f"{setting.path}: {exc}"))
+    if problems:
+        return None, problems
+    ordered = tuple(deadlines[d.id] for d in reg.deadlines)
+    permissions: dict[str, list[Permission]] = {}
+    for permission in reg.permissions:
+        permissions.setdefault(permission.command, []).append(permission)
+    effective = Effective(
+        ordered,
+        {d.id: d for d in ordered},
+        {command: tuple(found) for command, found in permissions.items()},
+        answer_form,
+        working_time,
+        choices,
+    )
+    return effective, problems
+
+
+@functools.cache
+def _patch_converter() -> cattrs.Converter:
+    from regflow.rules._convert import make_converter
+
+    return make_converter()
+
+
+def _set(converter: Any, rule: Any, field: str, setting: Setting) -> Any:
+    fields = attrs.fields_dict(type(rule))
+    if field not in fields or field == "id":
+        raise ValueError(f"no field {field!r} to set")
+    value = converter.structure(setting.value, fields[field].type)
+    return attrs.evolve(rule, **{field: value})
