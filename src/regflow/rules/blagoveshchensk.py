@@ -76,6 +76,7 @@ def _deadlines() -> tuple[Deadline, ...]:
             responsible="executor",
             warn_before=(Period.parse("2h"), Period.parse("30m")),
             once=True,
+            per_message=True,
         ),
         Deadline(
             "draft",

@@ -168,6 +168,7 @@ class Deadline:
         by_importance: shorter limits by importance category (п. 7).
         pause_on, resume_on: triggers that stop and restart the clock.
         once: only the first start opens an instance.
+        per_message: the curator may set this limit for one message (п. 7).
     """
 
     id: str
@@ -186,6 +187,7 @@ class Deadline:
     pause_on: tuple[str, ...] = ()
     resume_on: tuple[str, ...] = ()
     once: bool = False
+    per_message: bool = False
 
     def describe(self) -> str:
         """The rule in plain words, with its parameters."""

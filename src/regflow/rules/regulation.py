@@ -114,9 +114,17 @@ def _working_time(
     return WorkingTime(production, office, timezone)
 
 
+Action = tuple[int, str]
+"""``(index of a deadline in Effective.deadlines, "start" | "stop" | "pause" | "resume")``."""
+
+
 @attrs.frozen
 class Effective:
-    """The rules as the engine applies them: interpretations resolved, indexed by name."""
+    """The rules as the engine applies them: interpretations resolved, indexed by name.
+
+    ``triggers`` maps an event ``(type, kind)`` to what it does to which
+    deadline, so the engine never scans rules per event.
+    """
 
     deadlines: tuple[Deadline, ...]
     deadline: Mapping[str, Deadline]
@@ -124,6 +132,29 @@ class Effective:
     answer_form: AnswerForm
     working_time: WorkingTimeSpec
     choices: Mapping[str, str]
+    triggers: Mapping[tuple[str, str | None], tuple[Action, ...]]
+    touched_by: Mapping[str, tuple[str, ...]]
+    """Deadline id -> the interpretations whose settings change it."""
+
+
+def _triggers(deadlines: tuple[Deadline, ...]) -> dict[tuple[str, str | None], tuple[Action, ...]]:
+    table: dict[tuple[str, str | None], list[Action]] = {}
+    kinds: dict[str, tuple[str | None, ...]] = {
+        name: (None, *sorted(values)) for name, values in EVENT_KINDS.items()
+    }
+    for index, deadline in enumerate(deadlines):
+        for action, triggers in (
+            ("stop", deadline.stops_on),
+            ("start", deadline.starts_on),
+            ("pause", deadline.pause_on),
+            ("resume", deadline.resume_on),
+        ):
+            for trigger in triggers:
+                name, kind = parse_trigger(trigger)
+                for event_kind in kinds.get(name, (None,)):
+                    if kind is None or kind == event_kind:
+                        table.setdefault((name, event_kind), []).append((index, action))
+    return {key: tuple(actions) for key, actions in table.items()}
 
 
 @attrs.frozen(eq=True)
@@ -434,6 +465,20 @@ def _resolve(reg: Regulation) -> tuple[Effective | None, list[Problem]]:
     permissions: dict[str, list[Permission]] = {}
     for permission in reg.permissions:
         permissions.setdefault(permission.command, []).append(permission)
+    touched: dict[str, list[str]] = {}
+    for interpretation in reg.interpretations:
+        paths = {s.path for settings in interpretation.settings.values() for s in settings}
+        for path in paths:
+            section, _, rest = path.partition(".")
+            if section == "deadlines":
+                targets = [rest.partition(".")[0]]
+            elif section == "working_time":
+                targets = [d.id for d in ordered]
+            else:
+                targets = []
+            for target in targets:
+                if interpretation.id not in touched.setdefault(target, []):
+                    touched[target].append(interpretation.id)
     effective = Effective(
         ordered,
         {d.id: d for d in ordered},
@@ -441,6 +486,8 @@ def _resolve(reg: Regulation) -> tuple[Effective | None, list[Problem]]:
         answer_form,
         working_time,
         choices,
+        _triggers(ordered),
+        {ident: tuple(ids) for ident, ids in touched.items()},
     )
     return effective, problems
 

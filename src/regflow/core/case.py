@@ -1,0 +1,256 @@
+"""The state of a case: a fold of its events.
+
+:func:`evolve` applies one event to a :class:`Case`; :func:`replay` folds a
+whole history. The state keeps the history itself, because deadlines are a
+pure function of it (see :mod:`regflow.core.deadlines`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+
+import attrs
+
+from regflow.core.events import (
+    GENESIS,
+    Approved,
+    ClarificationReceived,
+    Classified,
+    Closed,
+    ContributionOpened,
+    ContributionSubmitted,
+    Detected,
+    DraftSubmitted,
+    Escalated,
+    Event,
+    Excluded,
+    ExecutorAssigned,
+    PublicationFailed,
+    PublicationRequested,
+    Published,
+    RepeatLinked,
+    ReturnedForRework,
+    ReturnedToCurator,
+    Routed,
+)
+from regflow.core.message import Message
+from regflow.rules.kinds import Period
+from regflow.rules.vocabulary import DraftKind
+
+__all__ = ["Case", "Draft", "evolve", "replay"]
+
+
+@attrs.frozen
+class Draft:
+    """The draft the case is working on: submitted, approved, or published."""
+
+    kind: DraftKind
+    number: int
+    text: str
+    state: str
+    """``submitted``, ``returned``, ``approved``, ``requested`` or ``published``."""
+    measures: str | None = None
+
+
+@attrs.frozen
+class Case:
+    """One message's life under the regulation, as its events made it.
+
+    Build it with :func:`replay`; never edit it -- issue a command.
+    """
+
+    id: str
+    events: tuple[Event, ...]
+    stage: str
+    message: Message
+    regulation: str
+    organization: str
+    detected_at: dt.datetime
+    detected_by: str
+    screening: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    location: str | None = None
+    importance: str | None = None
+    answer_limit: Period | None = None
+    significant: bool = False
+    departments: tuple[str, ...] = ()
+    """The departments the message is routed to now (returns remove theirs)."""
+    order: tuple[tuple[str, ...], ...] = ()
+    lead: str | None = None
+    executors: Mapping[str, str] = attrs.field(factory=dict)
+    """Department -> its designated executor."""
+    opened: frozenset[str] = frozenset()
+    """Departments whose contribution clock has started (п. 15(3))."""
+    contributed: frozenset[str] = frozenset()
+    draft: Draft | None = None
+    drafts: int = 0
+    interim_published: bool = False
+    clarification_pending: bool = False
+    repeat_of: str | None = None
+    escalations: int = 0
+    failure: str | None = None
+    """The last permanent publication failure, for the curator."""
+
+    @property
+    def version(self) -> int:
+        """The number of events: what a store expects when appending."""
+        return len(self.events)
+
+    @property
+    def last_hash(self) -> str:
+        """The hash the next event must chain to."""
+        return self.events[-1].hash if self.events else GENESIS
+
+    @property
+    def is_open(self) -> bool:
+        """False once the case is excluded or closed."""
+        return self.stage not in ("excluded", "closed")
+
+    @property
+    def lead_executor(self) -> str | None:
+        """The executor who prepares and publishes the answer."""
+        return self.executors.get(self.lead) if self.lead else None
+
+    def co_executors(self) -> dict[str, str]:
+        """Department -> executor, for the departments other than the lead."""
+        return {d: p for d, p in self.executors.items() if d != self.lead}
+
+
+def _first(event: Event) -> Case:
+    data = event.data
+    if not isinstance(data, Detected):
+        raise ValueError(f"a case starts with 'detected', not {event.type!r}")
+    return Case(
+        id=event.case_id,
+        events=(event,),
+        stage="detected",
+        message=data.message,
+        regulation=data.regulation,
+        organization=data.organization,
+        detected_at=event.at,
+        detected_by=event.actor,
+        screening=data.screening,
+    )
+
+
+def evolve(case: Case | None, event: Event) -> Case:
+    """The case after ``event``. Pure: the input is not changed.
+
+    Raises:
+        ValueError: an event that cannot follow (a history not made by :func:`decide`).
+    """
+    if case is None:
+        return _first(event)
+    data = event.data
+    events = (*case.events, event)
+    if isinstance(data, Classified):
+        return attrs.evolve(
+            case,
+            events=events,
+            stage="classified" if case.stage == "detected" else case.stage,
+            topics=data.topics,
+            location=data.location,
+            importance=data.importance,
+            answer_limit=data.answer_limit,
+            significant=data.significant,
+        )
+    if isinstance(data, Routed):
+        return attrs.evolve(
+            case,
+            events=events,
+            stage="routed",
+            departments=data.departments,
+            order=data.order,
+            lead=data.lead,
+            executors={},
+            opened=frozenset(),
+            contributed=frozenset(),
+        )
+    if isinstance(data, ReturnedToCurator):
+        remaining = tuple(d for d in case.departments if d != data.department)
+        executors = {d: p for d, p in case.executors.items() if d != data.department}
+        groups = (tuple(d for d in group if d != data.department) for group in case.order)
+        order = tuple(group for group in groups if group)
+        lead = case.lead if case.lead in remaining else (remaining[0] if remaining else None)
+        stage = "classified" if not remaining else "in_work" if lead in executors else "routed"
+        return attrs.evolve(
+            case, events=events, stage=stage, departments=remaining, executors=executors,
+            order=order, lead=lead,
+        )  # fmt: skip
+    if isinstance(data, ExecutorAssigned):
+        executors = {**case.executors, data.department: data.executor}
+        stage = case.stage
+        if data.department == case.lead and case.stage == "routed":
+            stage = "in_work"
+        return attrs.evolve(case, events=events, executors=executors, stage=stage)
+    if isinstance(data, ContributionOpened):
+        return attrs.evolve(case, events=events, opened=case.opened | {data.department})
+    if isinstance(data, ContributionSubmitted):
+        return attrs.evolve(case, events=events, contributed=case.contributed | {data.department})
+    if isinstance(data, DraftSubmitted):
+        draft = Draft(data.kind, data.number, data.text, "submitted", data.measures)
+        return attrs.evolve(
+            case, events=events, stage="awaiting_approval", draft=draft, drafts=data.number
+        )
+    if isinstance(data, Approved):
+        assert case.draft is not None
+        return attrs.evolve(
+            case, events=events, stage="approved", draft=attrs.evolve(case.draft, state="approved")
+        )
+    if isinstance(data, ReturnedForRework):
+        assert case.draft is not None
+        return attrs.evolve(
+            case, events=events, stage="rework", draft=attrs.evolve(case.draft, state="returned")
+        )
+    if isinstance(data, PublicationRequested):
+        assert case.draft is not None
+        draft = attrs.evolve(case.draft, state="requested")
+        return attrs.evolve(case, events=events, draft=draft, failure=None)
+    if isinstance(data, Published):
+        assert case.draft is not None
+        draft = attrs.evolve(case.draft, state="published")
+        if data.kind is DraftKind.ANSWER:
+            stage = "answered"
+        elif data.kind is DraftKind.INTERIM:
+            stage = "interim_published"
+        else:
+            stage = "interim_published" if case.interim_published else "in_work"
+        return attrs.evolve(
+            case,
+            events=events,
+            stage=stage,
+            draft=draft,
+            interim_published=case.interim_published or data.kind is DraftKind.INTERIM,
+            clarification_pending=data.kind is DraftKind.CLARIFICATION,
+            failure=None,
+        )
+    if isinstance(data, PublicationFailed):
+        return attrs.evolve(
+            case, events=events, failure=data.reason if data.permanent else case.failure
+        )
+    if isinstance(data, ClarificationReceived):
+        return attrs.evolve(case, events=events, clarification_pending=False)
+    if isinstance(data, Excluded):
+        return attrs.evolve(case, events=events, stage="excluded")
+    if isinstance(data, Escalated):
+        return attrs.evolve(case, events=events, escalations=case.escalations + 1)
+    if isinstance(data, RepeatLinked):
+        return attrs.evolve(case, events=events, repeat_of=data.previous_case_id)
+    if isinstance(data, Closed):
+        return attrs.evolve(case, events=events, stage="closed")
+    raise ValueError(f"event {event.type!r} cannot follow in case {case.id}")
+
+
+def replay(events: Iterable[Event]) -> Case:
+    """The case its events make.
+
+    Raises:
+        ValueError: no events, or a history that does not start with detection.
+    """
+    case: Case | None = None
+    for event in events:
+        case = evolve(case, event)
+    if case is None:
+        raise ValueError("a case needs at least its 'detected' event")
+    return case

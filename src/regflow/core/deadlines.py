@@ -1,0 +1,305 @@
+"""Deadlines: a pure function of a case's history, the regulation and working time.
+
+Nothing about timers is stored: :func:`deadlines` recomputes every deadline
+from the events, so a changed interpretation, regulation version or calendar
+gives the new statuses at once without touching history (what-if), and an
+audit can recompute any case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import functools
+from collections.abc import Mapping
+
+import attrs
+
+from regflow.calendar import Clock, DayCounting, Duration, Working, WorkingTime
+from regflow.core.case import Case
+from regflow.core.events import Event
+from regflow.core.organization import Organization
+from regflow.rules.kinds import Basis, Deadline, Period, Scope
+from regflow.rules.regulation import Regulation
+
+__all__ = ["DeadlineState", "Status", "deadlines"]
+
+
+class Status(enum.Enum):
+    """Where a deadline stands."""
+
+    PENDING = "pending"
+    WARNING = "warning"
+    """A warning point has passed; the deadline has not."""
+    PAUSED = "paused"
+    """The clock is stopped (e.g. waiting for the author's clarification)."""
+    MET = "met"
+    BREACHED = "breached"
+    """Passed without the required step, or the step came late."""
+    CANCELLED = "cancelled"
+    """The case was excluded or closed before the step was due."""
+
+
+@attrs.frozen
+class DeadlineState:
+    """One deadline of one case, as of ``now``.
+
+    Attributes:
+        id, clause, title: the rule.
+        department: the department it concerns, for per-department deadlines.
+        started_at: the event that started it.
+        due: the due instant (in the working time's zone).
+        status: pending, warning, paused, met, breached or cancelled.
+        met_at, met_by: when the required step happened, and who took it.
+        responsible_role, responsible: who answers for it (п. 19): role and person.
+        basis: how the due instant was computed, in words.
+        interpretations: the readings in force that shape this deadline.
+        warnings: the instants at which warnings fall due (only while it is open).
+    """
+
+    id: str
+    clause: str
+    title: str
+    department: str | None
+    started_at: dt.datetime
+    due: dt.datetime
+    status: Status
+    met_at: dt.datetime | None
+    met_by: str | None
+    responsible_role: str
+    responsible: str | None
+    basis: str
+    interpretations: tuple[str, ...]
+    warnings: tuple[dt.datetime, ...] = ()
+
+    @property
+    def late_by(self) -> dt.timedelta | None:
+        """How late the step came (or, while breached and open, None)."""
+        if self.met_at is not None and self.met_at > self.due:
+            return self.met_at - self.due
+        return None
+
+
+class _Instance:
+    __slots__ = ("department", "due", "ended", "met", "paused", "paused_since", "rule", "start")
+
+    def __init__(self, rule: int, start: Event, department: str | None) -> None:
+        self.rule = rule
+        self.start = start
+        self.department = department
+        self.met: Event | None = None
+        self.ended: Event | None = None
+        self.paused: list[tuple[dt.datetime, dt.datetime]] = []
+        self.paused_since: dt.datetime | None = None
+        self.due: dt.datetime | None = None
+
+
+def _collect(case: Case, regulation: Regulation) -> list[_Instance]:
+    effective = regulation.effective
+    rules = effective.deadlines
+    triggers = effective.triggers
+    instances: list[_Instance] = []
+    open_: dict[tuple[int, str | None], _Instance] = {}
+    started: set[int] = set()
+    for event in case.events:
+        if event.type in ("excluded", "closed"):
+            for instance in open_.values():
+                instance.ended = event
+            open_.clear()
+            continue
+        for index, action in triggers.get((event.type, event.kind), ()):
+            rule = rules[index]
+            subjects: tuple[str | None, ...] = (
+                event.departments if rule.scope is Scope.DEPARTMENT else (None,)
+            )
+            for subject in subjects:
+                key = (index, subject)
+                current = open_.get(key)
+                if action == "stop":
+                    if current is not None:
+                        if current.paused_since is not None:
+                            current.paused.append((current.paused_since, event.at))
+                            current.paused_since = None
+                        current.met = event
+                        del open_[key]
+                elif action == "start":
+                    if current is None and not (rule.once and index in started):
+                        instance = _Instance(index, event, subject)
+                        instances.append(instance)
+                        open_[key] = instance
+                        started.add(index)
+                elif current is not None:
+                    if action == "pause" and current.paused_since is None:
+                        current.paused_since = event.at
+                    elif action == "resume" and current.paused_since is not None:
+                        current.paused.append((current.paused_since, event.at))
+                        current.paused_since = None
+    return instances
+
+
+def _limit(rule: Deadline, case: Case) -> Period:
+    if rule.per_message and case.answer_limit is not None:
+        return case.answer_limit
+    if case.importance is not None and case.importance in rule.by_importance:
+        return rule.by_importance[case.importance]
+    return rule.limit
+
+
+def _pause_length(
+    wt: WorkingTime, rule: Deadline, spans: list[tuple[dt.datetime, dt.datetime]]
+) -> dt.timedelta:
+    if rule.basis is Basis.CLOCK:
+        return sum((end - start for start, end in spans), dt.timedelta(0))
+    return sum((wt.between(start, end) for start, end in spans), dt.timedelta(0))
+
+
+def deadlines(
+    case: Case,
+    regulation: Regulation,
+    working_time: WorkingTime | None = None,
+    now: dt.datetime | None = None,
+    organization: Organization | None = None,
+) -> tuple[DeadlineState, ...]:
+    """Every deadline that applies to ``case``, as of ``now``.
+
+    Args:
+        case: the case (its events are all that is read).
+        regulation: the rules, with the interpretations chosen; pass another
+            version or other choices to see what would have been due (what-if).
+        working_time: the calendar to count in; by default the regulation's.
+        now: the instant to judge pending deadlines at; by default the case's
+            last event.
+        organization: to name department heads as responsible persons.
+
+    Returns:
+        Deadline states in the order of the regulation's deadlines, then of
+        their start.
+    """
+    wt = working_time or regulation.effective.working_time.build()
+    at = now if now is not None else case.events[-1].at
+    effective = regulation.effective
+    rules = effective.deadlines
+    instances = _collect(case, regulation)
+    by_rule: dict[str, list[_Instance]] = {}
+    for instance in instances:
+        by_rule.setdefault(rules[instance.rule].id, []).append(instance)
+    for instance in sorted(instances, key=lambda i: _depth(effective.deadline, rules[i.rule])):
+        rule = rules[instance.rule]
+        duration = _duration(_limit(rule, case), rule.basis, rule.counting)
+        if rule.before is None:
+            due = wt.add(instance.start.at, duration)
+        else:
+            anchors = [
+                i for i in by_rule.get(rule.before, ())
+                if i.start.seq <= instance.start.seq and i.due is not None
+            ]  # fmt: skip
+            if not anchors:
+                continue
+            anchor_due = anchors[-1].due
+            assert anchor_due is not None
+            due = wt.subtract(anchor_due, duration)
+        spans = list(instance.paused)
+        if instance.paused_since is not None:
+            spans.append((instance.paused_since, max(at, instance.paused_since)))
+        extra = _pause_length(wt, rule, spans) if spans else dt.timedelta(0)
+        if extra:
+            due = wt.add(due, Clock.of(extra) if rule.basis is Basis.CLOCK else Working.of(extra))
+        instance.due = due
+    return tuple(
+        _state(regulation, case, wt, rules[i.rule], i, i.due, at, organization)
+        for i in sorted(instances, key=lambda i: (i.rule, i.start.seq))
+        if i.due is not None
+    )
+
+
+def _depth(by_id: Mapping[str, Deadline], rule: Deadline) -> int:
+    depth = 0
+    while rule.before is not None:
+        depth += 1
+        rule = by_id[rule.before]
+    return depth
+
+
+@functools.lru_cache(maxsize=1024)
+def _duration(period: Period, basis: Basis, counting: DayCounting) -> Duration:
+    return period.duration(basis, counting)
+
+
+@functools.lru_cache(maxsize=1024)
+def _basis(rule: Deadline, limit: Period, start: str, paused: int) -> str:
+    if rule.before:
+        text = f"{limit.words(rule.basis)} before `{rule.before}`"
+    else:
+        text = f"{limit.words(rule.basis)} from {start.replace('_', ' ')}"
+    if limit != rule.limit:
+        text += " (shortened, п. 7)"
+    if paused:
+        text += f"; paused {paused} time(s)"
+    return text
+
+
+def _state(
+    regulation: Regulation,
+    case: Case,
+    wt: WorkingTime,
+    rule: Deadline,
+    instance: _Instance,
+    due: dt.datetime,
+    now: dt.datetime,
+    organization: Organization | None,
+) -> DeadlineState:
+    met = instance.met
+    warnings: tuple[dt.datetime, ...] = ()
+    if met is not None:
+        status = Status.MET if met.at <= due else Status.BREACHED
+    elif instance.ended is not None and instance.ended.at <= due:
+        status = Status.CANCELLED
+    elif now >= due:
+        status = Status.BREACHED
+    else:
+        warnings = tuple(
+            wt.subtract(due, _duration(period, rule.basis, rule.counting))
+            for period in rule.warn_before
+        )
+        if instance.paused_since is not None:
+            status = Status.PAUSED
+        elif any(w <= now for w in warnings):
+            status = Status.WARNING
+        else:
+            status = Status.PENDING
+    return DeadlineState(
+        id=rule.id,
+        clause=rule.citation.clause,
+        title=rule.title,
+        department=instance.department,
+        started_at=instance.start.at,
+        due=due,
+        status=status,
+        met_at=met.at if met is not None else None,
+        met_by=met.actor if met is not None else None,
+        responsible_role=rule.responsible,
+        responsible=_responsible(case, rule.responsible, instance.department, organization),
+        basis=_basis(rule, _limit(rule, case), instance.start.type, len(instance.paused)),
+        interpretations=_readings(regulation, rule.id),
+        warnings=warnings,
+    )
+
+
+def _readings(regulation: Regulation, ident: str) -> tuple[str, ...]:
+    effective = regulation.effective
+    return tuple(f"{i}={effective.choices[i]}" for i in effective.touched_by.get(ident, ()))
+
+
+def _responsible(
+    case: Case, role: str, department: str | None, organization: Organization | None
+) -> str | None:
+    if role == "curator":
+        return case.detected_by
+    if role == "executor":
+        return case.lead_executor
+    if role == "co_executor":
+        return case.executors.get(department) if department else None
+    if role == "department_head" and organization is not None:
+        ident = department or case.lead
+        return organization.department(ident).head if ident else None
+    return None

@@ -1,0 +1,532 @@
+"""``decide``: a command, checked against the rules, becomes events -- or is refused.
+
+Pure: no I/O, no clock. A refused command raises
+:class:`~regflow.errors.PermissionDenied` or :class:`~regflow.errors.RuleViolation`
+citing the clause, and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import attrs
+
+from regflow.core.case import Case, evolve
+from regflow.core.commands import (
+    ApproveDraft,
+    AssignExecutor,
+    Classify,
+    Close,
+    Command,
+    Detect,
+    Escalate,
+    Exclude,
+    LinkRepeat,
+    RecordClarification,
+    RecordPublication,
+    RecordPublicationFailure,
+    RequestPublication,
+    ReturnForRework,
+    ReturnToCurator,
+    Route,
+    SubmitContribution,
+    SubmitDraft,
+)
+from regflow.core.events import (
+    GENESIS,
+    Approved,
+    ClarificationReceived,
+    Classified,
+    Closed,
+    ContributionOpened,
+    ContributionSubmitted,
+    Detected,
+    DraftSubmitted,
+    Escalated,
+    Event,
+    Excluded,
+    ExecutorAssigned,
+    Payload,
+    PublicationFailed,
+    PublicationRequested,
+    Published,
+    RepeatLinked,
+    ReturnedForRework,
+    ReturnedToCurator,
+    Routed,
+)
+from regflow.core.organization import Organization
+from regflow.errors import (
+    NoExecutorAvailable,
+    NotAnExecutor,
+    PermissionDenied,
+    RuleViolation,
+)
+from regflow.rules.regulation import Regulation
+from regflow.rules.vocabulary import DraftKind
+
+__all__ = ["case_roles", "decide", "handle"]
+
+
+@attrs.frozen
+class _Context:
+    regulation: Regulation
+    org: Organization
+    case: Case
+    day: dt.date
+
+    def refuse(self, message: str, clause: str, command: Command) -> RuleViolation:
+        return RuleViolation(message, clause=clause, case_id=self.case.id, command=command.name)
+
+
+def _local_day(org: Organization, at: dt.datetime) -> dt.date:
+    return at.astimezone(zoneinfo.ZoneInfo(org.timezone)).date()
+
+
+def _acting_executor(org: Organization, department: str, assigned: str, day: dt.date) -> str:
+    """Who holds the executor's role today: the assigned one, or the substitute (п. 6)."""
+    if org.is_present(assigned, day):
+        return assigned
+    try:
+        return org.resolve_executor(department, assigned, day)[0]
+    except (NoExecutorAvailable, NotAnExecutor):
+        return assigned
+
+
+def case_roles(
+    org: Organization, case: Case | None, command: Command, day: dt.date
+) -> frozenset[str]:
+    """The roles ``command.actor`` holds in ``case`` for this command.
+
+    A department head is a head only for the departments the case is routed
+    to (and, for a department-specific command, for that department); the
+    executor is the lead department's executor on duty; a co-executor is the
+    executor on duty of another routed department.
+    """
+    actor = command.actor
+    roles: set[str] = set()
+    if actor in org.curators:
+        roles.add("curator")
+    if any(d.person == actor for d in org.deputies):
+        roles.add("deputy_mayor")
+    if case is None:
+        return frozenset(roles)
+    department = getattr(command, "department", None)
+    scope = (department,) if department is not None else case.departments
+    for ident in scope:
+        if ident in case.departments and org.department(ident).head == actor:
+            roles.add("department_head")
+    for ident, assigned in case.executors.items():
+        if _acting_executor(org, ident, assigned, day) != actor:
+            continue
+        if ident == case.lead:
+            roles.add("executor")
+        elif department is None or department == ident:
+            roles.add("co_executor")
+    return frozenset(roles)
+
+
+def decide(
+    regulation: Regulation, org: Organization, case: Case | None, command: Command
+) -> tuple[Event, ...]:
+    """The events ``command`` makes happen to ``case`` (``None`` before detection).
+
+    Raises:
+        PermissionDenied: the actor lacks the role, is not the department's
+            head or the case's executor, or is absent.
+        RuleViolation: a step out of order, missing or bad content, a closed case.
+    """
+    name = command.name
+    stage = "new" if case is None else case.stage
+    permissions = regulation.effective.permissions.get(name, ())
+    case_id = command.case_id
+    if case is not None:
+        if case.id != case_id:
+            raise ValueError(f"command for case {case_id!r} given case {case.id!r}")
+        if not case.is_open:
+            clause = "п. 18" if case.stage == "excluded" else _clause(permissions)
+            raise RuleViolation(
+                f"the case is {case.stage}; nothing more can happen to it",
+                clause=clause, case_id=case_id, command=name,
+            )  # fmt: skip
+        if command.at < case.events[-1].at:
+            raise RuleViolation(
+                f"{command.at.isoformat()} is before the case's last event "
+                f"({case.events[-1].at.isoformat()})",
+                clause=_clause(permissions), case_id=case_id, command=name,
+            )  # fmt: skip
+    elif not isinstance(command, Detect):
+        raise RuleViolation(
+            "no such case: a case starts with its detection", clause="п. 5",
+            case_id=case_id, command=name,
+        )  # fmt: skip
+    day = _local_day(org, command.at)
+    roles = case_roles(org, case, command, day)
+    allowed = [p for p in permissions if roles & set(p.roles)]
+    if not allowed:
+        needed = sorted({role for p in permissions for role in p.roles})
+        raise PermissionDenied(
+            f"{command.actor} ({', '.join(sorted(roles)) or 'no role in this case'}) may not "
+            f"{name.replace('_', ' ')}; it takes: {', '.join(needed) or 'nobody'}"
+            + _absence_hint(org, case, command, day),
+            clause=_clause(permissions), case_id=case_id, command=name,
+        )  # fmt: skip
+    if not any(stage in p.stages for p in allowed):
+        stages = sorted({s for p in allowed for s in p.stages})
+        raise RuleViolation(
+            f"not at stage {stage!r}; allowed at {', '.join(stages)}",
+            clause=_clause(allowed), case_id=case_id, command=name,
+        )  # fmt: skip
+    if case is None:
+        assert isinstance(command, Detect)
+        return _detect(regulation, org, command)
+    context = _Context(regulation, org, case, day)
+    handler = _HANDLERS[type(command)]
+    payloads = list(handler(context, command))
+    events = []
+    previous, seq = case.last_hash, case.version
+    for clause, payload in payloads:
+        seq += 1
+        event = Event.make(case_id, seq, command.at, command.actor, clause, payload, previous)
+        events.append(event)
+        previous = event.hash
+    return tuple(events)
+
+
+def handle(
+    regulation: Regulation, org: Organization, case: Case | None, command: Command
+) -> tuple[Case, tuple[Event, ...]]:
+    """:func:`decide`, then the case after its events."""
+    events = decide(regulation, org, case, command)
+    for event in events:
+        case = evolve(case, event)
+    assert case is not None
+    return case, events
+
+
+def _clause(permissions: Any) -> str:
+    return permissions[0].citation.clause if permissions else "п. 5"
+
+
+def _absence_hint(org: Organization, case: Case | None, command: Command, day: dt.date) -> str:
+    if case is None:
+        return ""
+    for ident, assigned in case.executors.items():
+        if assigned == command.actor and not org.is_present(assigned, day):
+            on_duty = _acting_executor(org, ident, assigned, day)
+            return f"; {assigned} is absent on {day.isoformat()}, {on_duty} acts (п. 6)"
+    return ""
+
+
+def _detect(regulation: Regulation, org: Organization, command: Detect) -> tuple[Event, ...]:
+    message = command.message
+    if message.platform.value not in {p.value for p in regulation.platforms}:
+        raise RuleViolation(
+            f"platform {message.platform.value!r} is not among the sources this regulation "
+            f"covers ({', '.join(p.value for p in regulation.platforms)})",
+            clause="п. 3", case_id=command.case_id, command=command.name,
+        )  # fmt: skip
+    day = _local_day(org, command.at)
+    if not regulation.in_force(day):
+        raise RuleViolation(
+            f"regulation {regulation.id} {regulation.version} is not in force on {day}",
+            clause="п. 1", case_id=command.case_id, command=command.name,
+        )  # fmt: skip
+    payload = Detected(message, f"{regulation.id}@{regulation.version}", org.id, command.screening)
+    event = Event.make(command.case_id, 1, command.at, command.actor, "п. 7", payload, GENESIS)
+    return (event,)
+
+
+Handler = Callable[[_Context, Any], Iterator[tuple[str, Payload]]]
+
+
+def _classify(ctx: _Context, command: Classify) -> Iterator[tuple[str, Payload]]:
+    regulation = ctx.regulation
+    if not command.topics:
+        raise ctx.refuse("a message needs at least one topic", "п. 7", command)
+    if command.importance not in regulation.importance:
+        raise ctx.refuse(
+            f"unknown importance {command.importance!r}; the categories are "
+            f"{', '.join(regulation.importance)}",
+            "п. 7",
+            command,
+        )
+    answer = regulation.effective.deadline.get("answer")
+    limit = command.answer_limit
+    if answer is not None:
+        limit = limit or answer.by_importance.get(command.importance)
+    if limit is not None and answer is not None and not command.confirm_tight:
+        wt = regulation.effective.working_time.build()
+        due = wt.add(ctx.case.detected_at, limit.duration(answer.basis, answer.counting))
+        for rule in regulation.effective.deadlines:
+            if rule.before != "answer":
+                continue
+            draft_due = wt.subtract(due, rule.limit.duration(rule.basis, rule.counting))
+            if draft_due <= command.at:
+                raise ctx.refuse(
+                    f"a {limit} answer limit puts the '{rule.id}' deadline at "
+                    f"{draft_due.isoformat()}, at or before routing; confirm it explicitly "
+                    "(confirm_tight) to accept",
+                    "п. 7",
+                    command,
+                )
+    yield "п. 7", Classified(
+        command.topics, command.location, command.importance, command.answer_limit,
+        command.significant,
+    )  # fmt: skip
+
+
+def _route(ctx: _Context, command: Route) -> Iterator[tuple[str, Payload]]:
+    departments = command.departments
+    if not departments:
+        raise ctx.refuse("route to at least one department", "п. 7", command)
+    if len(set(departments)) != len(departments):
+        raise ctx.refuse("a department is named twice", "п. 7", command)
+    for ident in departments:
+        if ident not in {d.id for d in ctx.org.departments}:
+            raise ctx.refuse(f"no department {ident!r} in {ctx.org.id}", "п. 7", command)
+    lead = command.lead
+    if len(departments) == 1:
+        lead = lead or departments[0]
+        if lead != departments[0]:
+            raise ctx.refuse("the lead must be one of the departments", "п. 15", command)
+        order: tuple[tuple[str, ...], ...] = ()
+    else:
+        if lead is None:
+            if ctx.regulation.co_execution.lead_required:
+                raise ctx.refuse(
+                    "with several departments the curator names the lead executor's department",
+                    "п. 15", command,
+                )  # fmt: skip
+            lead = departments[0]
+        if lead not in departments:
+            raise ctx.refuse("the lead must be one of the departments", "п. 15", command)
+        others = tuple(d for d in departments if d != lead)
+        order = command.order or (others,)
+        listed = [d for group in order for d in group if d != lead]
+        if sorted(listed) != sorted(others) or any(not group for group in order):
+            raise ctx.refuse(
+                "the order must list every department but the lead exactly once, in non-empty "
+                "groups",
+                "п. 15", command,
+            )  # fmt: skip
+        order = tuple(tuple(d for d in group if d != lead) for group in order)
+        order = tuple(group for group in order if group)
+    clause = "п. 16" if ctx.case.repeat_of else ("п. 15" if len(departments) > 1 else "п. 7")
+    yield clause, Routed(departments, order, lead)
+
+
+def _return(ctx: _Context, command: ReturnToCurator) -> Iterator[tuple[str, Payload]]:
+    if command.department not in ctx.case.departments:
+        raise ctx.refuse(f"the message is not routed to {command.department!r}", "п. 8", command)
+    if not command.reason.strip():
+        raise ctx.refuse("say why the question is outside the department's competence", "п. 8",
+                         command)  # fmt: skip
+    yield "п. 8", ReturnedToCurator(command.department, command.reason)
+
+
+def _open_ready(ctx: _Context, case: Case) -> Iterator[tuple[str, Payload]]:
+    """Contribution clocks that start now: assigned departments of the first unfinished group."""
+    for group in case.order:
+        pending = [d for d in group if d not in case.contributed]
+        for ident in pending:
+            executor = case.executors.get(ident)
+            if executor is not None and ident not in case.opened:
+                yield "п. 15", ContributionOpened(ident, executor)
+        if pending:
+            return
+
+
+def _assign(ctx: _Context, command: AssignExecutor) -> Iterator[tuple[str, Payload]]:
+    case = ctx.case
+    if command.department not in case.departments:
+        raise ctx.refuse(f"the message is not routed to {command.department!r}", "п. 6", command)
+    try:
+        executor, reason = ctx.org.resolve_executor(command.department, command.executor, ctx.day)
+    except NotAnExecutor as exc:
+        raise ctx.refuse(str(exc), "п. 6", command) from exc
+    except NoExecutorAvailable as exc:
+        raise ctx.refuse(str(exc), "п. 6", command) from exc
+    assigned = ExecutorAssigned(command.department, command.executor, executor, reason)
+    yield "п. 6", assigned
+    after = attrs.evolve(case, executors={**case.executors, command.department: executor})
+    yield from _open_ready(ctx, after)
+
+
+def _contribute(ctx: _Context, command: SubmitContribution) -> Iterator[tuple[str, Payload]]:
+    case = ctx.case
+    department = command.department
+    if department == case.lead or department not in case.departments:
+        raise ctx.refuse(f"{department!r} is not a co-executor's department here", "п. 15",
+                         command)  # fmt: skip
+    if department in case.contributed:
+        raise ctx.refuse(f"{department!r} has already sent its part", "п. 15", command)
+    if department not in case.opened:
+        raise ctx.refuse(
+            f"{department!r}'s turn has not come in the curator's order", "п. 15", command
+        )
+    if not command.text.strip():
+        raise ctx.refuse("the part has no text", "п. 15", command)
+    executor = case.executors[department]
+    yield "п. 15", ContributionSubmitted(department, executor, command.text, command.attachments)
+    after = attrs.evolve(case, contributed=case.contributed | {department})
+    yield from _open_ready(ctx, after)
+
+
+def _submit_draft(ctx: _Context, command: SubmitDraft) -> Iterator[tuple[str, Payload]]:
+    case = ctx.case
+    form = ctx.regulation.effective.answer_form
+    kind = command.kind
+    if case.stage == "interim_published" and kind is not DraftKind.ANSWER:
+        raise ctx.refuse("after an interim answer the next draft is the final answer", "п. 14",
+                         command)  # fmt: skip
+    if form.require_substance and kind is not DraftKind.CLARIFICATION and not command.text.strip():
+        raise ctx.refuse("an answer must address the substance of the question", "п. 17", command)
+    if not command.text.strip() and not command.attachments:
+        raise ctx.refuse("the draft is empty", "п. 10", command)
+    if (
+        case.repeat_of
+        and form.repeat_requires_measures
+        and kind is not DraftKind.CLARIFICATION
+        and not (command.measures or "").strip()
+    ):
+        clause = form.repeat_citation.clause if form.repeat_citation else "п. 16"
+        raise ctx.refuse(
+            f"an answer to a repeat message (of {case.repeat_of}) must state the measures "
+            "taken or the progress",
+            clause, command,
+        )  # fmt: skip
+    limit = form.max_length.get(case.message.platform.value)
+    if limit is not None and len(command.text) > limit:
+        raise ctx.refuse(
+            f"{len(command.text)} characters; {case.message.platform.value} accepts {limit}",
+            "п. 17", command,
+        )  # fmt: skip
+    missing = [d for d in case.co_executors() if d not in case.contributed]
+    missing += [d for d in case.departments if d != case.lead and d not in case.executors]
+    if kind is DraftKind.ANSWER and missing:
+        raise ctx.refuse(
+            f"the joint answer needs the parts of {', '.join(sorted(set(missing)))}",
+            "п. 15", command,
+        )  # fmt: skip
+    clause = "п. 12" if case.stage == "rework" else "п. 10"
+    yield (
+        clause,
+        DraftSubmitted(kind, case.drafts + 1, command.text, command.attachments, command.measures),
+    )
+
+
+def _draft(ctx: _Context, command: Command) -> tuple[DraftKind, int]:
+    draft = ctx.case.draft
+    if draft is None:
+        raise ctx.refuse("no draft has been submitted", "п. 11", command)
+    return draft.kind, draft.number
+
+
+def _approve(ctx: _Context, command: ApproveDraft) -> Iterator[tuple[str, Payload]]:
+    kind, number = _draft(ctx, command)
+    yield "п. 11", Approved(kind, number, command.remarks)
+
+
+def _rework(ctx: _Context, command: ReturnForRework) -> Iterator[tuple[str, Payload]]:
+    kind, number = _draft(ctx, command)
+    if not command.remarks.strip():
+        raise ctx.refuse("say what to rework", "п. 11", command)
+    yield "п. 11", ReturnedForRework(kind, number, command.remarks)
+
+
+def _request(ctx: _Context, command: RequestPublication) -> Iterator[tuple[str, Payload]]:
+    kind, number = _draft(ctx, command)
+    platform = ctx.case.message.platform
+    account = command.account
+    if account is None:
+        accounts = ctx.org.accounts_for(platform)
+        account = accounts[0].url if accounts else None
+    key = f"{ctx.case.id}/draft-{number}"
+    yield "п. 13", PublicationRequested(kind, number, key, account)
+
+
+def _record(ctx: _Context, command: RecordPublication) -> Iterator[tuple[str, Payload]]:
+    kind, number = _draft(ctx, command)
+    if not command.external_id.strip():
+        raise ctx.refuse("record the published answer's id in the network", "п. 13", command)
+    yield "п. 13", Published(kind, number, command.external_id, command.url)
+
+
+def _failure(ctx: _Context, command: RecordPublicationFailure) -> Iterator[tuple[str, Payload]]:
+    kind, number = _draft(ctx, command)
+    yield "п. 13", PublicationFailed(kind, number, command.reason, command.permanent)
+
+
+def _clarification(ctx: _Context, command: RecordClarification) -> Iterator[tuple[str, Payload]]:
+    if not ctx.case.clarification_pending:
+        raise ctx.refuse("no clarification request is waiting for the author", "п. 10", command)
+    yield "п. 10", ClarificationReceived(command.text)
+
+
+def _exclude(ctx: _Context, command: Exclude) -> Iterator[tuple[str, Payload]]:
+    rule = ctx.regulation.exclusion
+    if command.category not in rule.categories:
+        raise ctx.refuse(
+            f"unknown category {command.category!r}; п. 18 names {', '.join(rule.categories)}",
+            rule.citation.clause, command,
+        )  # fmt: skip
+    if rule.requires_evidence and not command.evidence.strip():
+        raise ctx.refuse("quote the words that exclude the message", rule.citation.clause,
+                         command)  # fmt: skip
+    yield rule.citation.clause, Excluded(command.category, command.evidence)
+
+
+def _escalate(ctx: _Context, command: Escalate) -> Iterator[tuple[str, Payload]]:
+    reasons = {e.id: e for e in ctx.regulation.escalations}
+    if command.reason not in reasons:
+        raise ctx.refuse(
+            f"unknown reason {command.reason!r}; the regulation has {', '.join(reasons)}",
+            "п. 20", command,
+        )  # fmt: skip
+    known = {d.person for d in ctx.org.deputies}
+    deputies = command.deputies or ctx.org.deputies_for(ctx.case.topics)
+    unknown = [p for p in deputies if p not in known]
+    if unknown:
+        raise ctx.refuse(f"not deputy mayors: {', '.join(unknown)}", "п. 20", command)
+    if not deputies:
+        raise ctx.refuse("no deputy mayor supervises the case's topics; name one", "п. 20",
+                         command)  # fmt: skip
+    yield reasons[command.reason].citation.clause, Escalated(command.reason, tuple(deputies),
+                                                             command.note)  # fmt: skip
+
+
+def _link(ctx: _Context, command: LinkRepeat) -> Iterator[tuple[str, Payload]]:
+    previous = command.previous_case_id.strip()
+    if not previous or previous == ctx.case.id:
+        raise ctx.refuse("name the earlier case this message repeats", "п. 16", command)
+    yield "п. 16", RepeatLinked(previous)
+
+
+def _close(ctx: _Context, command: Close) -> Iterator[tuple[str, Payload]]:
+    if ctx.case.stage != "answered" and not command.reason.strip():
+        raise ctx.refuse("a case closed without a final answer needs a reason", "п. 5", command)
+    yield "п. 5", Closed(command.reason)
+
+
+_HANDLERS: dict[type, Handler] = {
+    Classify: _classify,
+    Route: _route,
+    ReturnToCurator: _return,
+    AssignExecutor: _assign,
+    SubmitContribution: _contribute,
+    SubmitDraft: _submit_draft,
+    ApproveDraft: _approve,
+    ReturnForRework: _rework,
+    RequestPublication: _request,
+    RecordPublication: _record,
+    RecordPublicationFailure: _failure,
+    RecordClarification: _clarification,
+    Exclude: _exclude,
+    Escalate: _escalate,
+    LinkRepeat: _link,
+    Close: _close,
+}

@@ -1,0 +1,405 @@
+"""Events: the facts of a case's life, and its tamper-evident audit trail.
+
+An :class:`Event` is an envelope (case, sequence number, instant, actor, the
+clause it happened under, and the hash chain) around a typed payload. Each
+event's hash covers a canonical encoding of the event and the previous
+event's hash, so :func:`verify` finds any edited, removed or reordered event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any, ClassVar
+
+import attrs
+
+from regflow.core.message import Attachment, Message
+from regflow.errors import TamperedHistory
+from regflow.rules.kinds import Period
+from regflow.rules.vocabulary import DraftKind
+
+__all__ = [
+    "GENESIS",
+    "Approved",
+    "ClarificationReceived",
+    "Classified",
+    "Closed",
+    "ContributionOpened",
+    "ContributionSubmitted",
+    "Detected",
+    "DraftSubmitted",
+    "Escalated",
+    "Event",
+    "Excluded",
+    "ExecutorAssigned",
+    "Payload",
+    "PublicationFailed",
+    "PublicationRequested",
+    "Published",
+    "RepeatLinked",
+    "ReturnedForRework",
+    "ReturnedToCurator",
+    "Routed",
+    "canonical",
+    "verify",
+]
+
+GENESIS = "0" * 64
+"""The 'previous hash' of a case's first event."""
+
+
+@attrs.frozen
+class Detected:
+    """A message was detected by the curator; the case binds to a regulation version."""
+
+    type: ClassVar[str] = "detected"
+    message: Message
+    regulation: str
+    organization: str
+    screening: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Classified:
+    """Topics, location and importance were set (п. 7)."""
+
+    type: ClassVar[str] = "classified"
+    topics: tuple[str, ...]
+    location: str | None
+    importance: str
+    answer_limit: Period | None = None
+    significant: bool = False
+
+
+@attrs.frozen
+class Routed:
+    """The message went to departments, with the order of contributions and a lead (п. 7, 15)."""
+
+    type: ClassVar[str] = "routed"
+    departments: tuple[str, ...]
+    order: tuple[tuple[str, ...], ...]
+    lead: str
+
+
+@attrs.frozen
+class ReturnedToCurator:
+    """A department returned the message as outside its competence (п. 8)."""
+
+    type: ClassVar[str] = "returned_to_curator"
+    department: str
+    reason: str
+
+
+@attrs.frozen
+class ExecutorAssigned:
+    """A department's executor was designated; ``substitution`` says why if not the one asked."""
+
+    type: ClassVar[str] = "executor_assigned"
+    department: str
+    requested: str
+    executor: str
+    substitution: str | None = None
+
+
+@attrs.frozen
+class ContributionOpened:
+    """A co-executor received the message for its part (п. 15(3) starts its clock)."""
+
+    type: ClassVar[str] = "contribution_opened"
+    department: str
+    executor: str
+
+
+@attrs.frozen
+class ContributionSubmitted:
+    """A co-executor sent its part to the curator (п. 15(2))."""
+
+    type: ClassVar[str] = "contribution_submitted"
+    department: str
+    executor: str
+    text: str
+    attachments: tuple[Attachment, ...] = ()
+
+
+@attrs.frozen
+class DraftSubmitted:
+    """A draft went to the curator for approval (п. 10, 12); drafts are numbered."""
+
+    type: ClassVar[str] = "draft_submitted"
+    kind: DraftKind
+    number: int
+    text: str
+    attachments: tuple[Attachment, ...] = ()
+    measures: str | None = None
+
+
+@attrs.frozen
+class Approved:
+    """The curator approved a draft (п. 11)."""
+
+    type: ClassVar[str] = "approved"
+    kind: DraftKind
+    number: int
+    remarks: str = ""
+
+
+@attrs.frozen
+class ReturnedForRework:
+    """The curator returned a draft for rework (п. 11, 12)."""
+
+    type: ClassVar[str] = "returned_for_rework"
+    kind: DraftKind
+    number: int
+    remarks: str
+
+
+@attrs.frozen
+class PublicationRequested:
+    """Publishing an approved draft was requested; ``key`` makes retries idempotent (п. 13)."""
+
+    type: ClassVar[str] = "publication_requested"
+    kind: DraftKind
+    number: int
+    key: str
+    account: str | None = None
+
+
+@attrs.frozen
+class Published:
+    """An approved draft appeared in the network (п. 13)."""
+
+    type: ClassVar[str] = "published"
+    kind: DraftKind
+    number: int
+    external_id: str
+    url: str = ""
+
+
+@attrs.frozen
+class PublicationFailed:
+    """Publishing failed; a permanent failure needs the curator (п. 13)."""
+
+    type: ClassVar[str] = "publication_failed"
+    kind: DraftKind
+    number: int
+    reason: str
+    permanent: bool
+
+
+@attrs.frozen
+class ClarificationReceived:
+    """The author answered a clarification request."""
+
+    type: ClassVar[str] = "clarification_received"
+    text: str
+
+
+@attrs.frozen
+class Excluded:
+    """The message was excluded from processing (п. 18)."""
+
+    type: ClassVar[str] = "excluded"
+    category: str
+    evidence: str = ""
+
+
+@attrs.frozen
+class Escalated:
+    """The deputy mayors supervising the topic were informed (п. 20)."""
+
+    type: ClassVar[str] = "escalated"
+    reason: str
+    deputies: tuple[str, ...]
+    note: str = ""
+
+
+@attrs.frozen
+class RepeatLinked:
+    """The message repeats an earlier case's question (п. 16)."""
+
+    type: ClassVar[str] = "repeat_linked"
+    previous_case_id: str
+
+
+@attrs.frozen
+class Closed:
+    """The case was closed."""
+
+    type: ClassVar[str] = "closed"
+    reason: str = ""
+
+
+Payload = (
+    Detected
+    | Classified
+    | Routed
+    | ReturnedToCurator
+    | ExecutorAssigned
+    | ContributionOpened
+    | ContributionSubmitted
+    | DraftSubmitted
+    | Approved
+    | ReturnedForRework
+    | PublicationRequested
+    | Published
+    | PublicationFailed
+    | ClarificationReceived
+    | Excluded
+    | Escalated
+    | RepeatLinked
+    | Closed
+)
+"""Any event payload."""
+
+PAYLOADS: dict[str, type[Payload]] = {
+    cls.type: cls
+    for cls in (
+        Detected, Classified, Routed, ReturnedToCurator, ExecutorAssigned, ContributionOpened,
+        ContributionSubmitted, DraftSubmitted, Approved, ReturnedForRework, PublicationRequested,
+        Published, PublicationFailed, ClarificationReceived, Excluded, Escalated, RepeatLinked,
+        Closed,
+    )
+}  # fmt: skip
+"""Payload classes by event type name."""
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-able form of a payload value, deterministic for hashing."""
+    if attrs.has(type(value)):
+        return {
+            field.name: _plain(getattr(value, field.name)) for field in attrs.fields(type(value))
+        }
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in sorted(value.items())}
+    if isinstance(value, Period):
+        return str(value)
+    return value
+
+
+@attrs.frozen
+class Event:
+    """One fact of a case: who did what, when, under which clause, chained by hash.
+
+    Attributes:
+        case_id: the case.
+        seq: 1 for the first event of the case, then 2, 3...
+        at: when it happened (the command's instant).
+        actor: the person id who caused it.
+        clause: the clause it happened under (``"п. 9"``).
+        data: the typed payload.
+        prev_hash: the previous event's :attr:`hash` (:data:`GENESIS` for the first).
+        hash: SHA-256 over :func:`canonical` of this event.
+    """
+
+    case_id: str
+    seq: int
+    at: dt.datetime
+    actor: str
+    clause: str
+    data: Payload
+    prev_hash: str
+    hash: str
+
+    @property
+    def type(self) -> str:
+        """The event type name (``"published"``)."""
+        return self.data.type
+
+    @property
+    def kind(self) -> str | None:
+        """The draft kind the event concerns, if any (``"interim"``)."""
+        kind = getattr(self.data, "kind", None)
+        return kind.value if kind is not None else None
+
+    @property
+    def departments(self) -> tuple[str, ...]:
+        """The departments the event names (for per-department deadlines)."""
+        if isinstance(self.data, Routed):
+            return self.data.departments
+        department = getattr(self.data, "department", None)
+        return (department,) if department is not None else ()
+
+    @classmethod
+    def make(
+        cls,
+        case_id: str,
+        seq: int,
+        at: dt.datetime,
+        actor: str,
+        clause: str,
+        data: Payload,
+        prev_hash: str,
+    ) -> Event:
+        """An event with its hash computed."""
+        digest = hashlib.sha256(canonical(case_id, seq, at, actor, clause, data, prev_hash))
+        return cls(case_id, seq, at, actor, clause, data, prev_hash, digest.hexdigest())
+
+
+def canonical(
+    case_id: str,
+    seq: int,
+    at: dt.datetime,
+    actor: str,
+    clause: str,
+    data: Payload,
+    prev_hash: str,
+) -> bytes:
+    """The bytes an event's hash covers: sorted-key JSON, instants in UTC."""
+    document = {
+        "case_id": case_id,
+        "seq": seq,
+        "type": data.type,
+        "at": at.astimezone(dt.UTC).isoformat(),
+        "actor": actor,
+        "clause": clause,
+        "data": _plain(data),
+        "prev_hash": prev_hash,
+    }
+    return json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def verify(events: Sequence[Event] | Iterable[Event]) -> int:
+    """Check a case's hash chain; returns the number of events checked.
+
+    Raises:
+        TamperedHistory: the first event that was edited, removed, inserted or reordered.
+    """
+    previous = GENESIS
+    count = 0
+    for expected_seq, event in enumerate(events, start=1):
+        if event.seq != expected_seq:
+            raise TamperedHistory(
+                f"sequence number {event.seq} where {expected_seq} was expected "
+                "(an event was removed, inserted or reordered)",
+                case_id=event.case_id,
+                seq=event.seq,
+            )
+        if event.prev_hash != previous:
+            raise TamperedHistory(
+                "does not follow the previous event's hash", case_id=event.case_id, seq=event.seq
+            )
+        digest = hashlib.sha256(
+            canonical(
+                event.case_id, event.seq, event.at, event.actor, event.clause, event.data,
+                event.prev_hash,
+            )
+        ).hexdigest()  # fmt: skip
+        if digest != event.hash:
+            raise TamperedHistory(
+                "its content does not match its hash (edited)", case_id=event.case_id, seq=event.seq
+            )
+        previous = event.hash
+        count += 1
+    return count
