@@ -175,9 +175,14 @@ def evolve(case: Case | None, event: Event) -> Case:
         lead = case.lead if case.lead in remaining else (remaining[0] if remaining else None)
         stage = "classified" if not remaining else "in_work" if lead in executors else "routed"
         return attrs.evolve(
-            case, events=events, stage=stage, departments=remaining, executors=executors,
-            order=order, lead=lead,
-        )  # fmt: skip
+            case,
+            events=events,
+            stage=stage,
+            departments=remaining,
+            executors=executors,
+            order=order,
+            lead=lead,
+        )
     if isinstance(data, ExecutorAssigned):
         executors = {**case.executors, data.department: data.executor}
         stage = case.stage

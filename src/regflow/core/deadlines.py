@@ -190,9 +190,10 @@ def deadlines(
             due = wt.add(instance.start.at, duration)
         else:
             anchors = [
-                i for i in by_rule.get(rule.before, ())
+                i
+                for i in by_rule.get(rule.before, ())
                 if i.start.seq <= instance.start.seq and i.due is not None
-            ]  # fmt: skip
+            ]
             if not anchors:
                 continue
             anchor_due = anchors[-1].due

@@ -150,19 +150,25 @@ def decide(
             clause = "п. 18" if case.stage == "excluded" else _clause(permissions)
             raise RuleViolation(
                 f"the case is {case.stage}; nothing more can happen to it",
-                clause=clause, case_id=case_id, command=name,
-            )  # fmt: skip
+                clause=clause,
+                case_id=case_id,
+                command=name,
+            )
         if command.at < case.events[-1].at:
             raise RuleViolation(
                 f"{command.at.isoformat()} is before the case's last event "
                 f"({case.events[-1].at.isoformat()})",
-                clause=_clause(permissions), case_id=case_id, command=name,
-            )  # fmt: skip
+                clause=_clause(permissions),
+                case_id=case_id,
+                command=name,
+            )
     elif not isinstance(command, Detect):
         raise RuleViolation(
-            "no such case: a case starts with its detection", clause="п. 5",
-            case_id=case_id, command=name,
-        )  # fmt: skip
+            "no such case: a case starts with its detection",
+            clause="п. 5",
+            case_id=case_id,
+            command=name,
+        )
     day = _local_day(org, command.at)
     roles = case_roles(org, case, command, day)
     allowed = [p for p in permissions if roles & set(p.roles)]
@@ -172,14 +178,18 @@ def decide(
             f"{command.actor} ({', '.join(sorted(roles)) or 'no role in this case'}) may not "
             f"{name.replace('_', ' ')}; it takes: {', '.join(needed) or 'nobody'}"
             + _absence_hint(org, case, command, day),
-            clause=_clause(permissions), case_id=case_id, command=name,
-        )  # fmt: skip
+            clause=_clause(permissions),
+            case_id=case_id,
+            command=name,
+        )
     if not any(stage in p.stages for p in allowed):
         stages = sorted({s for p in allowed for s in p.stages})
         raise RuleViolation(
             f"not at stage {stage!r}; allowed at {', '.join(stages)}",
-            clause=_clause(allowed), case_id=case_id, command=name,
-        )  # fmt: skip
+            clause=_clause(allowed),
+            case_id=case_id,
+            command=name,
+        )
     if case is None:
         assert isinstance(command, Detect)
         return _detect(regulation, org, command)
@@ -227,14 +237,18 @@ def _detect(regulation: Regulation, org: Organization, command: Detect) -> tuple
         raise RuleViolation(
             f"platform {message.platform.value!r} is not among the sources this regulation "
             f"covers ({', '.join(p.value for p in regulation.platforms)})",
-            clause="п. 3", case_id=command.case_id, command=command.name,
-        )  # fmt: skip
+            clause="п. 3",
+            case_id=command.case_id,
+            command=command.name,
+        )
     day = _local_day(org, command.at)
     if not regulation.in_force(day):
         raise RuleViolation(
             f"regulation {regulation.id} {regulation.version} is not in force on {day}",
-            clause="п. 1", case_id=command.case_id, command=command.name,
-        )  # fmt: skip
+            clause="п. 1",
+            case_id=command.case_id,
+            command=command.name,
+        )
     payload = Detected(message, f"{regulation.id}@{regulation.version}", org.id, command.screening)
     event = Event.make(command.case_id, 1, command.at, command.actor, "п. 7", payload, GENESIS)
     return (event,)
@@ -273,10 +287,16 @@ def _classify(ctx: _Context, command: Classify) -> Iterator[tuple[str, Payload]]
                     "п. 7",
                     command,
                 )
-    yield "п. 7", Classified(
-        command.topics, command.location, command.importance, command.answer_limit,
-        command.significant,
-    )  # fmt: skip
+    yield (
+        "п. 7",
+        Classified(
+            command.topics,
+            command.location,
+            command.importance,
+            command.answer_limit,
+            command.significant,
+        ),
+    )
 
 
 def _route(ctx: _Context, command: Route) -> Iterator[tuple[str, Payload]]:
@@ -299,8 +319,9 @@ def _route(ctx: _Context, command: Route) -> Iterator[tuple[str, Payload]]:
             if ctx.regulation.co_execution.lead_required:
                 raise ctx.refuse(
                     "with several departments the curator names the lead executor's department",
-                    "п. 15", command,
-                )  # fmt: skip
+                    "п. 15",
+                    command,
+                )
             lead = departments[0]
         if lead not in departments:
             raise ctx.refuse("the lead must be one of the departments", "п. 15", command)
@@ -311,8 +332,9 @@ def _route(ctx: _Context, command: Route) -> Iterator[tuple[str, Payload]]:
             raise ctx.refuse(
                 "the order must list every department but the lead exactly once, in non-empty "
                 "groups",
-                "п. 15", command,
-            )  # fmt: skip
+                "п. 15",
+                command,
+            )
         order = tuple(tuple(d for d in group if d != lead) for group in order)
         order = tuple(group for group in order if group)
     clause = "п. 16" if ctx.case.repeat_of else ("п. 15" if len(departments) > 1 else "п. 7")
@@ -323,8 +345,9 @@ def _return(ctx: _Context, command: ReturnToCurator) -> Iterator[tuple[str, Payl
     if command.department not in ctx.case.departments:
         raise ctx.refuse(f"the message is not routed to {command.department!r}", "п. 8", command)
     if not command.reason.strip():
-        raise ctx.refuse("say why the question is outside the department's competence", "п. 8",
-                         command)  # fmt: skip
+        raise ctx.refuse(
+            "say why the question is outside the department's competence", "п. 8", command
+        )
     yield "п. 8", ReturnedToCurator(command.department, command.reason)
 
 
@@ -360,8 +383,7 @@ def _contribute(ctx: _Context, command: SubmitContribution) -> Iterator[tuple[st
     case = ctx.case
     department = command.department
     if department == case.lead or department not in case.departments:
-        raise ctx.refuse(f"{department!r} is not a co-executor's department here", "п. 15",
-                         command)  # fmt: skip
+        raise ctx.refuse(f"{department!r} is not a co-executor's department here", "п. 15", command)
     if department in case.contributed:
         raise ctx.refuse(f"{department!r} has already sent its part", "п. 15", command)
     if department not in case.opened:
@@ -381,8 +403,9 @@ def _submit_draft(ctx: _Context, command: SubmitDraft) -> Iterator[tuple[str, Pa
     form = ctx.regulation.effective.answer_form
     kind = command.kind
     if case.stage == "interim_published" and kind is not DraftKind.ANSWER:
-        raise ctx.refuse("after an interim answer the next draft is the final answer", "п. 14",
-                         command)  # fmt: skip
+        raise ctx.refuse(
+            "after an interim answer the next draft is the final answer", "п. 14", command
+        )
     if form.require_substance and kind is not DraftKind.CLARIFICATION and not command.text.strip():
         raise ctx.refuse("an answer must address the substance of the question", "п. 17", command)
     if not command.text.strip() and not command.attachments:
@@ -397,21 +420,24 @@ def _submit_draft(ctx: _Context, command: SubmitDraft) -> Iterator[tuple[str, Pa
         raise ctx.refuse(
             f"an answer to a repeat message (of {case.repeat_of}) must state the measures "
             "taken or the progress",
-            clause, command,
-        )  # fmt: skip
+            clause,
+            command,
+        )
     limit = form.max_length.get(case.message.platform.value)
     if limit is not None and len(command.text) > limit:
         raise ctx.refuse(
             f"{len(command.text)} characters; {case.message.platform.value} accepts {limit}",
-            "п. 17", command,
-        )  # fmt: skip
+            "п. 17",
+            command,
+        )
     missing = [d for d in case.co_executors() if d not in case.contributed]
     missing += [d for d in case.departments if d != case.lead and d not in case.executors]
     if kind is DraftKind.ANSWER and missing:
         raise ctx.refuse(
             f"the joint answer needs the parts of {', '.join(sorted(set(missing)))}",
-            "п. 15", command,
-        )  # fmt: skip
+            "п. 15",
+            command,
+        )
     clause = "п. 12" if case.stage == "rework" else "п. 10"
     yield (
         clause,
@@ -472,11 +498,11 @@ def _exclude(ctx: _Context, command: Exclude) -> Iterator[tuple[str, Payload]]:
     if command.category not in rule.categories:
         raise ctx.refuse(
             f"unknown category {command.category!r}; п. 18 names {', '.join(rule.categories)}",
-            rule.citation.clause, command,
-        )  # fmt: skip
+            rule.citation.clause,
+            command,
+        )
     if rule.requires_evidence and not command.evidence.strip():
-        raise ctx.refuse("quote the words that exclude the message", rule.citation.clause,
-                         command)  # fmt: skip
+        raise ctx.refuse("quote the words that exclude the message", rule.citation.clause, command)
     yield rule.citation.clause, Excluded(command.category, command.evidence)
 
 
@@ -485,18 +511,20 @@ def _escalate(ctx: _Context, command: Escalate) -> Iterator[tuple[str, Payload]]
     if command.reason not in reasons:
         raise ctx.refuse(
             f"unknown reason {command.reason!r}; the regulation has {', '.join(reasons)}",
-            "п. 20", command,
-        )  # fmt: skip
+            "п. 20",
+            command,
+        )
     known = {d.person for d in ctx.org.deputies}
     deputies = command.deputies or ctx.org.deputies_for(ctx.case.topics)
     unknown = [p for p in deputies if p not in known]
     if unknown:
         raise ctx.refuse(f"not deputy mayors: {', '.join(unknown)}", "п. 20", command)
     if not deputies:
-        raise ctx.refuse("no deputy mayor supervises the case's topics; name one", "п. 20",
-                         command)  # fmt: skip
-    yield reasons[command.reason].citation.clause, Escalated(command.reason, tuple(deputies),
-                                                             command.note)  # fmt: skip
+        raise ctx.refuse("no deputy mayor supervises the case's topics; name one", "п. 20", command)
+    yield (
+        reasons[command.reason].citation.clause,
+        Escalated(command.reason, tuple(deputies), command.note),
+    )
 
 
 def _link(ctx: _Context, command: LinkRepeat) -> Iterator[tuple[str, Payload]]:

@@ -258,12 +258,26 @@ Payload = (
 PAYLOADS: dict[str, type[Payload]] = {
     cls.type: cls
     for cls in (
-        Detected, Classified, Routed, ReturnedToCurator, ExecutorAssigned, ContributionOpened,
-        ContributionSubmitted, DraftSubmitted, Approved, ReturnedForRework, PublicationRequested,
-        Published, PublicationFailed, ClarificationReceived, Excluded, Escalated, RepeatLinked,
+        Detected,
+        Classified,
+        Routed,
+        ReturnedToCurator,
+        ExecutorAssigned,
+        ContributionOpened,
+        ContributionSubmitted,
+        DraftSubmitted,
+        Approved,
+        ReturnedForRework,
+        PublicationRequested,
+        Published,
+        PublicationFailed,
+        ClarificationReceived,
+        Excluded,
+        Escalated,
+        RepeatLinked,
         Closed,
     )
-}  # fmt: skip
+}
 """Payload classes by event type name."""
 
 
@@ -392,10 +406,15 @@ def verify(events: Sequence[Event] | Iterable[Event]) -> int:
             )
         digest = hashlib.sha256(
             canonical(
-                event.case_id, event.seq, event.at, event.actor, event.clause, event.data,
+                event.case_id,
+                event.seq,
+                event.at,
+                event.actor,
+                event.clause,
+                event.data,
                 event.prev_hash,
             )
-        ).hexdigest()  # fmt: skip
+        ).hexdigest()
         if digest != event.hash:
             raise TamperedHistory(
                 "its content does not match its hash (edited)", case_id=event.case_id, seq=event.seq

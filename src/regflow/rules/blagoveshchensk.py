@@ -157,9 +157,15 @@ def _deadlines() -> tuple[Deadline, ...]:
 
 def _permissions() -> tuple[Permission, ...]:
     open_stages = (
-        "detected", "classified", "routed", "in_work", "awaiting_approval", "rework",
-        "approved", "interim_published",
-    )  # fmt: skip
+        "detected",
+        "classified",
+        "routed",
+        "in_work",
+        "awaiting_approval",
+        "rework",
+        "approved",
+        "interim_published",
+    )
     return (
         Permission("detect", ("curator",), ("new",), ("detected",), _c(5)),
         Permission("classify", ("curator",), ("detected", "classified"), ("classified",), _c(7)),
