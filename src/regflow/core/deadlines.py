@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import functools
-from collections.abc import Mapping
 
 import attrs
 
-from regflow.calendar import Clock, DayCounting, Duration, Working, WorkingTime
+from regflow.calendar import Clock, Duration, Working, WorkingTime
 from regflow.core.case import Case
 from regflow.core.events import Event
 from regflow.core.organization import Organization
 from regflow.rules.kinds import Basis, Deadline, Period, Scope
-from regflow.rules.regulation import Regulation
+from regflow.rules.regulation import Effective, Regulation
 
 __all__ = ["DeadlineState", "Status", "deadlines"]
 
@@ -102,16 +100,21 @@ def _collect(case: Case, regulation: Regulation) -> list[_Instance]:
     open_: dict[tuple[int, str | None], _Instance] = {}
     started: set[int] = set()
     for event in case.events:
-        if event.type in ("excluded", "closed"):
-            for instance in open_.values():
-                instance.ended = event
-            open_.clear()
+        data = event.data
+        kind = getattr(data, "kind", None)
+        actions = triggers.get((data.type, kind.value if kind is not None else None))
+        if actions is None:
+            if data.type in ("excluded", "closed"):
+                for instance in open_.values():
+                    instance.ended = event
+                open_.clear()
             continue
-        for index, action in triggers.get((event.type, event.kind), ()):
+        for index, action in actions:
             rule = rules[index]
-            subjects: tuple[str | None, ...] = (
-                event.departments if rule.scope is Scope.DEPARTMENT else (None,)
-            )
+            if rule.scope is Scope.DEPARTMENT:
+                subjects: tuple[str | None, ...] = event.departments
+            else:
+                subjects = (None,)
             for subject in subjects:
                 key = (index, subject)
                 current = open_.get(key)
@@ -175,23 +178,24 @@ def deadlines(
         Deadline states in the order of the regulation's deadlines, then of
         their start.
     """
-    wt = working_time or regulation.effective.working_time.build()
-    at = now if now is not None else case.events[-1].at
     effective = regulation.effective
+    wt = working_time or effective.working_time.build()
+    at = now if now is not None else case.events[-1].at
     rules = effective.deadlines
     instances = _collect(case, regulation)
-    by_rule: dict[str, list[_Instance]] = {}
+    by_rule: dict[int, list[_Instance]] = {}
     for instance in instances:
-        by_rule.setdefault(rules[instance.rule].id, []).append(instance)
-    for instance in sorted(instances, key=lambda i: _depth(effective.deadline, rules[i.rule])):
+        by_rule.setdefault(instance.rule, []).append(instance)
+    depth, index_of = _order(effective)
+    for instance in sorted(instances, key=lambda i: depth[i.rule]):
         rule = rules[instance.rule]
-        duration = _duration(_limit(rule, case), rule.basis, rule.counting)
+        duration = _duration(effective, rule, _limit(rule, case))
         if rule.before is None:
             due = wt.add(instance.start.at, duration)
         else:
             anchors = [
                 i
-                for i in by_rule.get(rule.before, ())
+                for i in by_rule.get(index_of[rule.before], ())
                 if i.start.seq <= instance.start.seq and i.due is not None
             ]
             if not anchors:
@@ -207,27 +211,45 @@ def deadlines(
             due = wt.add(due, Clock.of(extra) if rule.basis is Basis.CLOCK else Working.of(extra))
         instance.due = due
     return tuple(
-        _state(regulation, case, wt, rules[i.rule], i, i.due, at, organization)
+        _state(effective, case, wt, rules[i.rule], i, i.due, at, organization)
         for i in sorted(instances, key=lambda i: (i.rule, i.start.seq))
         if i.due is not None
     )
 
 
-def _depth(by_id: Mapping[str, Deadline], rule: Deadline) -> int:
-    depth = 0
-    while rule.before is not None:
-        depth += 1
-        rule = by_id[rule.before]
-    return depth
+# Derived values are memoised on the Effective rules they derive from (its ``memo``),
+# so a regulation's deadlines are worked out once, not for every case.
 
 
-@functools.lru_cache(maxsize=1024)
-def _duration(period: Period, basis: Basis, counting: DayCounting) -> Duration:
-    return period.duration(basis, counting)
+def _order(effective: Effective) -> tuple[list[int], dict[str, int]]:
+    """Each rule's number of 'before' links (to order the computation), and rule indexes."""
+    found = effective.memo.get("order")
+    if found is None:
+        index_of = {rule.id: index for index, rule in enumerate(effective.deadlines)}
+        depths = []
+        for rule in effective.deadlines:
+            depth, cursor = 0, rule
+            while cursor.before is not None:
+                depth += 1
+                cursor = effective.deadline[cursor.before]
+            depths.append(depth)
+        found = effective.memo["order"] = (depths, index_of)
+    return found  # type: ignore[return-value]
 
 
-@functools.lru_cache(maxsize=1024)
-def _basis(rule: Deadline, limit: Period, start: str, paused: int) -> str:
+def _duration(effective: Effective, rule: Deadline, limit: Period) -> Duration:
+    key = ("duration", rule.id, limit)
+    found = effective.memo.get(key)
+    if found is None:
+        found = effective.memo[key] = limit.duration(rule.basis, rule.counting)
+    return found  # type: ignore[return-value]
+
+
+def _basis(effective: Effective, rule: Deadline, limit: Period, start: str, paused: int) -> str:
+    key = ("basis", rule.id, limit, start, paused)
+    found = effective.memo.get(key)
+    if found is not None:
+        return found  # type: ignore[return-value]
     if rule.before:
         text = f"{limit.words(rule.basis)} before `{rule.before}`"
     else:
@@ -236,11 +258,22 @@ def _basis(rule: Deadline, limit: Period, start: str, paused: int) -> str:
         text += " (shortened, п. 7)"
     if paused:
         text += f"; paused {paused} time(s)"
+    effective.memo[key] = text
     return text
 
 
+def _readings(effective: Effective, ident: str) -> tuple[str, ...]:
+    key = ("readings", ident)
+    found = effective.memo.get(key)
+    if found is None:
+        found = effective.memo[key] = tuple(
+            f"{i}={effective.choices[i]}" for i in effective.touched_by.get(ident, ())
+        )
+    return found  # type: ignore[return-value]
+
+
 def _state(
-    regulation: Regulation,
+    effective: Effective,
     case: Case,
     wt: WorkingTime,
     rule: Deadline,
@@ -259,8 +292,7 @@ def _state(
         status = Status.BREACHED
     else:
         warnings = tuple(
-            wt.subtract(due, _duration(period, rule.basis, rule.counting))
-            for period in rule.warn_before
+            wt.subtract(due, _duration(effective, rule, period)) for period in rule.warn_before
         )
         if instance.paused_since is not None:
             status = Status.PAUSED
@@ -268,6 +300,7 @@ def _state(
             status = Status.WARNING
         else:
             status = Status.PENDING
+    limit = _limit(rule, case)
     return DeadlineState(
         id=rule.id,
         clause=rule.citation.clause,
@@ -280,15 +313,10 @@ def _state(
         met_by=met.actor if met is not None else None,
         responsible_role=rule.responsible,
         responsible=_responsible(case, rule.responsible, instance.department, organization),
-        basis=_basis(rule, _limit(rule, case), instance.start.type, len(instance.paused)),
-        interpretations=_readings(regulation, rule.id),
+        basis=_basis(effective, rule, limit, instance.start.type, len(instance.paused)),
+        interpretations=_readings(effective, rule.id),
         warnings=warnings,
     )
-
-
-def _readings(regulation: Regulation, ident: str) -> tuple[str, ...]:
-    effective = regulation.effective
-    return tuple(f"{i}={effective.choices[i]}" for i in effective.touched_by.get(ident, ()))
 
 
 def _responsible(

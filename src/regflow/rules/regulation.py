@@ -135,6 +135,8 @@ class Effective:
     triggers: Mapping[tuple[str, str | None], tuple[Action, ...]]
     touched_by: Mapping[str, tuple[str, ...]]
     """Deadline id -> the interpretations whose settings change it."""
+    memo: dict[object, object] = attrs.field(factory=dict, eq=False, repr=False, hash=False)
+    """Values the engine derives from these rules, computed once (e.g. durations)."""
 
 
 def _triggers(deadlines: tuple[Deadline, ...]) -> dict[tuple[str, str | None], tuple[Action, ...]]:
