@@ -155,6 +155,17 @@ def _deadlines() -> tuple[Deadline, ...]:
     )
 
 
+_AFTER_ROUTING = (
+    "routed",
+    "in_work",
+    "awaiting_approval",
+    "rework",
+    "approved",
+    "interim_published",
+)
+"""A co-executor's part may arrive at any time after routing (п. 15(2), (3))."""
+
+
 def _permissions() -> tuple[Permission, ...]:
     open_stages = (
         "detected",
@@ -180,7 +191,7 @@ def _permissions() -> tuple[Permission, ...]:
         Permission(
             "assign_executor", ("department_head",), ("routed", "in_work"), ("in_work",), _c(6)
         ),
-        Permission("submit_contribution", ("co_executor",), ("in_work",), ("in_work",), _c(15)),
+        Permission("submit_contribution", ("co_executor",), _AFTER_ROUTING, _AFTER_ROUTING, _c(15)),
         Permission(
             "submit_draft",
             ("executor",),
