@@ -6,9 +6,11 @@ import pytest
 
 import regflow
 import regflow.calendar
+import regflow.core
 import regflow.errors
+import regflow.rules
 
-MODULES = [regflow, regflow.calendar, regflow.errors]
+MODULES = [regflow, regflow.calendar, regflow.core, regflow.errors, regflow.rules]
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)
