@@ -288,7 +288,7 @@ def _state(
         status = Status.MET if met.at <= due else Status.BREACHED
     elif instance.ended is not None and instance.ended.at <= due:
         status = Status.CANCELLED
-    elif now >= due:
+    elif now > due:
         status = Status.BREACHED
     else:
         warnings = tuple(

@@ -289,7 +289,7 @@ def _interpretations() -> tuple[Interpretation, ...]:
             "п. 7 lets the curator shorten the deadline by importance but gives no numbers.",
             default="by-importance",
             choices={
-                "by-importance": "a 'high' importance message is answered within 4 working "
+                "by-importance": "a 'high' importance message is answered within 5 working "
                 "hours; the curator may also set a limit per message; a limit that leaves the "
                 "draft deadline at or before routing is refused unless confirmed",
                 "explicit-only": "no shorter limit by category; only the curator's explicit "

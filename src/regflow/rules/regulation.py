@@ -65,6 +65,8 @@ class WorkingTimeSpec:
         shortening: how much shorter a pre-holiday day is.
         presidential_non_working_days: for ``"russia"``: apply the 2020-2021 decreed days.
         first_year: the first year of the calendar.
+        last_year: the last year; by default, for ``"russia"`` the last year the
+            installed ``holidays`` has a transfer decree for, otherwise ten years on.
     """
 
     timezone: str = "Asia/Yakutsk"
@@ -75,6 +77,7 @@ class WorkingTimeSpec:
     shortening: Period = attrs.field(factory=lambda: Period(minutes=60))
     presidential_non_working_days: bool = True
     first_year: int = 2020
+    last_year: int | None = None
 
     def build(self) -> WorkingTime:
         """The :class:`~regflow.calendar.WorkingTime` this spec describes (built once)."""
@@ -85,6 +88,7 @@ class WorkingTimeSpec:
             self.shortening.minutes,
             self.presidential_non_working_days,
             self.first_year,
+            self.last_year,
         )
 
 
@@ -99,15 +103,15 @@ def _working_time(
     shortening: int,
     presidential: bool,
     first_year: int,
+    last_year: int | None,
 ) -> WorkingTime:
     production: ProductionCalendar
     if calendar == "russia":
-        production = russia(first_year, presidential_non_working_days=presidential)
+        production = russia(first_year, last_year, presidential_non_working_days=presidential)
     elif calendar.startswith("holidays:"):
         country, _, subdiv = calendar.removeprefix("holidays:").partition("-")
-        production = from_holidays(
-            country, first_year, dt.date.today().year + 1, subdiv=subdiv or None
-        )
+        last = last_year if last_year is not None else first_year + 10
+        production = from_holidays(country, first_year, last, subdiv=subdiv or None)
     else:
         raise ValueError(f"unknown calendar {calendar!r}: use 'russia' or 'holidays:CC[-SUB]'")
     office = OfficeHours.of(dict(hours), shortening=dt.timedelta(minutes=shortening))
