@@ -18,6 +18,7 @@ from regflow.core.events import (
     ClarificationReceived,
     Classified,
     Closed,
+    ContributionCancelled,
     ContributionOpened,
     ContributionSubmitted,
     Detected,
@@ -74,6 +75,7 @@ class Case:
     importance: str | None = None
     answer_limit: Period | None = None
     significant: bool = False
+    tight_confirmed: bool = False
     departments: tuple[str, ...] = ()
     """The departments the message is routed to now (returns remove theirs)."""
     order: tuple[tuple[str, ...], ...] = ()
@@ -154,25 +156,29 @@ def evolve(case: Case | None, event: Event) -> Case:
             importance=data.importance,
             answer_limit=data.answer_limit,
             significant=data.significant,
+            tight_confirmed=data.tight_confirmed,
         )
     if isinstance(data, Routed):
+        kept = set(data.departments)
+        executors = {d: p for d, p in case.executors.items() if d in kept}
         return attrs.evolve(
             case,
             events=events,
-            stage="routed",
+            stage="in_work" if data.lead in executors else "routed",
             departments=data.departments,
             order=data.order,
             lead=data.lead,
-            executors={},
-            opened=frozenset(),
-            contributed=frozenset(),
+            executors=executors,
+            opened=frozenset(d for d in case.opened if d in kept),
+            contributed=frozenset(d for d in case.contributed if d in kept),
         )
     if isinstance(data, ReturnedToCurator):
         remaining = tuple(d for d in case.departments if d != data.department)
         executors = {d: p for d, p in case.executors.items() if d != data.department}
-        groups = (tuple(d for d in group if d != data.department) for group in case.order)
-        order = tuple(group for group in groups if group)
         lead = case.lead if case.lead in remaining else (remaining[0] if remaining else None)
+        gone = {data.department, lead}
+        groups = (tuple(d for d in group if d not in gone) for group in case.order)
+        order = tuple(group for group in groups if group)
         stage = "classified" if not remaining else "in_work" if lead in executors else "routed"
         return attrs.evolve(
             case,
@@ -191,6 +197,8 @@ def evolve(case: Case | None, event: Event) -> Case:
         return attrs.evolve(case, events=events, executors=executors, stage=stage)
     if isinstance(data, ContributionOpened):
         return attrs.evolve(case, events=events, opened=case.opened | {data.department})
+    if isinstance(data, ContributionCancelled):
+        return attrs.evolve(case, events=events, opened=case.opened - {data.department})
     if isinstance(data, ContributionSubmitted):
         return attrs.evolve(case, events=events, contributed=case.contributed | {data.department})
     if isinstance(data, DraftSubmitted):

@@ -86,6 +86,10 @@ class Classify(_Command):
 class Route(_Command):
     """The curator sends the message to the competent department(s) (п. 7, 15, 16).
 
+    After a department returns its part (п. 8) while others work on, routing
+    again adds departments; the lead and the earlier order stay.
+    ``confirm_tight`` accepts a shortened limit whose draft deadline has passed.
+
     With several departments: ``order`` is the curator's order of
     contributions (groups in sequence, departments in a group in parallel,
     п. 15(1)) and ``lead`` the department whose executor prepares the joint
@@ -95,6 +99,7 @@ class Route(_Command):
     departments: tuple[str, ...]
     order: tuple[tuple[str, ...], ...] = ()
     lead: str | None = None
+    confirm_tight: bool = False
     name: ClassVar[str] = "route"
 
 

@@ -131,7 +131,12 @@ def _collect(case: Case, regulation: Regulation) -> list[_Instance]:
                         instances.append(instance)
                         open_[key] = instance
                         started.add(index)
-                elif current is not None:
+                elif current is None:
+                    continue
+                elif action == "cancel":
+                    current.ended = event
+                    del open_[key]
+                else:
                     if action == "pause" and current.paused_since is None:
                         current.paused_since = event.at
                     elif action == "resume" and current.paused_since is not None:
@@ -206,9 +211,14 @@ def deadlines(
         spans = list(instance.paused)
         if instance.paused_since is not None:
             spans.append((instance.paused_since, max(at, instance.paused_since)))
-        extra = _pause_length(wt, rule, spans) if spans else dt.timedelta(0)
-        if extra:
-            due = wt.add(due, Clock.of(extra) if rule.basis is Basis.CLOCK else Working.of(extra))
+        for start, end in spans:
+            if start >= due:
+                break  # a pause after the deadline passed does not revive it
+            extra = _pause_length(wt, rule, [(start, end)])
+            if extra:
+                due = wt.add(
+                    due, Clock.of(extra) if rule.basis is Basis.CLOCK else Working.of(extra)
+                )
         instance.due = due
     return tuple(
         _state(effective, case, wt, rules[i.rule], i, i.due, at, organization)
@@ -286,8 +296,8 @@ def _state(
     warnings: tuple[dt.datetime, ...] = ()
     if met is not None:
         status = Status.MET if met.at <= due else Status.BREACHED
-    elif instance.ended is not None and instance.ended.at <= due:
-        status = Status.CANCELLED
+    elif instance.ended is not None:
+        status = Status.CANCELLED if instance.ended.at <= due else Status.BREACHED
     elif now > due:
         status = Status.BREACHED
     else:
@@ -312,7 +322,13 @@ def _state(
         met_at=met.at if met is not None else None,
         met_by=met.actor if met is not None else None,
         responsible_role=rule.responsible,
-        responsible=_responsible(case, rule.responsible, instance.department, organization),
+        responsible=_responsible(
+            case,
+            rule.responsible,
+            instance.department,
+            organization,
+            met.at if met is not None else min(now, due),
+        ),
         basis=_basis(effective, rule, limit, instance.start.type, len(instance.paused)),
         interpretations=_readings(effective, rule.id),
         warnings=warnings,
@@ -320,15 +336,22 @@ def _state(
 
 
 def _responsible(
-    case: Case, role: str, department: str | None, organization: Organization | None
+    case: Case,
+    role: str,
+    department: str | None,
+    organization: Organization | None,
+    when: dt.datetime,
 ) -> str | None:
+    """The person who answers for a deadline (п. 19): the role's holder on duty at ``when``
+    (an absent executor's substitute, п. 6, when the organisation is known)."""
     if role == "curator":
         return case.detected_by
-    if role == "executor":
-        return case.lead_executor
-    if role == "co_executor":
-        return case.executors.get(department) if department else None
-    if role == "department_head" and organization is not None:
-        ident = department or case.lead
-        return organization.department(ident).head if ident else None
-    return None
+    ident = case.lead if role in ("executor", "department_head") else department
+    if ident is None:
+        return None
+    if role == "department_head":
+        return organization.department(ident).head if organization is not None else None
+    assigned = case.executors.get(ident)
+    if assigned is None or organization is None:
+        return assigned
+    return organization.on_duty(ident, assigned, when.astimezone(organization.zone).date())

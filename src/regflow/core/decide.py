@@ -41,6 +41,7 @@ from regflow.core.events import (
     ClarificationReceived,
     Classified,
     Closed,
+    ContributionCancelled,
     ContributionOpened,
     ContributionSubmitted,
     Detected,
@@ -65,6 +66,7 @@ from regflow.errors import (
     PermissionDenied,
     RuleViolation,
 )
+from regflow.rules.kinds import Deadline, Period
 from regflow.rules.regulation import Regulation
 from regflow.rules.vocabulary import DraftKind
 
@@ -77,6 +79,24 @@ class _Context:
     org: Organization
     case: Case
     day: dt.date
+    clause: str
+    """The clause of the permission the command is issued under."""
+
+    @property
+    def co(self) -> str:
+        """The clause on several executors."""
+        return self.regulation.co_execution.citation.clause
+
+    @property
+    def form(self) -> str:
+        """The clause on the answer's form."""
+        return self.regulation.effective.answer_form.citation.clause
+
+    @property
+    def repeat(self) -> str:
+        """The clause on answers to repeat messages."""
+        form = self.regulation.effective.answer_form
+        return (form.repeat_citation or form.citation).clause
 
     def refuse(self, message: str, clause: str, command: Command) -> RuleViolation:
         return RuleViolation(message, clause=clause, case_id=self.case.id, command=command.name)
@@ -84,16 +104,6 @@ class _Context:
 
 def _local_day(org: Organization, at: dt.datetime) -> dt.date:
     return at.astimezone(zoneinfo.ZoneInfo(org.timezone)).date()
-
-
-def _acting_executor(org: Organization, department: str, assigned: str, day: dt.date) -> str:
-    """Who holds the executor's role today: the assigned one, or the substitute (п. 6)."""
-    if org.is_present(assigned, day):
-        return assigned
-    try:
-        return org.resolve_executor(department, assigned, day)[0]
-    except (NoExecutorAvailable, NotAnExecutor):
-        return assigned
 
 
 def case_roles(
@@ -120,7 +130,7 @@ def case_roles(
         if ident in case.departments and org.department(ident).head == actor:
             roles.add("department_head")
     for ident, assigned in case.executors.items():
-        if _acting_executor(org, ident, assigned, day) != actor:
+        if org.on_duty(ident, assigned, day) != actor:
             continue
         if ident == case.lead:
             roles.add("executor")
@@ -147,7 +157,10 @@ def decide(
         if case.id != case_id:
             raise ValueError(f"command for case {case_id!r} given case {case.id!r}")
         if not case.is_open:
-            clause = "п. 18" if case.stage == "excluded" else _clause(permissions)
+            if case.stage == "excluded":
+                clause = regulation.exclusion.citation.clause
+            else:
+                clause = _clause(permissions)
             raise RuleViolation(
                 f"the case is {case.stage}; nothing more can happen to it",
                 clause=clause,
@@ -165,7 +178,7 @@ def decide(
     elif not isinstance(command, Detect):
         raise RuleViolation(
             "no such case: a case starts with its detection",
-            clause="п. 5",
+            clause=_clause(regulation.effective.permissions.get("detect", ())),
             case_id=case_id,
             command=name,
         )
@@ -193,7 +206,8 @@ def decide(
     if case is None:
         assert isinstance(command, Detect)
         return _detect(regulation, org, command)
-    context = _Context(regulation, org, case, day)
+    here = [p for p in allowed if stage in p.stages]
+    context = _Context(regulation, org, case, day, _clause(here))
     handler = _HANDLERS[type(command)]
     payloads = list(handler(context, command))
     events = []
@@ -218,7 +232,7 @@ def handle(
 
 
 def _clause(permissions: Any) -> str:
-    return permissions[0].citation.clause if permissions else "п. 5"
+    return permissions[0].citation.clause if permissions else "(no permission rule)"
 
 
 def _absence_hint(org: Organization, case: Case | None, command: Command, day: dt.date) -> str:
@@ -226,18 +240,19 @@ def _absence_hint(org: Organization, case: Case | None, command: Command, day: d
         return ""
     for ident, assigned in case.executors.items():
         if assigned == command.actor and not org.is_present(assigned, day):
-            on_duty = _acting_executor(org, ident, assigned, day)
+            on_duty = org.on_duty(ident, assigned, day)
             return f"; {assigned} is absent on {day.isoformat()}, {on_duty} acts (п. 6)"
     return ""
 
 
 def _detect(regulation: Regulation, org: Organization, command: Detect) -> tuple[Event, ...]:
     message = command.message
+    clause = _clause(regulation.effective.permissions.get("detect", ()))
     if message.platform.value not in {p.value for p in regulation.platforms}:
         raise RuleViolation(
             f"platform {message.platform.value!r} is not among the sources this regulation "
             f"covers ({', '.join(p.value for p in regulation.platforms)})",
-            clause="п. 3",
+            clause=regulation.sources_clause or clause,
             case_id=command.case_id,
             command=command.name,
         )
@@ -245,120 +260,195 @@ def _detect(regulation: Regulation, org: Organization, command: Detect) -> tuple
     if not regulation.in_force(day):
         raise RuleViolation(
             f"regulation {regulation.id} {regulation.version} is not in force on {day}",
-            clause="п. 1",
+            clause=clause,
             case_id=command.case_id,
             command=command.name,
         )
     payload = Detected(message, f"{regulation.id}@{regulation.version}", org.id, command.screening)
-    event = Event.make(command.case_id, 1, command.at, command.actor, "п. 7", payload, GENESIS)
+    event = Event.make(command.case_id, 1, command.at, command.actor, clause, payload, GENESIS)
     return (event,)
 
 
 Handler = Callable[[_Context, Any], Iterator[tuple[str, Payload]]]
 
 
+def _shortened(
+    regulation: Regulation, case: Case, explicit: Period | None, importance: str | None
+) -> Iterator[tuple[Deadline, Period]]:
+    """``(rule, limit)`` for each shortenable deadline (п. 7) that a shorter limit changes."""
+    for rule in regulation.effective.deadlines:
+        limit = explicit if rule.per_message else None
+        if limit is None and importance is not None:
+            limit = rule.by_importance.get(importance)
+        if limit is not None and limit != rule.limit:
+            yield rule, limit
+
+
+def _check_tight(
+    ctx: _Context, command: Command, explicit: Period | None, importance: str | None, step: str
+) -> None:
+    """Refuse a shortened limit that leaves a deadline counted back from it at or before
+    ``command.at`` (ambiguity 3): the curator must confirm it explicitly."""
+    regulation = ctx.regulation
+    wt = regulation.effective.working_time.build()
+    for rule, limit in _shortened(regulation, ctx.case, explicit, importance):
+        due = wt.add(ctx.case.detected_at, limit.duration(rule.basis, rule.counting))
+        for relative in regulation.effective.deadlines:
+            if relative.before != rule.id:
+                continue
+            relative_due = wt.subtract(
+                due, relative.limit.duration(relative.basis, relative.counting)
+            )
+            if relative_due <= command.at:
+                raise ctx.refuse(
+                    f"the shortened {limit} '{rule.id}' limit puts the '{relative.id}' deadline at "
+                    f"{relative_due.isoformat()}, at or before {step}; confirm it explicitly "
+                    "(confirm_tight=True) to accept",
+                    ctx.clause,
+                    command,
+                )
+
+
 def _classify(ctx: _Context, command: Classify) -> Iterator[tuple[str, Payload]]:
     regulation = ctx.regulation
     if not command.topics:
-        raise ctx.refuse("a message needs at least one topic", "п. 7", command)
+        raise ctx.refuse("a message needs at least one topic", ctx.clause, command)
     if command.importance not in regulation.importance:
         raise ctx.refuse(
             f"unknown importance {command.importance!r}; the categories are "
             f"{', '.join(regulation.importance)}",
-            "п. 7",
+            ctx.clause,
             command,
         )
-    answer = regulation.effective.deadline.get("answer")
-    limit = command.answer_limit
-    if answer is not None:
-        limit = limit or answer.by_importance.get(command.importance)
-    if limit is not None and answer is not None and not command.confirm_tight:
-        wt = regulation.effective.working_time.build()
-        due = wt.add(ctx.case.detected_at, limit.duration(answer.basis, answer.counting))
-        for rule in regulation.effective.deadlines:
-            if rule.before != "answer":
-                continue
-            draft_due = wt.subtract(due, rule.limit.duration(rule.basis, rule.counting))
-            if draft_due <= command.at:
-                raise ctx.refuse(
-                    f"a {limit} answer limit puts the '{rule.id}' deadline at "
-                    f"{draft_due.isoformat()}, at or before routing; confirm it explicitly "
-                    "(confirm_tight) to accept",
-                    "п. 7",
-                    command,
-                )
+    if not command.confirm_tight:
+        _check_tight(ctx, command, command.answer_limit, command.importance, "classification")
     yield (
-        "п. 7",
+        ctx.clause,
         Classified(
             command.topics,
             command.location,
             command.importance,
             command.answer_limit,
             command.significant,
+            command.confirm_tight,
         ),
     )
 
 
+def _order(
+    ctx: _Context,
+    command: Route,
+    departments: tuple[str, ...],
+    lead: str,
+    order: tuple[tuple[str, ...], ...],
+) -> tuple[tuple[str, ...], ...]:
+    """The curator's order of contributions, checked: every department but the lead once."""
+    others = tuple(d for d in departments if d != lead)
+    listed = [d for group in order for d in group if d != lead]
+    if sorted(listed) != sorted(others) or any(not group for group in order):
+        raise ctx.refuse(
+            "the order must list every department but the lead exactly once, in non-empty groups",
+            ctx.co,
+            command,
+        )
+    groups = (tuple(d for d in group if d != lead) for group in order)
+    return tuple(group for group in groups if group)
+
+
 def _route(ctx: _Context, command: Route) -> Iterator[tuple[str, Payload]]:
-    departments = command.departments
-    if not departments:
-        raise ctx.refuse("route to at least one department", "п. 7", command)
-    if len(set(departments)) != len(departments):
-        raise ctx.refuse("a department is named twice", "п. 7", command)
-    for ident in departments:
-        if ident not in {d.id for d in ctx.org.departments}:
-            raise ctx.refuse(f"no department {ident!r} in {ctx.org.id}", "п. 7", command)
-    lead = command.lead
-    if len(departments) == 1:
-        lead = lead or departments[0]
+    case = ctx.case
+    added = command.departments
+    if not added:
+        raise ctx.refuse("route to at least one department", ctx.clause, command)
+    if len(set(added)) != len(added):
+        raise ctx.refuse("a department is named twice", ctx.clause, command)
+    known = {d.id for d in ctx.org.departments}
+    for ident in added:
+        if ident not in known:
+            raise ctx.refuse(f"no department {ident!r} in {ctx.org.id}", ctx.clause, command)
+    # departments still working on the message may be named again: they stay as they are
+    added = tuple(d for d in added if d not in case.departments)
+    if not added:
+        raise ctx.refuse("the message is already routed to all of these", ctx.clause, command)
+    departments = (*case.departments, *added)
+    if case.lead is not None and case.departments:
+        # others keep working; the curator re-routes a part returned under п. 8
+        lead = command.lead or case.lead
+        if lead != case.lead:
+            raise ctx.refuse("the lead stays while others work on the message", ctx.co, command)
+        fresh = tuple(d for d in added if d != lead)
+        order = _order(ctx, command, departments, lead, case.order + (command.order or (fresh,)))
+    elif len(departments) == 1:
+        lead = command.lead or departments[0]
         if lead != departments[0]:
-            raise ctx.refuse("the lead must be one of the departments", "п. 15", command)
-        order: tuple[tuple[str, ...], ...] = ()
+            raise ctx.refuse("the lead must be one of the departments", ctx.co, command)
+        order = ()
     else:
-        if lead is None:
+        lead = command.lead or ""
+        if not lead:
             if ctx.regulation.co_execution.lead_required:
                 raise ctx.refuse(
                     "with several departments the curator names the lead executor's department",
-                    "п. 15",
+                    ctx.co,
                     command,
                 )
             lead = departments[0]
         if lead not in departments:
-            raise ctx.refuse("the lead must be one of the departments", "п. 15", command)
+            raise ctx.refuse("the lead must be one of the departments", ctx.co, command)
         others = tuple(d for d in departments if d != lead)
-        order = command.order or (others,)
-        listed = [d for group in order for d in group if d != lead]
-        if sorted(listed) != sorted(others) or any(not group for group in order):
-            raise ctx.refuse(
-                "the order must list every department but the lead exactly once, in non-empty "
-                "groups",
-                "п. 15",
-                command,
-            )
-        order = tuple(tuple(d for d in group if d != lead) for group in order)
-        order = tuple(group for group in order if group)
-    clause = "п. 16" if ctx.case.repeat_of else ("п. 15" if len(departments) > 1 else "п. 7")
-    yield clause, Routed(departments, order, lead)
+        order = _order(ctx, command, departments, lead, command.order or (others,))
+    if not (command.confirm_tight or case.tight_confirmed):
+        _check_tight(ctx, command, case.answer_limit, case.importance, "routing")
+    clause = ctx.repeat if case.repeat_of else (ctx.co if len(departments) > 1 else ctx.clause)
+    yield clause, Routed(departments, order, lead, added)
 
 
 def _return(ctx: _Context, command: ReturnToCurator) -> Iterator[tuple[str, Payload]]:
-    if command.department not in ctx.case.departments:
-        raise ctx.refuse(f"the message is not routed to {command.department!r}", "п. 8", command)
+    case = ctx.case
+    department = command.department
+    if department not in case.departments:
+        raise ctx.refuse(f"the message is not routed to {department!r}", ctx.clause, command)
     if not command.reason.strip():
         raise ctx.refuse(
-            "say why the question is outside the department's competence", "п. 8", command
+            "say why the question is outside the department's competence", ctx.clause, command
         )
-    yield "п. 8", ReturnedToCurator(command.department, command.reason)
+    returned = ReturnedToCurator(department, command.reason)
+    yield ctx.clause, returned
+    owed = case.opened - case.contributed
+    if department in owed:
+        yield (
+            ctx.co,
+            ContributionCancelled(department, "its department returned the message to the curator"),
+        )
+    after = evolve(
+        case,
+        Event.make(
+            case.id,
+            case.version + 1,
+            command.at,
+            command.actor,
+            ctx.clause,
+            returned,
+            case.last_hash,
+        ),
+    )
+    if after.lead is not None and after.lead != case.lead and after.lead in owed:
+        yield (
+            ctx.co,
+            ContributionCancelled(after.lead, "its department now prepares the joint answer"),
+        )
+        after = attrs.evolve(after, opened=after.opened - {after.lead})
+    yield from _open_ready(ctx, after)
 
 
 def _open_ready(ctx: _Context, case: Case) -> Iterator[tuple[str, Payload]]:
     """Contribution clocks that start now: assigned departments of the first unfinished group."""
     for group in case.order:
-        pending = [d for d in group if d not in case.contributed]
+        pending = [d for d in group if d not in case.contributed and d != case.lead]
         for ident in pending:
             executor = case.executors.get(ident)
             if executor is not None and ident not in case.opened:
-                yield "п. 15", ContributionOpened(ident, executor)
+                yield ctx.co, ContributionOpened(ident, executor)
         if pending:
             return
 
@@ -366,15 +456,17 @@ def _open_ready(ctx: _Context, case: Case) -> Iterator[tuple[str, Payload]]:
 def _assign(ctx: _Context, command: AssignExecutor) -> Iterator[tuple[str, Payload]]:
     case = ctx.case
     if command.department not in case.departments:
-        raise ctx.refuse(f"the message is not routed to {command.department!r}", "п. 6", command)
+        raise ctx.refuse(
+            f"the message is not routed to {command.department!r}", ctx.clause, command
+        )
     try:
         executor, reason = ctx.org.resolve_executor(command.department, command.executor, ctx.day)
     except NotAnExecutor as exc:
-        raise ctx.refuse(str(exc), "п. 6", command) from exc
+        raise ctx.refuse(str(exc), ctx.clause, command) from exc
     except NoExecutorAvailable as exc:
-        raise ctx.refuse(str(exc), "п. 6", command) from exc
+        raise ctx.refuse(str(exc), ctx.clause, command) from exc
     assigned = ExecutorAssigned(command.department, command.executor, executor, reason)
-    yield "п. 6", assigned
+    yield ctx.clause, assigned
     after = attrs.evolve(case, executors={**case.executors, command.department: executor})
     yield from _open_ready(ctx, after)
 
@@ -383,17 +475,19 @@ def _contribute(ctx: _Context, command: SubmitContribution) -> Iterator[tuple[st
     case = ctx.case
     department = command.department
     if department == case.lead or department not in case.departments:
-        raise ctx.refuse(f"{department!r} is not a co-executor's department here", "п. 15", command)
+        raise ctx.refuse(
+            f"{department!r} is not a co-executor's department here", ctx.clause, command
+        )
     if department in case.contributed:
-        raise ctx.refuse(f"{department!r} has already sent its part", "п. 15", command)
+        raise ctx.refuse(f"{department!r} has already sent its part", ctx.clause, command)
     if department not in case.opened:
         raise ctx.refuse(
-            f"{department!r}'s turn has not come in the curator's order", "п. 15", command
+            f"{department!r}'s turn has not come in the curator's order", ctx.clause, command
         )
     if not command.text.strip():
-        raise ctx.refuse("the part has no text", "п. 15", command)
+        raise ctx.refuse("the part has no text", ctx.clause, command)
     executor = case.executors[department]
-    yield "п. 15", ContributionSubmitted(department, executor, command.text, command.attachments)
+    yield ctx.clause, ContributionSubmitted(department, executor, command.text, command.attachments)
     after = attrs.evolve(case, contributed=case.contributed | {department})
     yield from _open_ready(ctx, after)
 
@@ -404,19 +498,19 @@ def _submit_draft(ctx: _Context, command: SubmitDraft) -> Iterator[tuple[str, Pa
     kind = command.kind
     if case.stage == "interim_published" and kind is not DraftKind.ANSWER:
         raise ctx.refuse(
-            "after an interim answer the next draft is the final answer", "п. 14", command
+            "after an interim answer the next draft is the final answer", ctx.clause, command
         )
     if form.require_substance and kind is not DraftKind.CLARIFICATION and not command.text.strip():
-        raise ctx.refuse("an answer must address the substance of the question", "п. 17", command)
+        raise ctx.refuse("an answer must address the substance of the question", ctx.form, command)
     if not command.text.strip() and not command.attachments:
-        raise ctx.refuse("the draft is empty", "п. 10", command)
+        raise ctx.refuse("the draft is empty", ctx.clause, command)
     if (
         case.repeat_of
         and form.repeat_requires_measures
         and kind is not DraftKind.CLARIFICATION
         and not (command.measures or "").strip()
     ):
-        clause = form.repeat_citation.clause if form.repeat_citation else "п. 16"
+        clause = ctx.repeat
         raise ctx.refuse(
             f"an answer to a repeat message (of {case.repeat_of}) must state the measures "
             "taken or the progress",
@@ -427,7 +521,7 @@ def _submit_draft(ctx: _Context, command: SubmitDraft) -> Iterator[tuple[str, Pa
     if limit is not None and len(command.text) > limit:
         raise ctx.refuse(
             f"{len(command.text)} characters; {case.message.platform.value} accepts {limit}",
-            "п. 17",
+            ctx.form,
             command,
         )
     missing = [d for d in case.co_executors() if d not in case.contributed]
@@ -435,10 +529,10 @@ def _submit_draft(ctx: _Context, command: SubmitDraft) -> Iterator[tuple[str, Pa
     if kind is DraftKind.ANSWER and missing:
         raise ctx.refuse(
             f"the joint answer needs the parts of {', '.join(sorted(set(missing)))}",
-            "п. 15",
+            ctx.co,
             command,
         )
-    clause = "п. 12" if case.stage == "rework" else "п. 10"
+    clause = ctx.clause
     yield (
         clause,
         DraftSubmitted(kind, case.drafts + 1, command.text, command.attachments, command.measures),
@@ -448,20 +542,20 @@ def _submit_draft(ctx: _Context, command: SubmitDraft) -> Iterator[tuple[str, Pa
 def _draft(ctx: _Context, command: Command) -> tuple[DraftKind, int]:
     draft = ctx.case.draft
     if draft is None:
-        raise ctx.refuse("no draft has been submitted", "п. 11", command)
+        raise ctx.refuse("no draft has been submitted", ctx.clause, command)
     return draft.kind, draft.number
 
 
 def _approve(ctx: _Context, command: ApproveDraft) -> Iterator[tuple[str, Payload]]:
     kind, number = _draft(ctx, command)
-    yield "п. 11", Approved(kind, number, command.remarks)
+    yield ctx.clause, Approved(kind, number, command.remarks)
 
 
 def _rework(ctx: _Context, command: ReturnForRework) -> Iterator[tuple[str, Payload]]:
     kind, number = _draft(ctx, command)
     if not command.remarks.strip():
-        raise ctx.refuse("say what to rework", "п. 11", command)
-    yield "п. 11", ReturnedForRework(kind, number, command.remarks)
+        raise ctx.refuse("say what to rework", ctx.clause, command)
+    yield ctx.clause, ReturnedForRework(kind, number, command.remarks)
 
 
 def _request(ctx: _Context, command: RequestPublication) -> Iterator[tuple[str, Payload]]:
@@ -472,25 +566,25 @@ def _request(ctx: _Context, command: RequestPublication) -> Iterator[tuple[str, 
         accounts = ctx.org.accounts_for(platform)
         account = accounts[0].url if accounts else None
     key = f"{ctx.case.id}/draft-{number}"
-    yield "п. 13", PublicationRequested(kind, number, key, account)
+    yield ctx.clause, PublicationRequested(kind, number, key, account)
 
 
 def _record(ctx: _Context, command: RecordPublication) -> Iterator[tuple[str, Payload]]:
     kind, number = _draft(ctx, command)
     if not command.external_id.strip():
-        raise ctx.refuse("record the published answer's id in the network", "п. 13", command)
-    yield "п. 13", Published(kind, number, command.external_id, command.url)
+        raise ctx.refuse("record the published answer's id in the network", ctx.clause, command)
+    yield ctx.clause, Published(kind, number, command.external_id, command.url)
 
 
 def _failure(ctx: _Context, command: RecordPublicationFailure) -> Iterator[tuple[str, Payload]]:
     kind, number = _draft(ctx, command)
-    yield "п. 13", PublicationFailed(kind, number, command.reason, command.permanent)
+    yield ctx.clause, PublicationFailed(kind, number, command.reason, command.permanent)
 
 
 def _clarification(ctx: _Context, command: RecordClarification) -> Iterator[tuple[str, Payload]]:
     if not ctx.case.clarification_pending:
-        raise ctx.refuse("no clarification request is waiting for the author", "п. 10", command)
-    yield "п. 10", ClarificationReceived(command.text)
+        raise ctx.refuse("no clarification request is waiting for the author", ctx.clause, command)
+    yield ctx.clause, ClarificationReceived(command.text)
 
 
 def _exclude(ctx: _Context, command: Exclude) -> Iterator[tuple[str, Payload]]:
@@ -511,16 +605,18 @@ def _escalate(ctx: _Context, command: Escalate) -> Iterator[tuple[str, Payload]]
     if command.reason not in reasons:
         raise ctx.refuse(
             f"unknown reason {command.reason!r}; the regulation has {', '.join(reasons)}",
-            "п. 20",
+            ctx.clause,
             command,
         )
     known = {d.person for d in ctx.org.deputies}
     deputies = command.deputies or ctx.org.deputies_for(ctx.case.topics)
     unknown = [p for p in deputies if p not in known]
     if unknown:
-        raise ctx.refuse(f"not deputy mayors: {', '.join(unknown)}", "п. 20", command)
+        raise ctx.refuse(f"not deputy mayors: {', '.join(unknown)}", ctx.clause, command)
     if not deputies:
-        raise ctx.refuse("no deputy mayor supervises the case's topics; name one", "п. 20", command)
+        raise ctx.refuse(
+            "no deputy mayor supervises the case's topics; name one", ctx.clause, command
+        )
     yield (
         reasons[command.reason].citation.clause,
         Escalated(command.reason, tuple(deputies), command.note),
@@ -530,14 +626,14 @@ def _escalate(ctx: _Context, command: Escalate) -> Iterator[tuple[str, Payload]]
 def _link(ctx: _Context, command: LinkRepeat) -> Iterator[tuple[str, Payload]]:
     previous = command.previous_case_id.strip()
     if not previous or previous == ctx.case.id:
-        raise ctx.refuse("name the earlier case this message repeats", "п. 16", command)
-    yield "п. 16", RepeatLinked(previous)
+        raise ctx.refuse("name the earlier case this message repeats", ctx.clause, command)
+    yield ctx.clause, RepeatLinked(previous)
 
 
 def _close(ctx: _Context, command: Close) -> Iterator[tuple[str, Payload]]:
     if ctx.case.stage != "answered" and not command.reason.strip():
-        raise ctx.refuse("a case closed without a final answer needs a reason", "п. 5", command)
-    yield "п. 5", Closed(command.reason)
+        raise ctx.refuse("a case closed without a final answer needs a reason", ctx.clause, command)
+    yield ctx.clause, Closed(command.reason)
 
 
 _HANDLERS: dict[type, Handler] = {

@@ -28,6 +28,7 @@ __all__ = [
     "ClarificationReceived",
     "Classified",
     "Closed",
+    "ContributionCancelled",
     "ContributionOpened",
     "ContributionSubmitted",
     "Detected",
@@ -73,16 +74,23 @@ class Classified:
     importance: str
     answer_limit: Period | None = None
     significant: bool = False
+    tight_confirmed: bool = False
 
 
 @attrs.frozen
 class Routed:
-    """The message went to departments, with the order of contributions and a lead (п. 7, 15)."""
+    """The message went to departments, with the order of contributions and a lead (п. 7, 15).
+
+    ``departments`` is every department the case is routed to after this
+    event; ``added`` those this routing sent it to (all of them, unless the
+    curator re-routes a part returned under п. 8 while others keep working).
+    """
 
     type: ClassVar[str] = "routed"
     departments: tuple[str, ...]
     order: tuple[tuple[str, ...], ...]
     lead: str
+    added: tuple[str, ...]
 
 
 @attrs.frozen
@@ -123,6 +131,15 @@ class ContributionSubmitted:
     executor: str
     text: str
     attachments: tuple[Attachment, ...] = ()
+
+
+@attrs.frozen
+class ContributionCancelled:
+    """A co-executor's part is no longer owed: its department left the case or now leads it."""
+
+    type: ClassVar[str] = "contribution_cancelled"
+    department: str
+    reason: str
 
 
 @attrs.frozen
@@ -241,6 +258,7 @@ Payload = (
     | ExecutorAssigned
     | ContributionOpened
     | ContributionSubmitted
+    | ContributionCancelled
     | DraftSubmitted
     | Approved
     | ReturnedForRework
@@ -265,6 +283,7 @@ PAYLOADS: dict[str, type[Payload]] = {
         ExecutorAssigned,
         ContributionOpened,
         ContributionSubmitted,
+        ContributionCancelled,
         DraftSubmitted,
         Approved,
         ReturnedForRework,
@@ -341,7 +360,7 @@ class Event:
     def departments(self) -> tuple[str, ...]:
         """The departments the event names (for per-department deadlines)."""
         if isinstance(self.data, Routed):
-            return self.data.departments
+            return self.data.added
         department = getattr(self.data, "department", None)
         return (department,) if department is not None else ()
 

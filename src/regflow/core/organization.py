@@ -398,6 +398,16 @@ class Organization:
                 )
         raise NoExecutorAvailable(department, day)
 
+    def on_duty(self, department: str, assigned: str, day: dt.date) -> str:
+        """Who holds ``assigned``'s executor role for ``department`` on ``day``: ``assigned``
+        if present, else the substitute (п. 6); ``assigned`` if nobody can stand in."""
+        if self.is_present(assigned, day):
+            return assigned
+        try:
+            return self.resolve_executor(department, assigned, day)[0]
+        except (NoExecutorAvailable, NotAnExecutor, KeyError):
+            return assigned
+
     def competent_departments(
         self, topics: Iterable[str], location: str | None = None
     ) -> tuple[str, ...]:

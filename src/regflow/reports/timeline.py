@@ -18,6 +18,7 @@ from regflow.core.events import (
     ClarificationReceived,
     Classified,
     Closed,
+    ContributionCancelled,
     ContributionOpened,
     ContributionSubmitted,
     Detected,
@@ -50,6 +51,7 @@ _EVENTS = {
     "executor_assigned": "executor assigned",
     "contribution_opened": "contribution requested",
     "contribution_submitted": "contribution sent",
+    "contribution_cancelled": "contribution no longer owed",
     "draft_submitted": "draft sent for approval",
     "approved": "draft approved",
     "returned_for_rework": "draft returned for rework",
@@ -230,7 +232,10 @@ def _details(data: Payload, regulation: Regulation, names: _Names) -> str:
                 parts.append("socially significant")
             return "; ".join(parts)
         case Routed():
-            text = f"to {', '.join(f'`{d}`' for d in data.departments)}; lead `{data.lead}`"
+            text = f"to {', '.join(f'`{d}`' for d in data.added)}; lead `{data.lead}`"
+            staying = [f"`{d}`" for d in data.departments if d not in data.added]
+            if staying:
+                text += f" (with {', '.join(staying)})"
             if data.order:
                 groups = " → ".join(", ".join(group) for group in data.order)
                 text += f"; order of parts: {groups}"
@@ -248,6 +253,8 @@ def _details(data: Payload, regulation: Regulation, names: _Names) -> str:
             return text
         case ContributionOpened():
             return f"`{data.department}`: {names.person(data.executor)}"
+        case ContributionCancelled():
+            return f"`{data.department}`: no longer owed: {_cut(data.reason)}"
         case ContributionSubmitted():
             return (
                 f"`{data.department}`: {names.person(data.executor)}: "

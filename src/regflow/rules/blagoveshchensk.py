@@ -147,6 +147,7 @@ def _deadlines() -> tuple[Deadline, ...]:
             "Send this executor's part of a joint answer to the curator",
             starts_on=("contribution_opened",),
             stops_on=("contribution_submitted",),
+            cancelled_on=("contribution_cancelled",),
             limit=Period.parse("2h"),
             responsible="co_executor",
             scope=Scope.DEPARTMENT,
@@ -178,9 +179,15 @@ def _permissions() -> tuple[Permission, ...]:
         "interim_published",
     )
     return (
-        Permission("detect", ("curator",), ("new",), ("detected",), _c(5)),
+        Permission("detect", ("curator",), ("new",), ("detected",), _c(7)),
         Permission("classify", ("curator",), ("detected", "classified"), ("classified",), _c(7)),
-        Permission("route", ("curator",), ("classified",), ("routed",), _c(7)),
+        Permission(
+            "route",
+            ("curator",),
+            ("classified", "routed", "in_work"),
+            ("routed", "in_work"),
+            _c(7),
+        ),
         Permission(
             "return_to_curator",
             ("department_head",),
@@ -192,12 +199,10 @@ def _permissions() -> tuple[Permission, ...]:
             "assign_executor", ("department_head",), ("routed", "in_work"), ("in_work",), _c(6)
         ),
         Permission("submit_contribution", ("co_executor",), _AFTER_ROUTING, _AFTER_ROUTING, _c(15)),
+        Permission("submit_draft", ("executor",), ("in_work",), ("awaiting_approval",), _c(10)),
+        Permission("submit_draft", ("executor",), ("rework",), ("awaiting_approval",), _c(12)),
         Permission(
-            "submit_draft",
-            ("executor",),
-            ("in_work", "rework", "interim_published"),
-            ("awaiting_approval",),
-            _c(10),
+            "submit_draft", ("executor",), ("interim_published",), ("awaiting_approval",), _c(14)
         ),
         Permission("approve", ("curator",), ("awaiting_approval",), ("approved",), _c(11)),
         Permission("return_for_rework", ("curator",), ("awaiting_approval",), ("rework",), _c(11)),
@@ -455,4 +460,5 @@ def blagoveshchensk_2020() -> Regulation:
             ),
         ),
         working_time=WorkingTimeSpec(),
+        sources_clause="п. 3",
     )

@@ -167,6 +167,9 @@ class Deadline:
         warn_before: warnings this long before the due instant.
         by_importance: shorter limits by importance category (п. 7).
         pause_on, resume_on: triggers that stop and restart the clock.
+        cancelled_on: triggers after which the step is no longer owed (the
+            instance ends as cancelled, e.g. a co-executor's part once its
+            department has left the case).
         once: only the first start opens an instance.
         per_message: the curator may set this limit for one message (п. 7).
     """
@@ -186,6 +189,7 @@ class Deadline:
     by_importance: Mapping[str, Period] = attrs.field(factory=dict, hash=False)
     pause_on: tuple[str, ...] = ()
     resume_on: tuple[str, ...] = ()
+    cancelled_on: tuple[str, ...] = ()
     once: bool = False
     per_message: bool = False
 

@@ -119,7 +119,8 @@ def _working_time(
 
 
 Action = tuple[int, str]
-"""``(index of a deadline in Effective.deadlines, "start" | "stop" | "pause" | "resume")``."""
+"""``(index of a deadline in Effective.deadlines, "start" | "stop" | "pause" | "resume" |
+"cancel")``."""
 
 
 @attrs.frozen
@@ -154,6 +155,7 @@ def _triggers(deadlines: tuple[Deadline, ...]) -> dict[tuple[str, str | None], t
             ("start", deadline.starts_on),
             ("pause", deadline.pause_on),
             ("resume", deadline.resume_on),
+            ("cancel", deadline.cancelled_on),
         ):
             for trigger in triggers:
                 name, kind = parse_trigger(trigger)
@@ -194,6 +196,9 @@ class Regulation:
     notes: tuple[ClauseNote, ...] = ()
     working_time: WorkingTimeSpec = WorkingTimeSpec()
     effective_to: dt.date | None = None
+    sources_clause: str = ""
+    """The clause that lists the accepted sources (п. 3), cited when a message from another
+    platform is refused; by default the detect permission's clause."""
     choices: Mapping[str, str] = attrs.field(factory=dict, hash=False)
     """Interpretation id -> the chosen reading; absent ones take their default."""
     _effective: Effective | None = attrs.field(
@@ -276,7 +281,9 @@ def _check(reg: Regulation) -> Iterator[Problem]:
     if reg.effective_to is not None and reg.effective_to < reg.effective_from:
         yield Problem("effective_to", "ends before effective_from")
     if not reg.platforms:
-        yield Problem("platforms", "no accepted platform (п. 3 lists them)")
+        yield Problem("platforms", "no accepted platform")
+    if reg.sources_clause and reg.sources_clause not in reg.clauses:
+        yield Problem("sources_clause", f"unknown clause {reg.sources_clause!r}")
     if not reg.importance:
         yield Problem("importance", "no importance category (п. 7)")
     cited = (
@@ -340,7 +347,7 @@ def _check_deadlines(
     by_id = {d.id: d for d in deadlines}
     for index, deadline in enumerate(deadlines):
         path = f"{prefix}deadlines[{index}]"
-        for field in ("starts_on", "stops_on", "pause_on", "resume_on"):
+        for field in ("starts_on", "stops_on", "pause_on", "resume_on", "cancelled_on"):
             for position, trigger in enumerate(getattr(deadline, field)):
                 yield from _check_trigger(trigger, f"{path}.{field}[{position}]")
         if not deadline.starts_on:
@@ -396,8 +403,10 @@ def _check_permissions(reg: Regulation) -> Iterator[Problem]:
     # a case must be able to get from detection to an end, and every stage must be reachable
     edges: dict[str, set[str]] = {}
     for permission in reg.permissions:
+        stays = set(permission.leads_to) == set(permission.stages)
         for stage in permission.stages:
-            edges.setdefault(stage, set()).update(permission.leads_to)
+            # a command whose stages and results are the same keeps a case where it is
+            edges.setdefault(stage, set()).update((stage,) if stays else permission.leads_to)
     reachable, frontier = {"new"}, ["new"]
     while frontier:
         for following in edges.get(frontier.pop(), ()):
@@ -407,11 +416,10 @@ def _check_permissions(reg: Regulation) -> Iterator[Problem]:
     if not reachable & END_STAGES:
         yield Problem("permissions", "no permission path leads a new case to an end")
     named = {s for p in reg.permissions for s in (*p.stages, *p.leads_to)}
-    for stage in sorted(named - reachable, key=STAGES.index):
-        if stage in STAGES:
-            yield Problem("permissions", f"stage {stage!r} cannot be reached from 'new'")
-    for stage in sorted(reachable - END_STAGES, key=STAGES.index):
-        if not edges.get(stage):
+    for stage in sorted((named - reachable) & set(STAGES), key=STAGES.index):
+        yield Problem("permissions", f"stage {stage!r} cannot be reached from 'new'")
+    for stage in sorted((reachable - END_STAGES) & set(STAGES), key=STAGES.index):
+        if not edges.get(stage, set()) - {stage}:
             yield Problem("permissions", f"a case at {stage!r} can never leave it")
 
 

@@ -107,6 +107,7 @@ EVENTS: tuple[str, ...] = (
     "executor_assigned",
     "contribution_opened",
     "contribution_submitted",
+    "contribution_cancelled",
     "draft_submitted",
     "approved",
     "returned_for_rework",

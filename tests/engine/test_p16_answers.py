@@ -1,0 +1,129 @@
+"""п. 3, 16, 17: accepted sources, repeat messages, the form of the answer.
+
+2025-11-06 is a Thursday; working time 9-13, 14-18. Due instants worked out by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+import pytest
+
+from regflow.core import Place, Platform
+from regflow.errors import CommandRefused, RuleViolation
+from regflow.rules import DraftKind
+from tests.engine.conftest import REGULATION, CaseDriver, assert_deadline
+
+
+def refused(
+    driver: CaseDriver, error: type[CommandRefused], clause: str, action: Callable[[], object]
+) -> str:
+    before = driver.case
+    with pytest.raises(error) as info:
+        action()
+    assert info.value.clause == clause, f"cites {info.value.clause}, expected {clause}"
+    assert driver.case is before
+    return str(info.value)
+
+
+WITH_TELEGRAM = attrs.evolve(REGULATION, platforms=(*REGULATION.platforms, Platform.TELEGRAM))
+TELEGRAM: dict[str, Any] = {
+    "platform": Platform.TELEGRAM,
+    "place": Place(chat_id="-1001000000001", message_id="42"),
+    "url": "https://t.me/c/1000000001/42",
+}
+
+
+# -- п. 3: sources ---------------------------------------------------------------------------
+
+
+def test_p03_telegram_is_not_among_this_regulations_sources() -> None:
+    assert Platform.TELEGRAM not in REGULATION.platforms
+    with pytest.raises(RuleViolation) as info:
+        CaseDriver.detected("2025-11-06 09:00", **TELEGRAM)
+    assert info.value.clause == "п. 3"
+    assert "telegram" in str(info.value)
+
+
+def test_p03_a_city_that_adds_telegram_takes_telegram_messages_in() -> None:
+    case = CaseDriver.detected("2025-11-06 09:00", regulation=WITH_TELEGRAM, **TELEGRAM)
+    assert case.case.stage == "detected"
+    assert_deadline(case, "answer", due="2025-11-06 18:00")
+
+
+# -- п. 16: repeat messages --------------------------------------------------------------------
+
+
+def test_p16_an_answer_to_a_repeat_message_must_state_the_measures_taken() -> None:
+    first = CaseDriver.detected("2025-11-05 10:00").answer_in_full("10:05")
+    assert first.case.stage == "answered"
+    case = CaseDriver.detected("2025-11-06 11:00")
+    case.link_repeat("11:02", first.case.id)
+    assert case.case.repeat_of == first.case.id
+    assert case.case.events[-1].clause == "п. 16"
+    case.classify("11:05").route("11:10", "improvement")
+    assert case.case.events[-1].clause == "п. 16"  # routed again for prompt measures
+    case.assign("11:15", "improvement")
+    # it follows п. 7-15: answer Thu 11-13 (2 h) + 14-18 (4 h) + Fri 9-11 (2 h) -> Fri 11:00.
+    assert_deadline(case, "answer", due="2025-11-07 11:00")
+    text = refused(case, RuleViolation, "п. 16", lambda: case.submit("11:30"))
+    assert first.case.id in text
+    refused(case, RuleViolation, "п. 16", lambda: case.submit("11:30", measures="   "))
+    # a clarification request is not an answer and needs no measures.
+    case.submit("11:30", DraftKind.CLARIFICATION, text="Уточните адрес")
+    case.rework("11:35", remarks="Сразу ответьте по существу")
+    refused(case, RuleViolation, "п. 16", lambda: case.submit("11:40"))
+    case.submit("11:40", measures="Подрядчику выставлена претензия, уборка завершена 6 ноября")
+    assert case.case.draft is not None
+    assert case.case.draft.measures
+    case.approve("11:45").request("11:50").publish("11:55")
+    assert_deadline(case, "answer", status="met", met_at="2025-11-06 11:55")
+
+
+def test_p16_a_repeat_must_name_another_case() -> None:
+    case = CaseDriver.detected("2025-11-06 11:00")
+    refused(case, RuleViolation, "п. 16", lambda: case.link_repeat("11:02", " "))
+    refused(case, RuleViolation, "п. 16", lambda: case.link_repeat("11:02", case.case.id))
+
+
+# -- п. 17: the form of the answer -----------------------------------------------------------
+
+
+def test_p17_an_answer_over_telegrams_4096_characters_is_refused() -> None:
+    case = CaseDriver.detected("2025-11-06 09:00", regulation=WITH_TELEGRAM, **TELEGRAM)
+    case.classify("09:05").route("09:10", "improvement").assign("09:15", "improvement")
+    text = refused(case, RuleViolation, "п. 17", lambda: case.submit("09:30", text="я" * 4097))
+    assert "4096" in text
+    case.submit("09:30", text="я" * 4096)
+    assert case.case.stage == "awaiting_approval"
+
+
+def test_p17_the_length_limit_is_telegrams_not_vks() -> None:
+    case = CaseDriver.detected("2025-11-06 09:00")  # a VK comment
+    case.classify("09:05").route("09:10", "improvement").assign("09:15", "improvement")
+    case.submit("09:30", text="я" * 5000)
+    assert case.case.stage == "awaiting_approval"
+
+
+def test_p17_an_answer_without_substance_is_refused() -> None:
+    case = CaseDriver.detected("2025-11-06 09:00")
+    case.classify("09:05").route("09:10", "improvement").assign("09:15", "improvement")
+    refused(case, RuleViolation, "п. 17", lambda: case.submit("09:30", text="   "))
+    refused(case, RuleViolation, "п. 17", lambda: case.submit("09:30", DraftKind.INTERIM, text=""))
+    # a clarification request needs some content too (п. 10).
+    refused(
+        case, RuleViolation, "п. 10", lambda: case.submit("09:30", DraftKind.CLARIFICATION, text="")
+    )
+    assert case.case.drafts == 0
+
+
+def test_p17_the_final_answer_after_an_interim_one_needs_substance_too() -> None:
+    case = CaseDriver.detected("2025-11-06 09:00")
+    case.classify("09:05").route("09:10", "improvement").assign("09:15", "improvement")
+    case.submit("09:30", DraftKind.INTERIM, text="Проверяем").approve("09:40")
+    case.request("09:45").publish("09:50")
+    refused(case, RuleViolation, "п. 17", lambda: case.submit("2025-11-10 10:00", text="\n"))
+    case.submit("2025-11-10 10:00", text="Освещение восстановлено")
+    assert case.case.stage == "awaiting_approval"
