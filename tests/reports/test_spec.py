@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import attrs
@@ -190,23 +189,11 @@ def test_the_command_writes_a_file(tmp_path: Path) -> None:
     assert target.read_bytes() == SPEC.encode("utf-8")
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("regflow.rules.toml") is not None,
-    reason="regflow.rules.toml exists, so --regulation is offered",
-)
-def test_without_toml_support_there_is_no_regulation_option(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    with pytest.raises(SystemExit) as exit_:
-        main(["--regulation", "other.toml"])
-    assert exit_.value.code == 2
-    assert "--regulation" in capsys.readouterr().err
-
-
 def test_the_command_renders_a_regulation_from_toml(
     tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
 ) -> None:
-    toml = pytest.importorskip("regflow.rules.toml")
+    from regflow.rules import toml
+
     source = tmp_path / "other.toml"
     other = REGULATION.choose(**{"short-limits": "clock"})
     source.write_text(toml.dump_regulation(other), encoding="utf-8")

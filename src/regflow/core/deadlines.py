@@ -265,7 +265,8 @@ def _basis(effective: Effective, rule: Deadline, limit: Period, start: str, paus
     else:
         text = f"{limit.words(rule.basis)} from {start.replace('_', ' ')}"
     if limit != rule.limit:
-        text += " (shortened, п. 7)"
+        classify = effective.permissions.get("classify", ())
+        text += f" (shortened, {classify[0].citation.clause})" if classify else " (shortened)"
     if paused:
         text += f"; paused {paused} time(s)"
     effective.memo[key] = text

@@ -20,14 +20,11 @@ True
 from __future__ import annotations
 
 import argparse
-import importlib
-import importlib.util
 import json
 import re
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import cast
 
 from regflow.rules.kinds import (
     AnswerForm,
@@ -536,20 +533,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m regflow.reports.spec",
         description="Render a regulation as Markdown (docs/regulation.md is the built-in one).",
     )
-    toml_available = importlib.util.find_spec("regflow.rules.toml") is not None
-    if toml_available:
-        parser.add_argument(
-            "--regulation", metavar="FILE", type=Path, help="a regulation in TOML instead"
-        )
+    parser.add_argument(
+        "--regulation", metavar="FILE", type=Path, help="a regulation in TOML instead"
+    )
     parser.add_argument(
         "--output", metavar="FILE", type=Path, help="write to FILE instead of standard output"
     )
     args = parser.parse_args(argv)
-    source: Path | None = getattr(args, "regulation", None)
-    if source is not None:
-        module = importlib.import_module("regflow.rules.toml")
-        load = cast(Callable[[Path], Regulation], module.load_regulation_file)
-        regulation = load(source)
+    if args.regulation is not None:
+        from regflow.rules.toml import load_regulation_file
+
+        regulation = load_regulation_file(args.regulation)
     else:
         from regflow.rules.blagoveshchensk import blagoveshchensk_2020
 

@@ -25,6 +25,7 @@ from regflow.rules.kinds import (
     Setting,
 )
 from regflow.rules.regulation import Effective, Regulation, WorkingTimeSpec, select_regulation
+from regflow.rules.toml import dump_regulation, load_regulation, load_regulation_file
 from regflow.rules.vocabulary import (
     COMMANDS,
     END_STAGES,
@@ -61,5 +62,8 @@ __all__ = [
     "Setting",
     "WorkingTimeSpec",
     "blagoveshchensk_2020",
+    "dump_regulation",
+    "load_regulation",
+    "load_regulation_file",
     "select_regulation",
 ]

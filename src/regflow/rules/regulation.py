@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import zoneinfo
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -25,7 +26,7 @@ from regflow.calendar import (
     from_holidays,
     russia,
 )
-from regflow.errors import InvalidRegulation, Problem
+from regflow.errors import InvalidOfficeHours, InvalidRegulation, Problem
 from regflow.rules.kinds import (
     AnswerForm,
     Citation,
@@ -323,6 +324,38 @@ def _check(reg: Regulation) -> Iterator[Problem]:
         if escalation.threshold < 1:
             yield Problem(f"escalations[{index}].threshold", "must be at least 1")
     yield from _check_interpretations(reg)
+    for path, rule in _cited(reg):
+        citation = rule.citation
+        known = reg.clauses.get(citation.clause)
+        if known is not None and citation.text and citation.text != known:
+            yield Problem(f"{path}.citation", f"quotes other words than {citation.clause}")
+
+
+def _cited(reg: Regulation) -> Iterator[tuple[str, Any]]:
+    for section in ("deadlines", "permissions", "escalations", "interpretations", "notes"):
+        for index, rule in enumerate(getattr(reg, section)):
+            yield f"{section}[{index}]", rule
+    for name in ("co_execution", "exclusion", "answer_form"):
+        yield name, getattr(reg, name)
+
+
+def working_time_problems(spec: WorkingTimeSpec, path: str) -> Iterator[Problem]:
+    """The parts of a working-time spec that cannot be read (the calendar is not built)."""
+    try:
+        zoneinfo.ZoneInfo(spec.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        yield Problem(
+            f"{path}.timezone", f"unknown time zone {spec.timezone!r}; e.g. 'Asia/Vladivostok'"
+        )
+    if spec.calendar != "russia" and not spec.calendar.startswith("holidays:"):
+        yield Problem(
+            f"{path}.calendar",
+            f"unknown calendar {spec.calendar!r}: 'russia' or 'holidays:CC[-SUB]'",
+        )
+    try:
+        OfficeHours.of(dict(spec.hours), shortening=dt.timedelta(minutes=spec.shortening.minutes))
+    except InvalidOfficeHours as exc:
+        yield Problem(f"{path}.hours{exc.path.removeprefix('days')}", str(exc).split(": ", 1)[-1])
 
 
 def _duplicates(section: str, ids: list[str]) -> Iterator[Problem]:
@@ -443,38 +476,56 @@ def _check_interpretations(reg: Regulation) -> Iterator[Problem]:
 # -- interpretations --------------------------------------------------------
 
 
+def _apply(
+    converter: cattrs.Converter,
+    settings: Iterable[Setting],
+    deadlines: dict[str, Deadline],
+    sections: dict[str, Any],
+    path: str,
+) -> list[Problem]:
+    """Apply ``settings`` in place to ``deadlines`` and the other ``sections``."""
+    problems: list[Problem] = []
+    for position, setting in enumerate(settings):
+        section, _, rest = setting.path.partition(".")
+        try:
+            if section == "deadlines":
+                ident, _, field = rest.partition(".")
+                if ident not in deadlines:
+                    raise ValueError(f"no deadline {ident!r}")
+                deadlines[ident] = _set(converter, deadlines[ident], field, setting)
+            elif section in sections:
+                sections[section] = _set(converter, sections[section], rest, setting)
+                if section == "working_time":
+                    problems += working_time_problems(sections[section], f"{path}[{position}]")
+            else:
+                raise ValueError(
+                    f"cannot set {section!r}; settings reach deadlines, "
+                    f"{' and '.join(sorted(sections))}"
+                )
+        except (ValueError, TypeError, KeyError, cattrs.BaseValidationError) as exc:
+            problems.append(Problem(f"{path}[{position}]", f"{setting.path}: {exc}"))
+    return problems
+
+
 def _resolve(reg: Regulation) -> tuple[Effective | None, list[Problem]]:
     converter = _patch_converter()
     deadlines = {d.id: d for d in reg.deadlines}
-    working_time = reg.working_time
-    answer_form = reg.answer_form
+    sections: dict[str, Any] = {
+        "working_time": reg.working_time,
+        "answer_form": reg.answer_form,
+    }
     choices: dict[str, str] = {}
-    problems: list[Problem] = []
+    problems: list[Problem] = list(working_time_problems(reg.working_time, "working_time"))
     for index, interpretation in enumerate(reg.interpretations):
         chosen = reg.choices.get(interpretation.id, interpretation.default)
         choices[interpretation.id] = chosen
-        for position, setting in enumerate(interpretation.settings.get(chosen, ())):
-            path = f"interpretations[{index}].settings.{chosen}[{position}]"
-            section, _, rest = setting.path.partition(".")
-            try:
-                if section == "deadlines":
-                    ident, _, field = rest.partition(".")
-                    if ident not in deadlines:
-                        raise ValueError(f"no deadline {ident!r}")
-                    deadlines[ident] = _set(converter, deadlines[ident], field, setting)
-                elif section == "working_time":
-                    working_time = _set(converter, working_time, rest, setting)
-                elif section == "answer_form":
-                    answer_form = _set(converter, answer_form, rest, setting)
-                else:
-                    raise ValueError(
-                        f"cannot set {section!r}; settings reach deadlines, "
-                        "working_time and answer_form"
-                    )
-            except (ValueError, TypeError, KeyError, cattrs.BaseValidationError) as exc:
-                problems.append(Problem(path, f"{setting.path}: {exc}"))
+        path = f"interpretations[{index}].settings.{chosen}"
+        settings = interpretation.settings.get(chosen, ())
+        problems += _apply(converter, settings, deadlines, sections, path)
     if problems:
         return None, problems
+    working_time: WorkingTimeSpec = sections["working_time"]
+    answer_form: AnswerForm = sections["answer_form"]
     ordered = tuple(deadlines[d.id] for d in reg.deadlines)
     permissions: dict[str, list[Permission]] = {}
     for permission in reg.permissions:

@@ -1,0 +1,342 @@
+"""Regulations as TOML files, so another city writes a file instead of code.
+
+:func:`dump_regulation` writes a regulation (defaults left out);
+:func:`load_regulation` reads one back, equal:
+
+>>> from regflow.rules import blagoveshchensk_2020
+>>> regulation = blagoveshchensk_2020()
+>>> text = dump_regulation(regulation)
+>>> print(text[:text.index("legal_basis")].strip())  # doctest: +ELLIPSIS
+id = "blagoveshchensk-2180"
+title = "Порядок организации работы администрации города Благовещенска ..."
+version = "2020-07-13"
+effective_from = 2020-07-13
+>>> load_regulation(text) == regulation
+True
+
+The layout: top-level ``id``, ``title``, ``version``, ``effective_from``,
+``effective_to`` (optional), ``legal_basis``, ``platforms``, ``importance``;
+then ``[clauses]`` (``"п. 9" = "the clause's text"``; rules cite a clause by
+its number), ``[working_time]``, ``[[deadlines]]``, ``[[permissions]]``,
+``[co_execution]``, ``[exclusion]``, ``[answer_form]``, ``[[escalations]]``,
+``[[interpretations]]`` (``choices``: name -> meaning; ``settings``: name ->
+array of ``{path, value}``), ``[[notes]]`` and ``[choices]`` (interpretation
+-> the reading chosen). ``examples/other_city/regulation.toml`` is a full one.
+
+Loading reports every problem at once, each with its path: TOML syntax (line
+and column), wrong types, unknown and missing keys, and then the checks of
+:class:`~regflow.rules.Regulation` (unknown events, roles and clauses, cycles
+of ``before``, the stage graph, interpretations). The checks of a rule that
+could not be read are skipped, so that one mistake is not reported as many.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import os
+import re
+import tomllib
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any, get_args, get_origin
+
+import attrs
+import cattrs
+
+from regflow import _toml
+from regflow.errors import InvalidRegulation, Problem, RegflowError
+from regflow.rules._convert import (
+    describe_value,
+    key_path,
+    make_converter,
+    problems_of,
+)
+from regflow.rules.kinds import Citation, Period, Setting
+from regflow.rules.regulation import Regulation, WorkingTimeSpec, working_time_problems
+
+__all__ = ["dump_regulation", "load_regulation", "load_regulation_file"]
+
+attrs.resolve_types(Regulation)
+
+_LAYOUT = (
+    "id",
+    "title",
+    "version",
+    "effective_from",
+    "effective_to",
+    "legal_basis",
+    "platforms",
+    "sources_clause",
+    "importance",
+    "clauses",
+    "working_time",
+    "deadlines",
+    "permissions",
+    "co_execution",
+    "exclusion",
+    "answer_form",
+    "escalations",
+    "interpretations",
+    "notes",
+    "choices",
+)
+"""The order of a regulation file: scalars, then tables; a field not named here follows."""
+
+_UNREAD: Any = object()
+"""A value that could not be read (its problems are recorded). Any: a sentinel of any field."""
+
+_FACTORY: type[Any] = type(attrs.Factory(dict))
+"""The type of an attrs ``factory=`` default. Any: attrs types it as a function."""
+
+_UNREADABLE_LIMIT = Period(minutes=10**9)
+"""Stands in for a limit that could not be read: longer than any, so a deadline
+counted back from it raises no 'falls before its start' problem of its own."""
+
+
+def dump_regulation(regulation: Regulation) -> str:
+    """``regulation`` as a TOML document; :func:`load_regulation` reads it back equal.
+
+    Fields at their default are left out, except ``[working_time]``'s zone,
+    calendar and hours, which an auditor should always see.
+
+    Raises:
+        ValueError: a citation quotes a text other than its clause's in
+            ``regulation.clauses`` (the file keeps one text per clause).
+        TypeError: a setting's value TOML cannot hold (``None``); the
+            message gives its path.
+    """
+    converter = make_converter(regulation.clauses)
+    data = converter.unstructure(regulation)
+    spec = regulation.working_time
+    data["working_time"] = {
+        "timezone": spec.timezone,
+        "calendar": spec.calendar,
+        "hours": dict(spec.hours),
+        **converter.unstructure(spec),
+    }
+    ordered = {key: data[key] for key in _LAYOUT if key in data}
+    return _toml.dumps(ordered | {k: v for k, v in data.items() if k not in ordered})
+
+
+def load_regulation(text: str, *, source: str = "<string>") -> Regulation:
+    """The regulation a TOML document describes, as :func:`dump_regulation` writes it.
+
+    Args:
+        text: the document.
+        source: where it came from (a file name), for messages.
+
+    Raises:
+        InvalidRegulation: every problem found, each with its path
+            (``$.deadlines[3].limit: expected a period like '30m' ...``); a
+            syntax error as one problem naming the line and column.
+    """
+    try:
+        data = _toml.loads(text, source=source)
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidRegulation((_toml.syntax_problem(exc, source),), regulation=source) from exc
+    reader = _Reader(data.get("clauses"))
+    kwargs = reader.fields(Regulation, data, "$")
+    clauses = data.get("clauses")
+    if isinstance(clauses, Mapping):  # keep every clause number, so citations of it resolve
+        kwargs["clauses"] = {k: v if isinstance(v, str) else "" for k, v in clauses.items()}
+    problems = list(reader.problems)
+    try:
+        regulation = Regulation(**kwargs)
+    except InvalidRegulation as exc:
+        problems.extend(_skip_unread(_rerooted(exc.problems), [p.path for p in problems]))
+        raise InvalidRegulation(tuple(problems), regulation=source) from exc
+    if not problems:
+        problems.extend(_readings_problems(regulation))
+    if problems:
+        raise InvalidRegulation(tuple(problems), regulation=source)
+    return regulation
+
+
+def load_regulation_file(path: str | os.PathLike[str]) -> Regulation:
+    """The regulation in a UTF-8 TOML file; see :func:`load_regulation`.
+
+    Raises:
+        InvalidRegulation: as :func:`load_regulation`, or the file is not UTF-8.
+        OSError: the file cannot be read.
+    """
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        problem = Problem("$", f"{path}: not UTF-8 text ({exc})")
+        raise InvalidRegulation((problem,), regulation=str(path)) from exc
+    return load_regulation(text, source=str(path))
+
+
+class _Reader:
+    """Structures a document field by field, so that one bad value does not hide the others.
+
+    A field that cannot be read gets its default or a harmless placeholder and
+    its problems are kept; the rule it belongs to is then built anyway, for the
+    checks of the rules around it (whose own findings on it are skipped).
+    """
+
+    def __init__(self, clauses: object) -> None:
+        texts = clauses if isinstance(clauses, Mapping) else {}
+        self.converter = make_converter({k: v for k, v in texts.items() if isinstance(v, str)})
+        self.problems: list[Problem] = []
+
+    def fields(self, cls: type, raw: object, path: str) -> dict[str, Any]:
+        # Any: the values of an attrs class's fields, by name
+        if not isinstance(raw, Mapping):
+            self.problems.append(Problem(path, f"expected a table, got {describe_value(raw)}"))
+            raw = {}
+        fields = [field for field in attrs.fields(cls) if field.init]
+        names = [field.alias for field in fields]
+        expected = f"unknown key; expected one of: {', '.join(names)}"
+        self.problems.extend(Problem(key_path(path, k), expected) for k in raw if k not in names)
+        values: dict[str, Any] = {}
+        for field in fields:
+            here = key_path(path, field.alias)
+            value: Any = _UNREAD
+            if field.alias in raw:
+                value = self.value(field.type, raw[field.alias], here)
+            elif field.default is attrs.NOTHING:
+                self.problems.append(Problem(here, "required, missing"))
+            if value is _UNREAD:
+                value = _fallback(field)
+            if value is not _UNREAD:
+                values[field.alias] = value
+        return values
+
+    def value(self, kind: Any, raw: object, path: str) -> Any:
+        # Any: a field's type, as attrs resolved it, and its value
+        if _is_rule(kind):
+            return kind(**self.fields(kind, raw, path))
+        args = get_args(kind)
+        if get_origin(kind) is tuple and args[1:] == (Ellipsis,) and _is_rule(args[0]):
+            if not isinstance(raw, list):
+                what = f"expected an array of tables, got {describe_value(raw)}"
+                self.problems.append(Problem(path, what))
+                return _UNREAD
+            return tuple(self.value(args[0], item, f"{path}[{i}]") for i, item in enumerate(raw))
+        try:
+            return self.converter.structure(raw, kind)
+        except (cattrs.BaseValidationError, ValueError, TypeError) as exc:
+            self.problems.extend(problems_of(exc, path))
+            return _UNREAD
+
+
+def _is_rule(kind: object) -> bool:
+    return attrs.has(kind) and kind not in (Citation, Period, Setting)  # type: ignore[arg-type]
+
+
+def _fallback(field: attrs.Attribute[Any]) -> Any:
+    """What stands in for a field that could not be read: its default, or a placeholder."""
+    # Any: the field's type and value
+    default = field.default
+    if isinstance(default, _FACTORY):
+        return default.factory()
+    if default is not attrs.NOTHING:
+        return _UNREAD  # the class fills in its default
+    return _placeholder(field.type)
+
+
+def _placeholder(kind: Any) -> Any:
+    # Any: a field's type, and a value of it
+    if kind is Period:
+        return _UNREADABLE_LIMIT
+    if kind is Citation:
+        return Citation("", "")
+    if kind is dt.date:
+        return dt.date.min
+    if isinstance(kind, type) and issubclass(kind, enum.Enum):
+        return next(iter(kind))
+    if _is_rule(kind):
+        required = (f for f in attrs.fields(kind) if f.init and f.default is attrs.NOTHING)
+        return kind(**{f.alias: _placeholder(f.type) for f in required})
+    origin = get_origin(kind)
+    if origin is tuple:
+        return ()
+    if origin is Mapping:
+        return {}
+    if kind is str:
+        return ""
+    if kind is bool:
+        return False
+    if kind is int:
+        return 0
+    raise TypeError(f"no placeholder for a required field of type {kind!r}")
+
+
+def _rerooted(problems: tuple[Problem, ...]) -> Iterator[Problem]:
+    """The regulation's own problems with document paths (``$.deadlines[3].limit``)."""
+    for problem in problems:
+        path = problem.path
+        message = problem.message
+        if path.startswith("effective."):
+            path = path.removeprefix("effective.")
+            message += " (with the interpretations in force applied)"
+        yield Problem(f"$.{path}" if path else "$", message)
+
+
+_ROOT = re.compile(r"^\$\.\w+(?:\[\d+\])?")
+
+_READS: tuple[tuple[re.Pattern[str], Callable[[str], bool]], ...] = (
+    (re.compile(r"^\$\.importance\b"), lambda p: ".by_importance" in p),
+    (re.compile(r"^\$\.permissions\b"), lambda p: p == "$.permissions"),
+    (re.compile(r"^\$\.(interpretations|choices)\b"), lambda p: _under(p, "$.choices")),
+    (re.compile(r"^\$\.clauses$"), lambda p: p.endswith((".citation", "_clause"))),
+    (
+        re.compile(r"^\$\.deadlines(\[\d+\]\.id)?$"),
+        lambda p: p == "$.co_execution.deadline" or p.endswith(".before"),
+    ),
+)
+"""A part of the document that could not be read, and the checks elsewhere that read it."""
+
+
+def _under(path: str, root: str) -> bool:
+    return path == root or path.startswith((f"{root}.", f"{root}["))
+
+
+def _skip_unread(problems: Iterator[Problem], unread: list[str]) -> Iterator[Problem]:
+    """The problems that do not stem from a part of the document that could not be read."""
+    roots = {m.group(0) if (m := _ROOT.match(path)) else path for path in unread}
+    reads = [check for pattern, check in _READS if any(pattern.match(path) for path in unread)]
+    for problem in problems:
+        if not any(_under(problem.path, root) for root in roots) and not any(
+            check(problem.path) for check in reads
+        ):
+            yield problem
+
+
+def _readings_problems(regulation: Regulation) -> Iterator[Problem]:
+    """Problems of the readings not chosen, and of every working time the file can set.
+
+    :class:`Regulation` checks the readings in force; a file should not hold
+    an alternative that fails only on the day someone chooses it.
+    """
+    for field, message in _working_time_problems(regulation.working_time):
+        yield Problem(f"$.working_time.{field}", message)
+    for index, interpretation in enumerate(regulation.interpretations):
+        for choice in interpretation.choices:
+            reading = f"with {interpretation.id} = {choice}: "
+            try:
+                other = regulation.choose(**{interpretation.id: choice})
+            except InvalidRegulation as exc:
+                for problem in _rerooted(exc.problems):
+                    yield Problem(problem.path, reading + problem.message)
+                continue
+            spec = other.effective.working_time
+            if spec != regulation.working_time:
+                where = key_path(f"$.interpretations[{index}].settings", choice)
+                for field, message in _working_time_problems(spec):
+                    yield Problem(where, f"{reading}the working time it sets: {field}: {message}")
+
+
+def _working_time_problems(spec: WorkingTimeSpec) -> Iterator[tuple[str, str]]:
+    """(field, message) for each part of ``spec`` that cannot be built."""
+    found = False
+    for problem in working_time_problems(spec, ""):
+        found = True
+        yield problem.path.removeprefix("."), problem.message
+    if not found:
+        try:
+            spec.build()
+        except (RegflowError, ValueError, LookupError, NotImplementedError) as exc:
+            yield "calendar", str(exc)
