@@ -17,6 +17,10 @@ closest to, so callers may catch either::
     │   └── RuleViolation (+ ValueError)
     │                                  wrong order of steps, content, stage
     ├── TamperedHistory (ValueError)   a case's hash chain does not verify
+    ├── StorageError (OSError)         the store failed; the driver's error is the cause
+    │   └── ConcurrencyConflict        a case changed under us; reload and retry
+    ├── DeliveryError                  a notification was not delivered (``transient``?)
+    └── PublishError                   an answer was not published (``transient``?)
     ├── InvalidMessage (ValueError)    a detected message that cannot be taken in
     ├── InvalidOrganization (ValueError)
     │                                  unknown people, duplicate ids, reversed absences...
@@ -42,6 +46,8 @@ import attrs
 __all__ = [
     "CalendarError",
     "CommandRefused",
+    "ConcurrencyConflict",
+    "DeliveryError",
     "InvalidCalendar",
     "InvalidMessage",
     "InvalidOfficeHours",
@@ -53,8 +59,10 @@ __all__ = [
     "OutOfCalendarRange",
     "PermissionDenied",
     "Problem",
+    "PublishError",
     "RegflowError",
     "RuleViolation",
+    "StorageError",
     "TamperedHistory",
 ]
 
@@ -239,3 +247,51 @@ class NotAnExecutor(RegflowError, ValueError):
 
     def __reduce__(self) -> tuple[type[NotAnExecutor], tuple[str, str]]:
         return type(self), (self.person, self.department)
+
+
+class StorageError(RegflowError, OSError):
+    """The store failed (the database is unreachable, a disk is full...).
+
+    The driver's own exception is the ``__cause__``.
+    """
+
+
+class ConcurrencyConflict(StorageError):
+    """A case's events changed since it was loaded: ``expected`` events were expected,
+    ``actual`` are there. Nothing was written; reload the case and decide again."""
+
+    def __init__(self, case_id: str, expected: int, actual: int) -> None:
+        super().__init__(
+            f"case {case_id}: expected {expected} events, found {actual}; reload and retry"
+        )
+        self.case_id = case_id
+        self.expected = expected
+        self.actual = actual
+
+
+class _EffectError(RegflowError):
+    def __init__(
+        self, message: str, *, transient: bool, retry_after: float | None = None, code: str = ""
+    ) -> None:
+        super().__init__(message)
+        self.transient = transient
+        self.retry_after = retry_after
+        self.code = code
+
+
+class DeliveryError(_EffectError):
+    """A notification was not delivered.
+
+    ``transient`` errors are retried with backoff (``retry_after`` seconds if
+    the receiver said); others are given up and reported. ``code`` is the
+    receiver's own error code, if any.
+    """
+
+
+class PublishError(_EffectError):
+    """An answer was not published.
+
+    ``transient`` errors (timeouts, rate limits, server errors) are retried;
+    permanent ones (comments closed, access denied, a captcha that needs a
+    person) go back to the curator. ``code`` is the network's error code.
+    """

@@ -1,0 +1,51 @@
+"""Ports: the narrow protocols through which the service meets the world.
+
+``Store`` (with its unit of work: event log, case index, intake keys, marks,
+outbox), ``Notifier``, ``Publisher``, ``Screener`` and ``Clock``. Adapters in
+:mod:`regflow.adapters` implement them; :mod:`regflow.testing` holds the
+contract suites that prove an implementation.
+"""
+
+from regflow.ports.effects import (
+    Clock,
+    Finding,
+    Notification,
+    Notifier,
+    Publication,
+    PublicationRequest,
+    Publisher,
+    Screener,
+)
+from regflow.ports.store import (
+    CaseEntry,
+    CaseIndex,
+    EventLog,
+    IntakeKeys,
+    Marks,
+    Outbox,
+    OutboxItem,
+    OutboxState,
+    Store,
+    UnitOfWork,
+)
+
+__all__ = [
+    "CaseEntry",
+    "CaseIndex",
+    "Clock",
+    "EventLog",
+    "Finding",
+    "IntakeKeys",
+    "Marks",
+    "Notification",
+    "Notifier",
+    "Outbox",
+    "OutboxItem",
+    "OutboxState",
+    "Publication",
+    "PublicationRequest",
+    "Publisher",
+    "Screener",
+    "Store",
+    "UnitOfWork",
+]

@@ -1,0 +1,223 @@
+"""The Store port: the event log, the case index, intake keys, marks and the outbox.
+
+One :class:`Store` hands out units of work; everything done through one
+:class:`UnitOfWork` commits together or not at all. That is what makes the
+service safe: a case's new events, its index entry and the notifications they
+cause are written in one transaction.
+
+Each part of a unit of work is a narrow protocol of its own, so an integrator
+writing an adapter for another database implements small pieces, and proves
+them with :mod:`regflow.testing`'s contract suite.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from typing import Protocol
+
+import attrs
+
+from regflow.core.events import Event
+
+__all__ = [
+    "CaseEntry",
+    "CaseIndex",
+    "EventLog",
+    "IntakeKeys",
+    "Marks",
+    "Outbox",
+    "OutboxItem",
+    "OutboxState",
+    "Store",
+    "UnitOfWork",
+]
+
+
+class EventLog(Protocol):
+    """Cases' events, in order, appended at an expected version."""
+
+    def load(self, case_id: str) -> tuple[Event, ...]:
+        """Every event of ``case_id`` in sequence order; ``()`` for an unknown case."""
+        ...
+
+    def append(self, case_id: str, expected_version: int, events: Sequence[Event]) -> None:
+        """Add ``events`` after the case's ``expected_version``-th event.
+
+        Raises:
+            ConcurrencyConflict: the case has another number of events (someone
+                else appended first); nothing is written.
+        """
+        ...
+
+
+@attrs.frozen
+class CaseEntry:
+    """What the case index knows of a case, for queries that must not replay events.
+
+    ``next_due`` is the earliest instant something happens to the case by
+    itself (a warning or a deadline passing); ``None`` once nothing can.
+    """
+
+    case_id: str
+    organization: str
+    stage: str
+    detected_at: dt.datetime
+    updated_at: dt.datetime
+    version: int
+    next_due: dt.datetime | None
+    departments: tuple[str, ...] = ()
+    executors: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    location: str | None = None
+
+
+class CaseIndex(Protocol):
+    """The current state of cases, kept in step with their events."""
+
+    def put(self, entry: CaseEntry) -> None:
+        """Insert or replace the entry of ``entry.case_id``."""
+        ...
+
+    def get(self, case_id: str) -> CaseEntry | None:
+        """The entry of ``case_id``, if any."""
+        ...
+
+    def due(self, now: dt.datetime, limit: int) -> list[CaseEntry]:
+        """Up to ``limit`` open cases whose ``next_due`` is at or before ``now``, earliest first.
+
+        Adapters for databases shared by several workers lock the rows they
+        return for the rest of the unit of work and skip rows others locked,
+        so that workers share the due work without doing it twice.
+        """
+        ...
+
+    def query(
+        self,
+        *,
+        organization: str | None = None,
+        department: str | None = None,
+        executor: str | None = None,
+        stage: str | None = None,
+        topic: str | None = None,
+        location: str | None = None,
+        detected_since: dt.datetime | None = None,
+        limit: int = 100,
+    ) -> list[CaseEntry]:
+        """Cases matching every given filter (open ones unless ``stage`` says otherwise),
+        by ``next_due`` then id."""
+        ...
+
+
+class IntakeKeys(Protocol):
+    """De-duplication of detected messages: one case per post."""
+
+    def claim(self, key: str, case_id: str) -> str:
+        """Record that ``key`` opened ``case_id``; returns the case that holds the key
+        (``case_id`` if it is new, the earlier case if the key is known)."""
+        ...
+
+
+class Marks(Protocol):
+    """Things that must happen once: a deadline's warning, its breach, an escalation."""
+
+    def add(self, key: str, at: dt.datetime, department: str | None = None) -> bool:
+        """Record ``key``; ``True`` the first time, ``False`` if it was already recorded."""
+        ...
+
+    def count(self, prefix: str, since: dt.datetime, department: str | None = None) -> int:
+        """How many marks whose key starts with ``prefix`` were recorded since ``since``."""
+        ...
+
+
+class OutboxState(enum.Enum):
+    """Where an outbox item stands."""
+
+    PENDING = "pending"
+    DONE = "done"
+    FAILED = "failed"
+    """Gave up: a permanent error; a person must act."""
+
+
+@attrs.frozen
+class OutboxItem:
+    """An effect to deliver at least once: a notification or a publication.
+
+    ``key`` identifies it for idempotency: the same key is never enqueued
+    twice and a receiver can drop repeats.
+    """
+
+    key: str
+    kind: str
+    """``"notify"`` or ``"publish"``."""
+    payload: dict[str, object] = attrs.field(eq=False, hash=False)
+    created_at: dt.datetime
+    case_id: str | None = None
+    attempts: int = 0
+    available_at: dt.datetime | None = None
+    state: OutboxState = OutboxState.PENDING
+    last_error: str = ""
+
+
+class Outbox(Protocol):
+    """Effects written in the same transaction as the events that caused them."""
+
+    def enqueue(self, items: Sequence[OutboxItem]) -> int:
+        """Add items whose keys are new; returns how many were added."""
+        ...
+
+    def claim(self, now: dt.datetime, limit: int, lease: dt.timedelta) -> list[OutboxItem]:
+        """Up to ``limit`` pending items available at ``now``, oldest first, each made
+        unavailable to other claimers for ``lease`` (so a crashed worker's items come back)."""
+        ...
+
+    def settle(
+        self, key: str, state: OutboxState, *, error: str = "", retry_at: dt.datetime | None = None
+    ) -> None:
+        """Finish an attempt: ``DONE``, ``FAILED`` (permanent), or ``PENDING`` again at ``retry_at``
+        with ``error`` noted; ``attempts`` goes up by one."""
+        ...
+
+    def get(self, key: str) -> OutboxItem | None:
+        """The item with ``key``, if any."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction over every part of the store."""
+
+    @property
+    def events(self) -> EventLog:
+        """The event log."""
+        ...
+
+    @property
+    def cases(self) -> CaseIndex:
+        """The case index."""
+        ...
+
+    @property
+    def intake(self) -> IntakeKeys:
+        """Intake de-duplication keys."""
+        ...
+
+    @property
+    def marks(self) -> Marks:
+        """Things done once."""
+        ...
+
+    @property
+    def outbox(self) -> Outbox:
+        """Effects to deliver."""
+        ...
+
+
+class Store(Protocol):
+    """Durable state. :meth:`unit_of_work` commits when its block ends without an
+    exception and rolls back when one escapes."""
+
+    def unit_of_work(self) -> AbstractContextManager[UnitOfWork]:
+        """A transaction."""
+        ...

@@ -1,0 +1,643 @@
+"""The service: the one place where the engine meets the store and the world.
+
+:func:`open_service` is the composition root: every adapter is passed in
+explicitly. :meth:`Service.handle` loads a case, asks the engine, and writes
+the events, the case index and the effects they cause (notifications,
+publication requests) in one unit of work. :meth:`Service.tick` finds due
+warnings and breaches through the index and records each exactly once;
+:meth:`Service.dispatch` delivers the outbox at least once, retrying
+transient failures with backoff and turning permanent ones into events and a
+notice to the curator.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from regflow.calendar import in_words
+from regflow.core.case import Case, replay
+from regflow.core.commands import (
+    Command,
+    Detect,
+    RecordPublication,
+    RecordPublicationFailure,
+)
+from regflow.core.deadlines import DeadlineState, Status, deadlines
+from regflow.core.decide import decide
+from regflow.core.events import (
+    Approved,
+    Classified,
+    DraftSubmitted,
+    Escalated,
+    Event,
+    ExecutorAssigned,
+    PublicationFailed,
+    PublicationRequested,
+    ReturnedForRework,
+    Routed,
+)
+from regflow.core.message import Attachment, AttachmentKind, Message, Place
+from regflow.core.organization import Organization
+from regflow.errors import CommandRefused, ConcurrencyConflict, DeliveryError, PublishError
+from regflow.notices import Templates
+from regflow.ports.effects import (
+    Clock,
+    Notification,
+    Notifier,
+    PublicationRequest,
+    Publisher,
+    Screener,
+)
+from regflow.ports.store import CaseEntry, OutboxItem, OutboxState, Store, UnitOfWork
+from regflow.rules.kinds import EscalationTrigger
+from regflow.rules.regulation import Regulation, select_regulation
+from regflow.rules.vocabulary import Platform
+
+__all__ = ["DispatchReport", "Municipality", "Service", "TickReport", "open_service"]
+
+log = logging.getLogger("regflow.service")
+_RETRIES = 5
+"""How often a command is decided again after a concurrent change to its case."""
+
+
+@attrs.frozen
+class Municipality:
+    """One municipality the service serves: its organisation and its regulation versions."""
+
+    organization: Organization
+    regulations: tuple[Regulation, ...]
+
+    def regulation(self, bound: str | None, day: dt.date) -> Regulation:
+        """The version a case is bound to (``"id@version"``), or the one in force on ``day``."""
+        if bound is not None:
+            for regulation in self.regulations:
+                if f"{regulation.id}@{regulation.version}" == bound:
+                    return regulation
+            raise LookupError(f"regulation {bound} is not configured for {self.organization.id}")
+        return select_regulation(self.regulations, day)
+
+
+@attrs.frozen
+class TickReport:
+    """What one :meth:`Service.tick` did."""
+
+    cases: int
+    warnings: int
+    breaches: int
+    escalations: int
+
+
+@attrs.frozen
+class DispatchReport:
+    """What one :meth:`Service.dispatch` did."""
+
+    delivered: int
+    retried: int
+    failed: int
+
+
+@attrs.define
+class Service:
+    """regflow's service layer. Build it with :func:`open_service`."""
+
+    store: Store
+    municipalities: Mapping[str, Municipality]
+    notifier: Notifier
+    publisher: Publisher
+    screener: Screener
+    clock: Clock
+    templates: Templates = attrs.Factory(Templates)
+    batch: int = 200
+    lease: dt.timedelta = dt.timedelta(minutes=5)
+    backoff: dt.timedelta = dt.timedelta(seconds=30)
+    max_backoff: dt.timedelta = dt.timedelta(hours=1)
+    max_attempts: int = 12
+
+    # -- commands --------------------------------------------------------------
+
+    def handle(self, command: Command, *, organization: str | None = None) -> tuple[Event, ...]:
+        """Run ``command`` and store what it causes, in one unit of work.
+
+        ``organization`` is needed for :class:`Detect` (a new case); later
+        commands find the case's own.
+
+        Raises:
+            PermissionDenied, RuleViolation: refused; nothing is stored, the
+                refusal is logged.
+            ConcurrencyConflict: the case kept changing under us.
+        """
+        for attempt in range(_RETRIES):
+            try:
+                with self.store.unit_of_work() as uow:
+                    return self._handle(uow, command, organization)
+            except ConcurrencyConflict:
+                if attempt == _RETRIES - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def intake(
+        self, message: Message, *, organization: str, actor: str, at: dt.datetime | None = None
+    ) -> tuple[str, bool]:
+        """Open a case for a detected message, unless the same post already has one.
+
+        The message is screened (п. 18) and the findings go with the
+        detection for the curator to decide on. Returns ``(case id, opened)``.
+        """
+        key = message.intake_key
+        case_id = f"{organization}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
+        findings = self.screener.screen(message.text)
+        screening = tuple(sorted({f.category for f in findings}))
+        command = Detect(
+            case_id=case_id,
+            actor=actor,
+            at=at or self.clock.now(),
+            message=message,
+            screening=screening,
+        )
+        with self.store.unit_of_work() as uow:
+            holder = uow.intake.claim(key, case_id)
+            if holder != case_id or uow.events.load(case_id):
+                return holder, False
+            self._handle(uow, command, organization)
+        return case_id, True
+
+    def case(self, case_id: str) -> Case:
+        """The case as its stored events make it.
+
+        Raises:
+            KeyError: no such case.
+        """
+        with self.store.unit_of_work() as uow:
+            events = uow.events.load(case_id)
+        if not events:
+            raise KeyError(case_id)
+        return replay(events)
+
+    def deadlines(self, case_id: str, now: dt.datetime | None = None) -> tuple[DeadlineState, ...]:
+        """The deadlines of a case as of ``now`` (the clock's now by default)."""
+        case = self.case(case_id)
+        municipality = self.municipalities[case.organization]
+        regulation = municipality.regulation(case.regulation, case.detected_at.date())
+        return deadlines(
+            case, regulation, now=now or self.clock.now(), organization=municipality.organization
+        )
+
+    def _handle(
+        self, uow: UnitOfWork, command: Command, organization: str | None
+    ) -> tuple[Event, ...]:
+        history = uow.events.load(command.case_id)
+        case = replay(history) if history else None
+        ident = case.organization if case is not None else organization
+        if ident is None or ident not in self.municipalities:
+            raise LookupError(f"no municipality {ident!r} for case {command.case_id}")
+        municipality = self.municipalities[ident]
+        org = municipality.organization
+        day = command.at.astimezone(org.zone).date()
+        regulation = municipality.regulation(case.regulation if case else None, day)
+        try:
+            events = decide(regulation, org, case, command)
+        except CommandRefused as refusal:
+            log.warning(
+                "refused %s by %s on case %s: %s",
+                command.name,
+                command.actor,
+                command.case_id,
+                refusal,
+                extra={
+                    "case_id": command.case_id,
+                    "actor": command.actor,
+                    "clause": refusal.clause,
+                },
+            )
+            raise
+        uow.events.append(command.case_id, len(history), events)
+        after = replay((*history, *events))
+        uow.cases.put(self._entry(after, regulation, org, command.at))
+        uow.outbox.enqueue(list(self._effects(uow, after, regulation, org, events)))
+        return events
+
+    # -- the case index ------------------------------------------------------------
+
+    def _entry(
+        self, case: Case, regulation: Regulation, org: Organization, now: dt.datetime
+    ) -> CaseEntry:
+        return CaseEntry(
+            case_id=case.id,
+            organization=case.organization,
+            stage=case.stage,
+            detected_at=case.detected_at,
+            updated_at=now,
+            version=case.version,
+            next_due=_next_due(deadlines(case, regulation, now=now, organization=org), now),
+            departments=case.departments,
+            executors=tuple(sorted(set(case.executors.values()))),
+            topics=case.topics,
+            location=case.location,
+        )
+
+    # -- effects -------------------------------------------------------------------
+
+    def _notice(
+        self,
+        org: Organization,
+        person: str,
+        case: Case,
+        kind: str,
+        key: str,
+        at: dt.datetime,
+        **fields: str,
+    ) -> OutboxItem:
+        someone = org.person(person)
+        values = {
+            "case": case.id,
+            "url": case.message.url,
+            "text": case.message.text[:300],
+            "person": someone.name,
+            "title": "",
+            "clause": "",
+            "due": "",
+            "left": "",
+            "late": "",
+            "reason": "",
+            "departments": ", ".join(case.departments),
+            "responsible": "",
+            **fields,
+        }
+        subject = getattr(self.templates, f"{kind}_subject").format(**values)
+        text = getattr(self.templates, kind).format(**values)
+        address = someone.email or someone.telegram or someone.id
+        payload = attrs.asdict(
+            Notification(key, person, address, subject, text, case.id, kind), recurse=False
+        )
+        return OutboxItem(key=key, kind="notify", payload=payload, created_at=at, case_id=case.id)
+
+    def _effects(
+        self,
+        uow: UnitOfWork,
+        case: Case,
+        regulation: Regulation,
+        org: Organization,
+        events: Iterable[Event],
+    ) -> Iterable[OutboxItem]:
+        curators = org.curators
+        for event in events:
+            data = event.data
+            key = f"{event.case_id}/{event.seq}"
+            if isinstance(data, Routed):
+                for department in data.added:
+                    head = org.department(department).head
+                    yield self._notice(org, head, case, "routed", f"{key}/{head}", event.at)
+            elif isinstance(data, ExecutorAssigned):
+                reason = f" ({data.substitution})" if data.substitution else ""
+                yield self._notice(
+                    org, data.executor, case, "assigned", key, event.at, reason=reason
+                )
+            elif isinstance(data, DraftSubmitted):
+                for curator in curators:
+                    yield self._notice(org, curator, case, "draft", f"{key}/{curator}", event.at)
+            elif isinstance(data, ReturnedForRework | Approved) and case.lead_executor:
+                kind = "rework" if isinstance(data, ReturnedForRework) else "approved"
+                yield self._notice(
+                    org, case.lead_executor, case, kind, key, event.at, reason=data.remarks
+                )
+            elif isinstance(data, Escalated):
+                for deputy in data.deputies:
+                    yield self._notice(
+                        org,
+                        deputy,
+                        case,
+                        "escalation",
+                        f"{key}/{deputy}",
+                        event.at,
+                        reason=data.reason,
+                    )
+            elif isinstance(data, PublicationFailed) and data.permanent:
+                for curator in curators:
+                    yield self._notice(
+                        org,
+                        curator,
+                        case,
+                        "failed",
+                        f"{key}/{curator}",
+                        event.at,
+                        reason=data.reason,
+                    )
+            elif isinstance(data, PublicationRequested):
+                assert case.draft is not None
+                request = PublicationRequest(
+                    key=data.key,
+                    case_id=case.id,
+                    platform=case.message.platform,
+                    place=case.message.place,
+                    text=case.draft.text,
+                    account=data.account,
+                )
+                payload: dict[str, object] = {
+                    "request": _request_record(request),
+                    "actor": event.actor,
+                }
+                yield OutboxItem(
+                    key=data.key,
+                    kind="publish",
+                    payload=payload,
+                    created_at=event.at,
+                    case_id=case.id,
+                )
+            elif isinstance(data, Classified):
+                yield from self._escalate_on_classification(uow, case, regulation, org, event)
+
+    def _escalate_on_classification(
+        self, uow: UnitOfWork, case: Case, regulation: Regulation, org: Organization, event: Event
+    ) -> Iterable[OutboxItem]:
+        """п. 20: a socially significant message, or a surge of messages on one topic and place."""
+        for rule in regulation.escalations:
+            reason = ""
+            if rule.trigger is EscalationTrigger.SIGNIFICANT and case.significant:
+                mark = f"escalation/{rule.id}/{case.id}"
+                reason = "общественно значимое сообщение"
+            elif rule.trigger is EscalationTrigger.SURGE and case.location:
+                since = event.at - rule.window.as_timedelta()
+                for topic in case.topics:
+                    similar = uow.cases.query(
+                        organization=org.id,
+                        topic=topic,
+                        location=case.location,
+                        detected_since=since,
+                        stage=None,
+                        limit=rule.threshold,
+                    )
+                    if len(similar) >= rule.threshold:
+                        bucket = int(
+                            event.at.timestamp() // rule.window.as_timedelta().total_seconds()
+                        )
+                        mark = f"escalation/{rule.id}/{org.id}/{topic}/{case.location}/{bucket}"
+                        reason = f"всплеск активности: {topic}, {case.location}"
+                        break
+            if reason and uow.marks.add(mark, event.at):
+                for deputy in org.deputies_for(case.topics):
+                    yield self._notice(
+                        org,
+                        deputy,
+                        case,
+                        "escalation",
+                        f"{mark}/{deputy}",
+                        event.at,
+                        reason=reason,
+                    )
+
+    # -- time ---------------------------------------------------------------------
+
+    def tick(self, now: dt.datetime | None = None) -> TickReport:
+        """Record due warnings and breaches, each exactly once, and notify.
+
+        Works through the case index in batches of :attr:`batch` cases, in one
+        unit of work per batch; never scans every case.
+        """
+        at = now or self.clock.now()
+        counts = {"cases": 0, "warning": 0, "breach": 0, "escalation": 0}
+        while True:
+            with self.store.unit_of_work() as uow:
+                entries = uow.cases.due(at, self.batch)
+                for entry in entries:
+                    self._tick_case(uow, entry, at, counts)
+            counts["cases"] += len(entries)
+            if len(entries) < self.batch:
+                break
+        return TickReport(
+            counts["cases"], counts["warning"], counts["breach"], counts["escalation"]
+        )
+
+    def _tick_case(
+        self, uow: UnitOfWork, entry: CaseEntry, at: dt.datetime, counts: dict[str, int]
+    ) -> None:
+        case = replay(uow.events.load(entry.case_id))
+        municipality = self.municipalities[case.organization]
+        org = municipality.organization
+        regulation = municipality.regulation(case.regulation, case.detected_at.date())
+        states = deadlines(case, regulation, now=at, organization=org)
+        items: list[OutboxItem] = []
+        for state in states:
+            kind = {Status.WARNING: "warning", Status.BREACHED: "breach"}.get(state.status)
+            if kind is None or (kind == "breach" and state.met_at is not None):
+                continue
+            mark = f"{kind}/{case.id}/{state.id}/{state.department or '-'}/{state.started_at:%s}"
+            if not uow.marks.add(mark, at, state.department):
+                continue
+            counts[kind] += 1
+            recipients = [state.responsible] if state.responsible else []
+            if kind == "breach":
+                recipients += [c for c in org.curators if c not in recipients]
+            for person in recipients:
+                items.append(
+                    self._notice(
+                        org,
+                        person,
+                        case,
+                        kind,
+                        f"{mark}/{person}",
+                        at,
+                        title=state.title,
+                        clause=state.clause,
+                        due=f"{state.due:%d.%m.%Y %H:%M}",
+                        left=in_words(state.due - at),
+                        responsible=state.responsible or state.responsible_role,
+                    )
+                )
+            if kind == "breach" and state.department:
+                items += self._escalate_breaches(uow, case, regulation, org, state, at, counts)
+        uow.outbox.enqueue(items)
+        uow.cases.put(self._entry(case, regulation, org, at))
+
+    def _escalate_breaches(
+        self,
+        uow: UnitOfWork,
+        case: Case,
+        regulation: Regulation,
+        org: Organization,
+        state: DeadlineState,
+        at: dt.datetime,
+        counts: dict[str, int],
+    ) -> list[OutboxItem]:
+        """п. 20: shortcomings in a department's work -- repeated breaches in a period."""
+        items = []
+        department = state.department
+        assert department is not None
+        for rule in regulation.escalations:
+            if rule.trigger is not EscalationTrigger.REPEATED_BREACHES:
+                continue
+            window = rule.window.as_timedelta()
+            if uow.marks.count("breach/", at - window, department) < rule.threshold:
+                continue
+            mark = (
+                f"escalation/{rule.id}/{department}/{int(at.timestamp() // window.total_seconds())}"
+            )
+            if not uow.marks.add(mark, at, department):
+                continue
+            counts["escalation"] += 1
+            topics = org.department(department).topics
+            for deputy in org.deputies_for(topics):
+                items.append(
+                    self._notice(
+                        org,
+                        deputy,
+                        case,
+                        "escalation",
+                        f"{mark}/{deputy}",
+                        at,
+                        reason=f"повторные нарушения сроков: {department}",
+                    )
+                )
+        return items
+
+    # -- the outbox ---------------------------------------------------------------
+
+    def dispatch(self, now: dt.datetime | None = None) -> DispatchReport:
+        """Deliver what the outbox holds: at least once, with idempotency keys.
+
+        Transient failures are retried with exponential backoff; permanent
+        ones are given up: a failed publication becomes an event of its case
+        and a notice to the curator.
+        """
+        at = now or self.clock.now()
+        delivered = retried = failed = 0
+        while True:
+            with self.store.unit_of_work() as uow:
+                items = uow.outbox.claim(at, self.batch, self.lease)
+            for item in items:
+                outcome = self._deliver(item, at)
+                delivered += outcome == "done"
+                retried += outcome == "retry"
+                failed += outcome == "failed"
+            if len(items) < self.batch:
+                break
+        return DispatchReport(delivered, retried, failed)
+
+    def _deliver(self, item: OutboxItem, at: dt.datetime) -> str:
+        try:
+            if item.kind == "publish":
+                request = _request_from_record(item.payload["request"])
+                published = self.publisher.publish(request)
+                self._record(
+                    item,
+                    RecordPublication,
+                    external_id=published.external_id,
+                    url=published.url,
+                    at=at,
+                )
+            else:
+                self.notifier.send(Notification(**item.payload))  # type: ignore[arg-type]
+        except (DeliveryError, PublishError) as error:
+            permanent = not error.transient or item.attempts + 1 >= self.max_attempts
+            if permanent:
+                with self.store.unit_of_work() as uow:
+                    uow.outbox.settle(item.key, OutboxState.FAILED, error=str(error))
+                if item.kind == "publish":
+                    self._record(
+                        item, RecordPublicationFailure, reason=str(error), permanent=True, at=at
+                    )
+                log.error("gave up %s %s: %s", item.kind, item.key, error)
+                return "failed"
+            delay = self._delay(item.attempts, error.retry_after)
+            with self.store.unit_of_work() as uow:
+                uow.outbox.settle(
+                    item.key, OutboxState.PENDING, error=str(error), retry_at=at + delay
+                )
+            return "retry"
+        with self.store.unit_of_work() as uow:
+            uow.outbox.settle(item.key, OutboxState.DONE)
+        return "done"
+
+    def _delay(self, attempts: int, retry_after: float | None) -> dt.timedelta:
+        if retry_after is not None:
+            return dt.timedelta(seconds=retry_after)
+        return min(self.backoff * (1 << min(attempts, 30)), self.max_backoff)
+
+    def _record(self, item: OutboxItem, kind: Any, *, at: dt.datetime, **fields: Any) -> None:
+        """Tell the case what became of its publication; a repeat is harmless."""
+        assert item.case_id is not None
+        actor = str(item.payload["actor"])
+        case = self.case(item.case_id)
+        when = max(at, case.events[-1].at)
+        try:
+            self.handle(kind(case_id=item.case_id, actor=actor, at=when, **fields))
+        except CommandRefused as refusal:  # already recorded, or the case moved on
+            log.info("publication of %s not recorded: %s", item.key, refusal)
+
+
+def _bucket(at: dt.datetime, window: dt.timedelta) -> int:
+    """The number of the ``window``-long period ``at`` falls in (for once-per-period marks)."""
+    return int(at.timestamp() // max(window.total_seconds(), 1))
+
+
+def _request_record(request: PublicationRequest) -> dict[str, object]:
+    return {
+        "key": request.key,
+        "case_id": request.case_id,
+        "platform": request.platform.value,
+        "place": attrs.asdict(request.place),
+        "text": request.text,
+        "attachments": [{"kind": a.kind.value, "url": a.url} for a in request.attachments],
+        "account": request.account,
+    }
+
+
+def _request_from_record(record: Any) -> PublicationRequest:
+    # Any: a JSON object written by _request_record, read back from the store
+    return PublicationRequest(
+        key=record["key"],
+        case_id=record["case_id"],
+        platform=Platform(record["platform"]),
+        place=Place(**record["place"]),
+        text=record["text"],
+        attachments=tuple(
+            Attachment(AttachmentKind(a["kind"]), a["url"]) for a in record["attachments"]
+        ),
+        account=record["account"],
+    )
+
+
+def _next_due(states: Iterable[DeadlineState], now: dt.datetime) -> dt.datetime | None:
+    """The earliest instant after ``now`` at which a deadline warns or falls due."""
+    upcoming = [
+        instant
+        for state in states
+        if state.status in (Status.PENDING, Status.WARNING)
+        for instant in (*state.warnings, state.due)
+        if instant > now
+    ]
+    return min(upcoming, default=None)
+
+
+def open_service(
+    *,
+    store: Store,
+    municipalities: Iterable[Municipality],
+    notifier: Notifier,
+    publisher: Publisher,
+    screener: Screener,
+    clock: Clock,
+    templates: Templates | None = None,
+    **settings: Any,
+) -> Service:
+    """The composition root: a :class:`Service` over the given adapters.
+
+    Every adapter is passed in explicitly; nothing is chosen from the
+    environment. ``settings`` are :class:`Service`'s tuning fields (``batch``,
+    ``lease``, ``backoff``, ``max_backoff``, ``max_attempts``).
+    """
+    return Service(
+        store=store,
+        municipalities={m.organization.id: m for m in municipalities},
+        notifier=notifier,
+        publisher=publisher,
+        screener=screener,
+        clock=clock,
+        templates=templates or Templates(),
+        **settings,
+    )

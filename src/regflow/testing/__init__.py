@@ -1,0 +1,24 @@
+"""What integrators reuse to prove their adapters: contract suites and recording fakes.
+
+Subclass :class:`StoreContract` (and the other contracts) in your own tests
+with a fixture that builds your adapter; every test of the suite then runs
+against it. The fakes record what happened so tests can assert on it.
+"""
+
+from regflow.testing.fakes import (
+    FixedClock,
+    FlakyPublisher,
+    KeywordScreener,
+    RecordingNotifier,
+    RecordingPublisher,
+)
+from regflow.testing.store_contract import StoreContract
+
+__all__ = [
+    "FixedClock",
+    "FlakyPublisher",
+    "KeywordScreener",
+    "RecordingNotifier",
+    "RecordingPublisher",
+    "StoreContract",
+]

@@ -1,0 +1,274 @@
+"""The contract every :class:`~regflow.ports.Store` must meet, as a pytest suite.
+
+Subclass :class:`StoreContract` and give it a ``store`` fixture that returns
+a fresh, empty store::
+
+    class TestMyStore(StoreContract):
+        @pytest.fixture
+        def store(self, tmp_path):
+            return MyStore(tmp_path / "db")
+
+The memory, SQLite and PostgreSQL adapters all pass this same suite.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+import pytest
+
+from regflow.core.events import GENESIS, Classified, Detected, Event, verify
+from regflow.core.message import Author, Message, Place
+from regflow.errors import ConcurrencyConflict
+from regflow.ports.store import CaseEntry, OutboxItem, OutboxState, Store
+from regflow.rules.vocabulary import Platform
+
+__all__ = ["StoreContract"]
+
+T0 = dt.datetime(2025, 11, 24, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=9)))
+
+
+def history(case_id: str, length: int, start: dt.datetime = T0) -> list[Event]:
+    """A valid hash-chained history of ``length`` events (a detection, then classifications)."""
+    message = Message(
+        platform=Platform.VK,
+        place=Place(owner_id="-1", post_id=case_id),
+        url=f"https://vk.com/wall-1_{case_id}",
+        author=Author(id="42", name="Житель"),
+        text="Не вывозят мусор «третий день» — ул. Ленина, 5",
+        published_at=start - dt.timedelta(minutes=3),
+        detected_at=start,
+        source_system="contract",
+        source_event_id=case_id,
+        raw={"nested": {"list": [1, 2.5, None, "ё"]}},
+    )
+    events: list[Event] = []
+    previous = GENESIS
+    for seq in range(1, length + 1):
+        at = start + dt.timedelta(minutes=seq)
+        data = (
+            Detected(message, "test@1", "city")
+            if seq == 1
+            else Classified((f"topic-{seq}",), "Центр", "normal")
+        )
+        event = Event.make(case_id, seq, at, "curator", "п. 7", data, previous)
+        events.append(event)
+        previous = event.hash
+    return events
+
+
+def entry(case_id: str, next_due: dt.datetime | None, **changes: object) -> CaseEntry:
+    """A case index entry."""
+    base = CaseEntry(
+        case_id=case_id,
+        organization="city",
+        stage="routed",
+        detected_at=T0,
+        updated_at=T0,
+        version=1,
+        next_due=next_due,
+        departments=("roads",),
+        executors=("ivanov",),
+        topics=("roads",),
+        location="Центр",
+    )
+    return attrs.evolve(base, **changes)  # type: ignore[arg-type]
+
+
+def item(key: str, created: dt.datetime = T0, kind: str = "notify") -> OutboxItem:
+    """An outbox item with a JSON payload."""
+    return OutboxItem(
+        key=key,
+        kind=kind,
+        payload={"text": "Срок истекает", "n": 1, "nested": {"a": [1, "б"]}},
+        created_at=created,
+        case_id="c-1",
+    )
+
+
+class StoreContract:
+    """The store contract. Subclasses provide the ``store`` fixture (a fresh, empty store)."""
+
+    @pytest.fixture
+    def store(self) -> Iterator[Store]:
+        """A fresh, empty store (subclasses override)."""
+        raise NotImplementedError("give the contract a `store` fixture")
+
+    # -- the event log ---------------------------------------------------------
+
+    def test_events_are_read_back_equal_and_verify(self, store: Store) -> None:
+        events = history("c-1", 5)
+        with store.unit_of_work() as uow:
+            uow.events.append("c-1", 0, events[:2])
+        with store.unit_of_work() as uow:
+            uow.events.append("c-1", 2, events[2:])
+        with store.unit_of_work() as uow:
+            loaded = uow.events.load("c-1")
+            assert uow.events.load("unknown") == ()
+        assert list(loaded) == events
+        assert verify(loaded) == 5
+        assert loaded[0].data == events[0].data  # the message, raw payload and all
+
+    def test_appending_at_a_stale_version_is_a_conflict_and_writes_nothing(
+        self, store: Store
+    ) -> None:
+        events = history("c-1", 3)
+        with store.unit_of_work() as uow:
+            uow.events.append("c-1", 0, events[:2])
+        with pytest.raises(ConcurrencyConflict) as caught, store.unit_of_work() as uow:
+            uow.events.append("c-1", 1, events[2:])
+        assert (caught.value.expected, caught.value.actual) == (1, 2)
+        with store.unit_of_work() as uow:
+            assert len(uow.events.load("c-1")) == 2
+
+    def test_a_new_case_at_version_zero_twice_is_a_conflict(self, store: Store) -> None:
+        with store.unit_of_work() as uow:
+            uow.events.append("c-1", 0, history("c-1", 1))
+        with pytest.raises(ConcurrencyConflict), store.unit_of_work() as uow:
+            uow.events.append("c-1", 0, history("c-1", 1))
+
+    def test_a_failed_unit_of_work_leaves_nothing_behind(self, store: Store) -> None:
+        def fail_halfway() -> None:
+            with store.unit_of_work() as uow:
+                uow.events.append("c-1", 0, history("c-1", 2))
+                uow.cases.put(entry("c-1", T0))
+                uow.intake.claim("vk:1", "c-1")
+                uow.marks.add("breach/c-1", T0)
+                uow.outbox.enqueue([item("n-1")])
+                raise RuntimeError("boom")
+
+        with pytest.raises(RuntimeError):
+            fail_halfway()
+        with store.unit_of_work() as uow:
+            assert uow.events.load("c-1") == ()
+            assert uow.cases.get("c-1") is None
+            assert uow.intake.claim("vk:1", "c-2") == "c-2"
+            assert uow.marks.add("breach/c-1", T0)
+            assert uow.outbox.get("n-1") is None
+
+    # -- the case index ---------------------------------------------------------
+
+    def test_entries_are_replaced_and_read_back_equal(self, store: Store) -> None:
+        first = entry("c-1", T0)
+        second = entry("c-1", None, stage="answered", version=8, executors=("a", "b"))
+        with store.unit_of_work() as uow:
+            uow.cases.put(first)
+        with store.unit_of_work() as uow:
+            assert uow.cases.get("c-1") == first
+            uow.cases.put(second)
+        with store.unit_of_work() as uow:
+            assert uow.cases.get("c-1") == second
+            assert uow.cases.get("c-2") is None
+
+    def test_due_gives_the_earliest_first_up_to_the_limit(self, store: Store) -> None:
+        with store.unit_of_work() as uow:
+            for n, minutes in enumerate([30, 10, 20, 90]):
+                uow.cases.put(entry(f"c-{n}", T0 + dt.timedelta(minutes=minutes)))
+            uow.cases.put(entry("c-none", None))
+        with store.unit_of_work() as uow:
+            due = uow.cases.due(T0 + dt.timedelta(minutes=30), 10)
+            assert [e.case_id for e in due] == ["c-1", "c-2", "c-0"]
+            assert [e.case_id for e in uow.cases.due(T0 + dt.timedelta(hours=5), 2)] == [
+                "c-1",
+                "c-2",
+            ]
+            assert uow.cases.due(T0, 10) == []
+
+    def test_query_filters_open_cases(self, store: Store) -> None:
+        with store.unit_of_work() as uow:
+            uow.cases.put(entry("a", T0, departments=("roads", "parks"), executors=("ivanov",)))
+            uow.cases.put(entry("b", T0, departments=("parks",), executors=("petrov",)))
+            uow.cases.put(entry("c", None, stage="closed"))
+            uow.cases.put(entry("d", T0, topics=("lighting",), location="Северный"))
+            uow.cases.put(entry("e", T0, organization="other"))
+        with store.unit_of_work() as uow:
+
+            def ids(**filters: Any) -> list[str]:
+                return sorted(e.case_id for e in uow.cases.query(**filters))
+
+            assert ids(organization="city") == ["a", "b", "d"]
+            assert ids(department="parks") == ["a", "b"]
+            assert ids(executor="petrov") == ["b"]
+            assert ids(stage="closed") == ["c"]
+            assert ids(topic="lighting", location="Северный") == ["d"]
+            assert ids(detected_since=T0 + dt.timedelta(seconds=1)) == []
+            assert len(uow.cases.query(limit=2)) == 2
+
+    # -- intake, marks -------------------------------------------------------------
+
+    def test_an_intake_key_keeps_its_first_case(self, store: Store) -> None:
+        with store.unit_of_work() as uow:
+            assert uow.intake.claim("vk:-1/2", "c-1") == "c-1"
+        with store.unit_of_work() as uow:
+            assert uow.intake.claim("vk:-1/2", "c-2") == "c-1"
+            assert uow.intake.claim("vk:-1/3", "c-3") == "c-3"
+
+    def test_a_mark_is_added_once_and_counted(self, store: Store) -> None:
+        with store.unit_of_work() as uow:
+            assert uow.marks.add("breach/c-1/answer", T0, "roads")
+            assert not uow.marks.add("breach/c-1/answer", T0, "roads")
+            assert uow.marks.add("breach/c-2/answer", T0 + dt.timedelta(days=1), "roads")
+            assert uow.marks.add("warning/c-2/answer", T0, "parks")
+        with store.unit_of_work() as uow:
+            assert not uow.marks.add("breach/c-1/answer", T0)
+            assert uow.marks.count("breach/", T0) == 2
+            assert uow.marks.count("breach/", T0 + dt.timedelta(hours=1)) == 1
+            assert uow.marks.count("breach/", T0, "parks") == 0
+            assert uow.marks.count("", T0, "parks") == 1
+
+    # -- the outbox -----------------------------------------------------------------
+
+    def test_enqueue_keeps_the_first_of_a_key(self, store: Store) -> None:
+        with store.unit_of_work() as uow:
+            assert uow.outbox.enqueue([item("n-1"), item("n-2")]) == 2
+        with store.unit_of_work() as uow:
+            assert uow.outbox.enqueue([item("n-1"), item("n-3")]) == 1
+            stored = uow.outbox.get("n-1")
+        assert stored is not None
+        assert stored.payload == item("n-1").payload
+        assert stored.state is OutboxState.PENDING
+
+    def test_claims_are_leased_oldest_first(self, store: Store) -> None:
+        with store.unit_of_work() as uow:
+            uow.outbox.enqueue([item(f"n-{n}", T0 + dt.timedelta(seconds=n)) for n in range(5)])
+        lease = dt.timedelta(minutes=5)
+        with store.unit_of_work() as uow:
+            first = uow.outbox.claim(T0 + dt.timedelta(minutes=1), 3, lease)
+        assert [i.key for i in first] == ["n-0", "n-1", "n-2"]
+        with store.unit_of_work() as uow:
+            second = uow.outbox.claim(T0 + dt.timedelta(minutes=1), 10, lease)
+        assert [i.key for i in second] == ["n-3", "n-4"]
+        with store.unit_of_work() as uow:  # the lease ran out: a crashed worker's items return
+            again = uow.outbox.claim(T0 + dt.timedelta(minutes=7), 10, lease)
+        assert [i.key for i in again] == [f"n-{n}" for n in range(5)]
+
+    def test_settling_records_attempts_errors_and_retry_times(self, store: Store) -> None:
+        with store.unit_of_work() as uow:
+            uow.outbox.enqueue([item("done"), item("retry"), item("failed")])
+        lease = dt.timedelta(minutes=5)
+        now = T0 + dt.timedelta(minutes=1)
+        with store.unit_of_work() as uow:
+            assert len(uow.outbox.claim(now, 10, lease)) == 3
+            uow.outbox.settle("done", OutboxState.DONE)
+            uow.outbox.settle(
+                "retry", OutboxState.PENDING, error="503", retry_at=now + dt.timedelta(minutes=2)
+            )
+            uow.outbox.settle("failed", OutboxState.FAILED, error="access denied")
+        with store.unit_of_work() as uow:
+            done, retry, failed = (uow.outbox.get(k) for k in ("done", "retry", "failed"))
+            assert done is not None
+            assert retry is not None
+            assert failed is not None
+            assert (done.state, done.attempts) == (OutboxState.DONE, 1)
+            assert (retry.state, retry.attempts, retry.last_error) == (
+                OutboxState.PENDING,
+                1,
+                "503",
+            )
+            assert (failed.state, failed.last_error) == (OutboxState.FAILED, "access denied")
+            assert uow.outbox.claim(now + dt.timedelta(minutes=1), 10, lease) == []
+            later = uow.outbox.claim(now + dt.timedelta(minutes=2), 10, lease)
+        assert [i.key for i in later] == ["retry"]
