@@ -12,12 +12,14 @@ from regflow.testing.fakes import (
     RecordingNotifier,
     RecordingPublisher,
 )
+from regflow.testing.notifier_contract import NotifierContract
 from regflow.testing.store_contract import StoreContract
 
 __all__ = [
     "FixedClock",
     "FlakyPublisher",
     "KeywordScreener",
+    "NotifierContract",
     "RecordingNotifier",
     "RecordingPublisher",
     "StoreContract",
