@@ -336,6 +336,7 @@ class Service:
                     platform=case.message.platform,
                     place=case.message.place,
                     text=case.draft.text,
+                    attachments=case.draft.attachments,
                     account=data.account,
                 )
                 payload: dict[str, object] = {

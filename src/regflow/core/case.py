@@ -35,7 +35,7 @@ from regflow.core.events import (
     ReturnedToCurator,
     Routed,
 )
-from regflow.core.message import Message
+from regflow.core.message import Attachment, Message
 from regflow.rules.kinds import Period
 from regflow.rules.vocabulary import DraftKind
 
@@ -52,6 +52,7 @@ class Draft:
     state: str
     """``submitted``, ``returned``, ``approved``, ``requested`` or ``published``."""
     measures: str | None = None
+    attachments: tuple[Attachment, ...] = ()
 
 
 @attrs.frozen
@@ -202,7 +203,9 @@ def evolve(case: Case | None, event: Event) -> Case:
     if isinstance(data, ContributionSubmitted):
         return attrs.evolve(case, events=events, contributed=case.contributed | {data.department})
     if isinstance(data, DraftSubmitted):
-        draft = Draft(data.kind, data.number, data.text, "submitted", data.measures)
+        draft = Draft(
+            data.kind, data.number, data.text, "submitted", data.measures, data.attachments
+        )
         return attrs.evolve(
             case, events=events, stage="awaiting_approval", draft=draft, drafts=data.number
         )

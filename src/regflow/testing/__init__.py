@@ -13,6 +13,7 @@ from regflow.testing.fakes import (
     RecordingPublisher,
 )
 from regflow.testing.notifier_contract import NotifierContract
+from regflow.testing.publisher_contract import PublisherContract
 from regflow.testing.store_contract import StoreContract
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "FlakyPublisher",
     "KeywordScreener",
     "NotifierContract",
+    "PublisherContract",
     "RecordingNotifier",
     "RecordingPublisher",
     "StoreContract",

@@ -1,0 +1,342 @@
+"""Publishing answers in Telegram through a bot, and the log that keeps it to once.
+
+Facts relied on, from the Telegram Bot API (core.telegram.org/bots/api):
+
+- ``sendMessage`` takes ``chat_id``, ``text`` ("1-4096 characters after
+  entities parsing"), ``message_thread_id`` (a forum topic) and
+  ``reply_parameters``; on success it returns the sent Message
+  (#sendmessage).
+- ``ReplyParameters.message_id`` is the message replied to;
+  ``allow_sending_without_reply`` sends the message even if that one is
+  gone (#replyparameters).
+- A failed request answers ``ok: false`` with ``error_code`` and
+  ``description``; with flood control exceeded (429),
+  ``parameters.retry_after`` is "the number of seconds left to wait before
+  the request can be repeated" (#making-requests, #responseparameters).
+
+The Bot API has no idempotency key, so :class:`TelegramPublisher` writes down
+what it sent in a :class:`SentLog` and a retry returns that record. One gap
+remains: if the answer of a request that Telegram carried out is lost (a read
+timeout), the publisher cannot know, and the retry sends the answer again.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Final, Protocol
+
+import httpx
+
+from regflow.errors import PublishError
+from regflow.ports.effects import Publication, PublicationRequest
+
+__all__ = ["TEXT_LIMIT", "JsonlSentLog", "MemorySentLog", "SentLog", "TelegramPublisher"]
+
+log = logging.getLogger(__name__)
+
+TEXT_LIMIT: Final = 4096
+"""The longest ``sendMessage`` text.
+
+Telegram does not say how it counts these characters; it measures entity
+offsets in UTF-16 code units (#messageentity), so we count those. A character
+outside the BMP (most emoji) counts twice: a text Telegram would take may be
+refused, one it would refuse or cut is never sent."""
+
+
+class SentLog(Protocol):
+    """What a publisher has sent, by publication key."""
+
+    def get(self, key: str) -> Publication | None:
+        """The publication recorded for ``key``, if any."""
+        ...
+
+    def put(self, key: str, publication: Publication) -> None:
+        """Record that ``key`` was published as ``publication``; durable when it returns."""
+        ...
+
+
+class MemorySentLog:
+    """A :class:`SentLog` in memory: repeats within one process are caught, not across restarts."""
+
+    def __init__(self) -> None:
+        self._sent: dict[str, Publication] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Publication | None:
+        """The publication recorded for ``key``, if any."""
+        with self._lock:
+            return self._sent.get(key)
+
+    def put(self, key: str, publication: Publication) -> None:
+        """Record ``publication``; the first record of a key stays."""
+        with self._lock:
+            self._sent.setdefault(key, publication)
+
+
+class JsonlSentLog:
+    """A :class:`SentLog` in a JSON-lines file, one ``{"key", "external_id", "url"}`` a line.
+
+    :meth:`put` appends and fsyncs before it returns. Several processes may
+    share the file: :meth:`get` reads what others appended since. A line torn
+    by a crash is skipped. The first record of a key wins.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self._known: dict[str, Publication] = {}
+        self._offset = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Publication | None:
+        """The publication recorded for ``key``, if any.
+
+        Raises:
+            OSError: the file cannot be read.
+        """
+        with self._lock:
+            if key not in self._known:
+                self._catch_up()
+            return self._known.get(key)
+
+    def put(self, key: str, publication: Publication) -> None:
+        """Append the record and fsync it.
+
+        Raises:
+            OSError: the file cannot be written.
+        """
+        line = json.dumps(
+            {"key": key, "external_id": publication.external_id, "url": publication.url},
+            ensure_ascii=False,
+        )
+        with self._lock:
+            created = not self.path.exists()
+            with self.path.open("ab") as file:
+                if file.tell() > 0 and not self._ends_with_newline():
+                    file.write(b"\n")  # close a line torn by a crash, so ours stands alone
+                file.write(line.encode() + b"\n")
+                file.flush()
+                os.fsync(file.fileno())
+            if created:
+                _fsync_directory(self.path.parent)
+            self._known.setdefault(key, publication)
+
+    def _ends_with_newline(self) -> bool:
+        with self.path.open("rb") as file:
+            file.seek(-1, os.SEEK_END)
+            return file.read(1) == b"\n"
+
+    def _catch_up(self) -> None:
+        try:
+            with self.path.open("rb") as file:
+                file.seek(self._offset)
+                chunk = file.read()
+        except FileNotFoundError:
+            return
+        complete, newline, _unfinished = chunk.rpartition(b"\n")
+        if not newline:
+            return  # nothing but a line still being written
+        self._offset += len(complete) + 1
+        for raw in complete.split(b"\n"):
+            record = _record(raw)
+            if record is not None:
+                self._known.setdefault(record[0], record[1])
+
+
+def _record(raw: bytes) -> tuple[str, Publication] | None:
+    try:
+        data = json.loads(raw)
+        return data["key"], Publication(data["external_id"], data.get("url", ""))
+    except (ValueError, KeyError, TypeError):
+        if raw.strip():
+            log.warning("skipping a torn or foreign line in the sent log: %r", raw[:80])
+        return None
+
+
+def _fsync_directory(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:  # not possible everywhere (Windows); the file's own fsync still holds
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+class TelegramPublisher:
+    """A :class:`~regflow.ports.Publisher` that answers in Telegram through a bot.
+
+    It sends ``request.text`` as plain text (no ``parse_mode``, so ``*``,
+    ``_`` and ``<`` arrive as written) to the place's ``chat_id``, replying
+    to its ``message_id`` (sent even if that message was deleted), in the
+    forum topic ``topic_id`` if set. Attachments are refused, not dropped.
+
+    httpx logs request URLs at INFO level and the bot token is part of the
+    URL: keep the ``httpx`` logger at WARNING.
+
+    Args:
+        token: the bot's token.
+        client: the HTTP client; by default one with a 30-second timeout.
+        base_url: the Bot API server.
+        sent_log: where sent answers are recorded; by default in memory. Use a
+            :class:`JsonlSentLog` so that repeats are caught across restarts.
+
+    Raises (from :meth:`publish`):
+        PublishError: ``transient`` for 429 (with ``retry_after``), 5xx,
+            timeouts and transport errors; permanent for 4xx and for texts
+            that are empty or longer than :data:`TEXT_LIMIT`.
+    """
+
+    def __init__(
+        self,
+        token: str,
+        *,
+        client: httpx.Client | None = None,
+        base_url: str = "https://api.telegram.org",
+        sent_log: SentLog | None = None,
+    ) -> None:
+        self._token = token
+        self._owns_client = client is None
+        self._client = client if client is not None else httpx.Client(timeout=30.0)
+        self._base_url = base_url.rstrip("/")
+        self.sent_log: SentLog = sent_log if sent_log is not None else MemorySentLog()
+
+    def close(self) -> None:
+        """Close the HTTP client if this publisher made it."""
+        if self._owns_client:
+            self._client.close()
+
+    def publish(self, request: PublicationRequest) -> Publication:
+        """Send the answer once per ``request.key``; a repeat returns the recorded publication."""
+        try:
+            recorded = self.sent_log.get(request.key)
+        except OSError as exc:  # without the log we cannot tell whether it was sent
+            raise PublishError(
+                f"the sent log cannot be read: {exc}", transient=True, code="sent-log"
+            ) from exc
+        if recorded is not None:
+            return recorded
+        payload = self._payload(request)
+        message = self._send(payload)
+        publication = _publication(message)
+        try:
+            self.sent_log.put(request.key, publication)
+        except OSError:
+            # the answer is out: failing now would only make the retry send it twice
+            log.exception("sent %s as %s but could not record it", request.key, publication)
+        return publication
+
+    def _payload(self, request: PublicationRequest) -> dict[str, object]:
+        place = request.place
+        if place.chat_id is None:
+            raise PublishError(
+                f"case {request.case_id}: the place {place.key!r} has no chat to answer in",
+                transient=False,
+                code="place",
+            )
+        if request.attachments:
+            raise PublishError(
+                f"case {request.case_id}: attachments are not sent to Telegram; "
+                "publish this answer by hand",
+                transient=False,
+                code="attachment",
+            )
+        size = len(request.text.encode("utf-16-le")) // 2
+        if not request.text.strip() or size > TEXT_LIMIT:
+            raise PublishError(
+                f"case {request.case_id}: Telegram takes 1-{TEXT_LIMIT} characters, the answer "
+                f"has {size} (UTF-16 units); shorten it rather than have it cut",
+                transient=False,
+                code="text-length",
+            )
+        payload: dict[str, object] = {"chat_id": _chat(place.chat_id), "text": request.text}
+        if place.message_id is not None:
+            payload["reply_parameters"] = {
+                "message_id": _number(place.message_id, "message_id"),
+                "allow_sending_without_reply": True,
+            }
+        if place.topic_id is not None:
+            payload["message_thread_id"] = _number(place.topic_id, "topic_id")
+        return payload
+
+    def _send(self, payload: dict[str, object]) -> dict[str, object]:
+        try:
+            response = self._client.post(
+                f"{self._base_url}/bot{self._token}/sendMessage", json=payload
+            )
+        except httpx.TransportError as exc:  # timeouts included
+            raise PublishError(
+                f"Telegram sendMessage: {type(exc).__name__}", transient=True, code="transport"
+            ) from exc
+        try:
+            body: object = response.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            body = {}
+        if response.status_code == 200 and body.get("ok") is True:
+            result = body.get("result")
+            if isinstance(result, dict):
+                return result
+        raise _api_error(response.status_code, body)
+
+
+def _api_error(status: int, body: dict[str, object]) -> PublishError:
+    given = body.get("error_code")
+    code = given if isinstance(given, int) else status
+    description = body.get("description") or f"HTTP {status}"
+    message = f"Telegram sendMessage: {code} {description}"
+    if code == 429:
+        parameters = body.get("parameters")
+        retry_after = parameters.get("retry_after") if isinstance(parameters, dict) else None
+        return PublishError(
+            message,
+            transient=True,
+            retry_after=float(retry_after) if isinstance(retry_after, int | float) else None,
+            code="429",
+        )
+    # a 200 without ok: true, or a 5xx, is the server's trouble, not ours
+    return PublishError(message, transient=code >= 500 or code == 200, code=str(code))
+
+
+def _publication(message: dict[str, object]) -> Publication:
+    chat = message.get("chat")
+    chat_id = chat.get("id") if isinstance(chat, dict) else None
+    username = chat.get("username") if isinstance(chat, dict) else None
+    message_id = message.get("message_id")
+    url = ""
+    if isinstance(username, str) and username:
+        url = f"https://t.me/{username}/{message_id}"
+    elif str(chat_id).startswith("-100"):  # a supergroup or channel: its private link
+        url = f"https://t.me/c/{str(chat_id)[4:]}/{message_id}"
+    return Publication(f"{chat_id}/{message_id}", url)
+
+
+def _chat(chat_id: str) -> int | str:
+    try:
+        return int(chat_id)
+    except ValueError:
+        return chat_id  # @channelusername
+
+
+def _number(value: str, name: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise PublishError(
+            f"the place's {name} {value!r} is not a Telegram id", transient=False, code="place"
+        ) from None
+
+
+if TYPE_CHECKING:
+    from regflow.ports import Publisher
+
+    _check: Publisher = TelegramPublisher("token")
+    _memory: SentLog = MemorySentLog()
+    _file: SentLog = JsonlSentLog("sent.jsonl")
