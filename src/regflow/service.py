@@ -167,6 +167,23 @@ class Service:
             self._handle(uow, command, organization)
         return case_id, True
 
+    def intake_record(
+        self,
+        record: Mapping[str, object],
+        *,
+        organization: str,
+        actor: str,
+        at: dt.datetime | None = None,
+    ) -> tuple[str, bool]:
+        """:meth:`intake` for a JSON-like record (a line of an intake file).
+
+        Raises:
+            InvalidMessage: every problem of the record, each with its path
+                (``$.place.post_id``); nothing is stored.
+        """
+        message = Message.from_record(record)
+        return self.intake(message, organization=organization, actor=actor, at=at)
+
     def case(self, case_id: str) -> Case:
         """The case as its stored events make it.
 
