@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import attrs
+import pytest
 
 from regflow.core import (
     ApproveDraft,
@@ -46,6 +48,7 @@ from regflow.core import (
     deadlines,
     handle,
 )
+from regflow.errors import CommandRefused
 from regflow.rules import DraftKind, Period, Regulation, blagoveshchensk_2020
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -285,3 +288,15 @@ def assert_deadline(
             f"{ident}: responsible {state.responsible}, expected {responsible}"
         )
     return state
+
+
+def refused(
+    driver: CaseDriver, error: type[CommandRefused], clause: str, action: Callable[[], object]
+) -> str:
+    """Run ``action``; it must raise ``error`` citing ``clause`` and leave the case as it was."""
+    before = driver.case
+    with pytest.raises(error) as info:
+        action()
+    assert info.value.clause == clause, f"cites {info.value.clause}, expected {clause}"
+    assert driver.case is before
+    return str(info.value)

@@ -7,28 +7,13 @@ Every due instant below is worked out by hand in the comment beside it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
-
-import pytest
 
 from regflow.core import AssignExecutor, DeadlineState
 from regflow.core.events import ExecutorAssigned
-from regflow.errors import CommandRefused, PermissionDenied, RuleViolation
+from regflow.errors import PermissionDenied, RuleViolation
 from regflow.rules import DraftKind
-from tests.engine.conftest import REGULATION, CaseDriver, assert_deadline, find_deadline
-
-
-def refused(
-    driver: CaseDriver, error: type[CommandRefused], clause: str, action: Callable[[], object]
-) -> str:
-    """Run ``action``; it must raise ``error`` citing ``clause`` and leave the case as it was."""
-    before = driver.case
-    with pytest.raises(error) as info:
-        action()
-    assert info.value.clause == clause, f"cites {info.value.clause}, expected {clause}"
-    assert driver.case is before
-    return str(info.value)
+from tests.engine.conftest import REGULATION, CaseDriver, assert_deadline, find_deadline, refused
 
 
 def routes(driver: CaseDriver, **kwargs: Any) -> list[DeadlineState]:

@@ -9,25 +9,12 @@ Every due instant is worked out by hand in the comment beside it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
-import pytest
-
 from regflow.calendar import DayKind, Override, WorkingTime
-from regflow.errors import CommandRefused, RuleViolation
+from regflow.errors import RuleViolation
 from regflow.rules import DraftKind, Regulation
-from tests.engine.conftest import REGULATION, CaseDriver, assert_deadline, find_deadline
-
-
-def refused(
-    driver: CaseDriver, error: type[CommandRefused], clause: str, action: Callable[[], object]
-) -> None:
-    before = driver.case
-    with pytest.raises(error) as info:
-        action()
-    assert info.value.clause == clause, f"cites {info.value.clause}, expected {clause}"
-    assert driver.case is before
+from tests.engine.conftest import REGULATION, CaseDriver, assert_deadline, find_deadline, refused
 
 
 def in_work(detected: str, **classify: Any) -> CaseDriver:

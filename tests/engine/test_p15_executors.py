@@ -6,24 +6,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-import pytest
-
 from regflow.core import SubmitContribution
 from regflow.errors import CommandRefused, RuleViolation
-from tests.engine.conftest import CaseDriver, assert_deadline, find_deadline
-
-
-def refused(
-    driver: CaseDriver, error: type[CommandRefused], clause: str, action: Callable[[], object]
-) -> str:
-    before = driver.case
-    with pytest.raises(error) as info:
-        action()
-    assert info.value.clause == clause, f"cites {info.value.clause}, expected {clause}"
-    assert driver.case is before
-    return str(info.value)
+from tests.engine.conftest import CaseDriver, assert_deadline, find_deadline, refused
 
 
 def contributions(driver: CaseDriver) -> dict[str, str]:

@@ -5,28 +5,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import attrs
 import pytest
 
 from regflow.core import Place, Platform
-from regflow.errors import CommandRefused, RuleViolation
+from regflow.errors import RuleViolation
 from regflow.rules import DraftKind
-from tests.engine.conftest import REGULATION, CaseDriver, assert_deadline
-
-
-def refused(
-    driver: CaseDriver, error: type[CommandRefused], clause: str, action: Callable[[], object]
-) -> str:
-    before = driver.case
-    with pytest.raises(error) as info:
-        action()
-    assert info.value.clause == clause, f"cites {info.value.clause}, expected {clause}"
-    assert driver.case is before
-    return str(info.value)
-
+from tests.engine.conftest import REGULATION, CaseDriver, assert_deadline, refused
 
 WITH_TELEGRAM = attrs.evolve(REGULATION, platforms=(*REGULATION.platforms, Platform.TELEGRAM))
 TELEGRAM: dict[str, Any] = {

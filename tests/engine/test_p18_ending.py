@@ -11,20 +11,9 @@ import pytest
 
 from regflow.core import Escalate
 from regflow.core.events import Escalated
-from regflow.errors import CommandRefused, RuleViolation
+from regflow.errors import RuleViolation
 from regflow.rules import DraftKind
-from tests.engine.conftest import CaseDriver, assert_deadline
-
-
-def refused(
-    driver: CaseDriver, error: type[CommandRefused], clause: str, action: Callable[[], object]
-) -> str:
-    before = driver.case
-    with pytest.raises(error) as info:
-        action()
-    assert info.value.clause == clause, f"cites {info.value.clause}, expected {clause}"
-    assert driver.case is before
-    return str(info.value)
+from tests.engine.conftest import CaseDriver, assert_deadline, refused
 
 
 def every_next_step(case: CaseDriver) -> list[Callable[[], object]]:
