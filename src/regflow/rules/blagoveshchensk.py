@@ -195,9 +195,11 @@ def _permissions() -> tuple[Permission, ...]:
             ("classified", "routed", "in_work"),
             _c(8),
         ),
+        # a co-executor's designation leaves the case routed until the lead's executor is named
         Permission(
-            "assign_executor", ("department_head",), ("routed", "in_work"), ("in_work",), _c(6)
+            "assign_executor", ("department_head",), ("routed",), ("routed", "in_work"), _c(6)
         ),
+        Permission("assign_executor", ("department_head",), ("in_work",), ("in_work",), _c(6)),
         Permission("submit_contribution", ("co_executor",), _AFTER_ROUTING, _AFTER_ROUTING, _c(15)),
         Permission("submit_draft", ("executor",), ("in_work",), ("awaiting_approval",), _c(10)),
         Permission("submit_draft", ("executor",), ("rework",), ("awaiting_approval",), _c(12)),
