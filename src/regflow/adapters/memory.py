@@ -79,7 +79,10 @@ class _Cases:
                 (organization is None or e.organization == organization)
                 and (department is None or department in e.departments)
                 and (executor is None or executor in e.executors)
-                and (e.stage == stage if stage is not None else e.stage not in _ENDED)
+                and (
+                    stage == "any"
+                    or (e.stage == stage if stage is not None else e.stage not in _ENDED)
+                )
                 and (topic is None or topic in e.topics)
                 and (location is None or e.location == location)
                 and (detected_since is None or e.detected_at >= detected_since)

@@ -106,8 +106,11 @@ class CaseIndex(Protocol):
         detected_since: dt.datetime | None = None,
         limit: int = 100,
     ) -> list[CaseEntry]:
-        """Cases matching every given filter (open ones unless ``stage`` says otherwise),
-        by ``next_due`` then id."""
+        """Cases matching every given filter, by ``next_due`` then id.
+
+        Without ``stage``, open cases only (not answered, excluded or closed);
+        ``stage="any"`` for every case whatever its stage.
+        """
         ...
 
 

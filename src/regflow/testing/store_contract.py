@@ -193,6 +193,7 @@ class StoreContract:
             assert ids(department="parks") == ["a", "b"]
             assert ids(executor="petrov") == ["b"]
             assert ids(stage="closed") == ["c"]
+            assert ids(stage="any", organization="city") == ["a", "b", "c", "d"]
             assert ids(topic="lighting", location="Северный") == ["d"]
             assert ids(detected_since=T0 + dt.timedelta(seconds=1)) == []
             assert len(uow.cases.query(limit=2)) == 2
