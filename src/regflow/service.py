@@ -235,15 +235,16 @@ class Service:
             raise
         uow.events.append(command.case_id, len(history), events)
         after = replay((*history, *events))
-        uow.cases.put(self._entry(after, regulation, org, command.at))
+        uow.cases.put(self.index_entry(after, regulation, org, command.at))
         uow.outbox.enqueue(list(self._effects(uow, after, regulation, org, events)))
         return events
 
     # -- the case index ------------------------------------------------------------
 
-    def _entry(
+    def index_entry(
         self, case: Case, regulation: Regulation, org: Organization, now: dt.datetime
     ) -> CaseEntry:
+        """What the case index should hold for ``case`` as of ``now`` (stage, next due...)."""
         return CaseEntry(
             case_id=case.id,
             organization=case.organization,
@@ -470,7 +471,7 @@ class Service:
             if kind == "breach" and state.department:
                 items += self._escalate_breaches(uow, case, regulation, org, state, at, counts)
         uow.outbox.enqueue(items)
-        uow.cases.put(self._entry(case, regulation, org, at))
+        uow.cases.put(self.index_entry(case, regulation, org, at))
 
     def _escalate_breaches(
         self,

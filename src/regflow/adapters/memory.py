@@ -17,6 +17,7 @@ import attrs
 from regflow.core.events import Event
 from regflow.errors import ConcurrencyConflict
 from regflow.ports.store import CaseEntry, OutboxItem, OutboxState, UnitOfWork
+from regflow.rules.vocabulary import END_STAGES
 
 __all__ = ["MemoryStore"]
 
@@ -93,7 +94,7 @@ class _Cases:
         return found[:limit]
 
 
-_ENDED = frozenset({"excluded", "closed", "answered"})
+_ENDED = END_STAGES
 
 
 class _Intake:

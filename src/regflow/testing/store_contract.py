@@ -6,7 +6,9 @@ a fresh, empty store::
     class TestMyStore(StoreContract):
         @pytest.fixture
         def store(self, tmp_path):
-            return MyStore(tmp_path / "db")
+            store = MyStore(tmp_path / "db")
+            yield store
+            store.close()
 
 The memory, SQLite and PostgreSQL adapters all pass this same suite.
 """

@@ -1,0 +1,543 @@
+"""What the SQLite and PostgreSQL stores share: the schema, its migrations, the mapping
+between rows and objects, and the unit of work written once over a tiny executor.
+
+Each backend supplies an :class:`Executor` that runs SQL written here with ``?``
+placeholders and translates its driver's errors into :class:`~regflow.errors.StorageError`
+(:class:`DuplicateKey` for a unique-key violation), and a :class:`Dialect` that says
+how the two databases differ: column types, how a list of names is stored and
+searched, and whether rows are locked with ``FOR UPDATE SKIP LOCKED``.
+
+Instants are stored as integer microseconds since the Unix epoch (UTC), so they
+sort, compare and index the same way in both databases; they come back as aware
+UTC datetimes, equal to the instants written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from typing import Any, Protocol
+
+import attrs
+
+from regflow.core.codec import event_from_record, event_to_json
+from regflow.core.events import Event
+from regflow.errors import ConcurrencyConflict, NaiveDatetime, StorageError
+from regflow.ports.store import CaseEntry, OutboxItem, OutboxState
+from regflow.rules.vocabulary import END_STAGES
+
+__all__ = [
+    "LATEST_VERSION",
+    "MIGRATIONS",
+    "POSTGRES",
+    "SQLITE",
+    "Dialect",
+    "DuplicateKey",
+    "Executor",
+    "Migration",
+    "SqlUnit",
+    "migrate",
+]
+
+Row = tuple[Any, ...]
+"""A result row; its values are whatever the driver returns (Any: driver-typed)."""
+
+
+class DuplicateKey(StorageError):
+    """A row with the same primary key exists (raised by executors; mapped by callers)."""
+
+
+class Executor(Protocol):
+    """Runs SQL in the current transaction; raises only :class:`StorageError`."""
+
+    def fetch(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
+        """The rows of a query."""
+        ...
+
+    def run(self, sql: str, params: Sequence[object] = ()) -> int:
+        """Run a statement; returns how many rows it changed."""
+        ...
+
+    def run_many(self, sql: str, rows: Sequence[Sequence[object]]) -> int:
+        """Run a statement once per parameter row; returns how many rows changed in all."""
+        ...
+
+    def savepoint(self) -> AbstractContextManager[None]:
+        """A nested transaction: rolled back alone if its block raises."""
+        ...
+
+
+@attrs.frozen
+class Dialect:
+    """What differs between the databases the shared SQL runs on."""
+
+    name: str
+    key: str
+    """The type of identifier columns (sorted by code point, like Python strings)."""
+    bigint: str
+    json: str
+    tags: str
+    """The type of a list-of-names column (departments, executors, topics)."""
+    timestamp: str
+    has_tag: str
+    """A predicate ``{column}`` contains the name bound to its one placeholder."""
+    lock: str
+    """Appended to queries whose rows are worked on by one worker at a time."""
+    tags_as_json: bool
+    extra_indexes: tuple[str, ...] = ()
+
+    def tags_param(self, names: tuple[str, ...]) -> object:
+        """A list of names as a statement parameter."""
+        return _dumps(list(names)) if self.tags_as_json else list(names)
+
+    def tags_value(self, raw: Any) -> tuple[str, ...]:
+        """A stored list of names as a tuple (Any: JSON text or a driver's list)."""
+        return tuple(json.loads(raw) if self.tags_as_json else raw)
+
+
+SQLITE = Dialect(
+    name="sqlite",
+    key="TEXT",
+    bigint="INTEGER",
+    json="TEXT",
+    tags="TEXT",
+    timestamp="TEXT",
+    has_tag="EXISTS (SELECT 1 FROM json_each({column}) WHERE json_each.value = ?)",
+    lock="",
+    tags_as_json=True,
+)
+
+POSTGRES = Dialect(
+    name="postgres",
+    key='TEXT COLLATE "C"',
+    bigint="BIGINT",
+    json="JSON",  # not JSONB: the record is kept as written, and \u0000 is allowed
+    tags="TEXT[]",
+    timestamp="TIMESTAMPTZ",
+    has_tag="{column} @> ARRAY[?]::text[]",
+    lock=" FOR UPDATE SKIP LOCKED",
+    tags_as_json=False,
+    extra_indexes=(
+        "CREATE INDEX cases_departments ON cases USING GIN (departments)",
+        "CREATE INDEX cases_executors ON cases USING GIN (executors)",
+        "CREATE INDEX cases_topics ON cases USING GIN (topics)",
+    ),
+)
+
+
+# -- the schema ------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Migration:
+    """One step of the schema; ``statements`` gives its DDL for a dialect."""
+
+    version: int
+    description: str
+    statements: Callable[[Dialect], Sequence[str]]
+
+
+def _initial(d: Dialect) -> list[str]:
+    return [
+        f"""CREATE TABLE events (
+            case_id {d.key} NOT NULL,
+            seq INTEGER NOT NULL,
+            type TEXT NOT NULL,
+            at {d.bigint} NOT NULL,
+            record {d.json} NOT NULL,
+            PRIMARY KEY (case_id, seq))""",
+        f"""CREATE TABLE cases (
+            case_id {d.key} PRIMARY KEY,
+            organization TEXT NOT NULL,
+            stage TEXT NOT NULL,
+            detected_at {d.bigint} NOT NULL,
+            updated_at {d.bigint} NOT NULL,
+            version INTEGER NOT NULL,
+            next_due {d.bigint},
+            departments {d.tags} NOT NULL,
+            executors {d.tags} NOT NULL,
+            topics {d.tags} NOT NULL,
+            location TEXT)""",
+        "CREATE INDEX cases_due ON cases (next_due, case_id) WHERE next_due IS NOT NULL",
+        "CREATE INDEX cases_detected ON cases (organization, detected_at)",
+        f"CREATE TABLE intake (key {d.key} PRIMARY KEY, case_id {d.key} NOT NULL)",
+        f"""CREATE TABLE marks (
+            key {d.key} PRIMARY KEY,
+            at {d.bigint} NOT NULL,
+            department TEXT)""",
+        "CREATE INDEX marks_at ON marks (at)",
+        "CREATE INDEX marks_department ON marks (department, at)",
+        f"""CREATE TABLE outbox (
+            key {d.key} PRIMARY KEY,
+            kind TEXT NOT NULL,
+            payload {d.json} NOT NULL,
+            created_at {d.bigint} NOT NULL,
+            case_id {d.key},
+            attempts INTEGER NOT NULL DEFAULT 0,
+            available_at {d.bigint},
+            state TEXT NOT NULL,
+            last_error TEXT NOT NULL DEFAULT '',
+            leased_until {d.bigint})""",
+        "CREATE INDEX outbox_claims ON outbox (created_at, key) WHERE state = 'pending'",
+        *d.extra_indexes,
+    ]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "events, cases, intake, marks, outbox", _initial),
+)
+LATEST_VERSION = MIGRATIONS[-1].version
+
+
+def migrate(db: Executor, dialect: Dialect) -> int:
+    """Bring the schema up to :data:`LATEST_VERSION` in the caller's transaction.
+
+    The caller holds a lock that keeps other processes from migrating at the
+    same time. Returns the version the database is at.
+
+    Raises:
+        StorageError: the database was made by a newer regflow.
+    """
+    db.run(
+        f"""CREATE TABLE IF NOT EXISTS schema_version (
+            version INTEGER PRIMARY KEY,
+            description TEXT NOT NULL,
+            applied_at {dialect.timestamp} NOT NULL DEFAULT CURRENT_TIMESTAMP)"""
+    )
+    current = int(db.fetch("SELECT COALESCE(MAX(version), 0) FROM schema_version")[0][0])
+    if current > LATEST_VERSION:
+        raise StorageError(
+            f"the database's schema is at version {current}, newer than version "
+            f"{LATEST_VERSION} that this regflow knows; upgrade regflow to open it"
+        )
+    for migration in MIGRATIONS:
+        if migration.version > current:
+            for statement in migration.statements(dialect):
+                db.run(statement)
+            db.run(
+                "INSERT INTO schema_version (version, description) VALUES (?, ?)",
+                (migration.version, migration.description),
+            )
+    return LATEST_VERSION
+
+
+# -- rows and objects -------------------------------------------------------------------
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICROSECOND = dt.timedelta(microseconds=1)
+_ENDED = tuple(sorted(END_STAGES))
+"""Stages a case query leaves out unless asked for (the port's "open cases")."""
+
+
+def micros(instant: dt.datetime, argument: str = "instant") -> int:
+    """An aware instant as microseconds since the epoch."""
+    if instant.utcoffset() is None:
+        raise NaiveDatetime(instant, argument)
+    return (instant - _EPOCH) // _MICROSECOND
+
+
+def instant(value: int) -> dt.datetime:
+    """Microseconds since the epoch as an aware UTC datetime."""
+    return _EPOCH + value * _MICROSECOND
+
+
+def _maybe_micros(value: dt.datetime | None, argument: str) -> int | None:
+    return None if value is None else micros(value, argument)
+
+
+def _maybe_instant(value: int | None) -> dt.datetime | None:
+    return None if value is None else instant(value)
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _loads(raw: Any) -> Any:
+    # Any: a JSON column comes back as text (SQLite) or already parsed (psycopg)
+    return json.loads(raw) if isinstance(raw, str) else raw
+
+
+_CASE_COLUMNS = (
+    "case_id, organization, stage, detected_at, updated_at, version, next_due, "
+    "departments, executors, topics, location"
+)
+_ITEM_COLUMNS = "key, kind, payload, created_at, case_id, attempts, available_at, state, last_error"
+_PUT_CASE = (
+    f"INSERT INTO cases ({_CASE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (case_id) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in _CASE_COLUMNS.split(", ")[1:])
+)
+
+
+def _entry_params(d: Dialect, e: CaseEntry) -> tuple[object, ...]:
+    return (
+        e.case_id,
+        e.organization,
+        e.stage,
+        micros(e.detected_at, "detected_at"),
+        micros(e.updated_at, "updated_at"),
+        e.version,
+        _maybe_micros(e.next_due, "next_due"),
+        d.tags_param(e.departments),
+        d.tags_param(e.executors),
+        d.tags_param(e.topics),
+        e.location,
+    )
+
+
+def _entry(d: Dialect, row: Row) -> CaseEntry:
+    return CaseEntry(
+        case_id=row[0],
+        organization=row[1],
+        stage=row[2],
+        detected_at=instant(row[3]),
+        updated_at=instant(row[4]),
+        version=row[5],
+        next_due=_maybe_instant(row[6]),
+        departments=d.tags_value(row[7]),
+        executors=d.tags_value(row[8]),
+        topics=d.tags_value(row[9]),
+        location=row[10],
+    )
+
+
+def _item_params(item: OutboxItem) -> tuple[object, ...]:
+    try:
+        payload = _dumps(item.payload)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"outbox item {item.key}: the payload is not JSON: {exc}") from exc
+    return (
+        item.key,
+        item.kind,
+        payload,
+        micros(item.created_at, "created_at"),
+        item.case_id,
+        item.attempts,
+        _maybe_micros(item.available_at, "available_at"),
+        item.state.value,
+        item.last_error,
+    )
+
+
+def _item(row: Row) -> OutboxItem:
+    return OutboxItem(
+        key=row[0],
+        kind=row[1],
+        payload=_loads(row[2]),
+        created_at=instant(row[3]),
+        case_id=row[4],
+        attempts=row[5],
+        available_at=_maybe_instant(row[6]),
+        state=OutboxState(row[7]),
+        last_error=row[8],
+    )
+
+
+# -- the unit of work ---------------------------------------------------------------------
+
+
+class _Events:
+    def __init__(self, db: Executor) -> None:
+        self._db = db
+
+    def load(self, case_id: str) -> tuple[Event, ...]:
+        rows = self._db.fetch(
+            "SELECT seq, record FROM events WHERE case_id = ? ORDER BY seq", (case_id,)
+        )
+        events = []
+        for seq, record in rows:
+            try:
+                events.append(event_from_record(_loads(record)))
+            except (KeyError, TypeError, ValueError) as exc:
+                raise StorageError(
+                    f"case {case_id}, event {seq}: unreadable record: {exc}"
+                ) from exc
+        return tuple(events)
+
+    def _count(self, case_id: str) -> int:
+        return int(
+            self._db.fetch("SELECT COUNT(*) FROM events WHERE case_id = ?", (case_id,))[0][0]
+        )
+
+    def append(self, case_id: str, expected_version: int, events: Sequence[Event]) -> None:
+        actual = self._count(case_id)
+        if actual != expected_version:
+            raise ConcurrencyConflict(case_id, expected_version, actual)
+        for seq, event in enumerate(events, start=expected_version + 1):
+            if (event.case_id, event.seq) != (case_id, seq):
+                raise ValueError(
+                    f"event {event.case_id}#{event.seq} cannot be appended to case {case_id} "
+                    f"as event {seq}"
+                )
+        rows = [(e.case_id, e.seq, e.type, micros(e.at, "at"), event_to_json(e)) for e in events]
+        try:
+            with self._db.savepoint():
+                self._db.run_many(
+                    "INSERT INTO events (case_id, seq, type, at, record) VALUES (?, ?, ?, ?, ?)",
+                    rows,
+                )
+        except DuplicateKey as exc:  # another transaction appended since we counted
+            raise ConcurrencyConflict(case_id, expected_version, self._count(case_id)) from exc
+
+
+class _Cases:
+    def __init__(self, db: Executor, dialect: Dialect) -> None:
+        self._db = db
+        self._d = dialect
+
+    def put(self, entry: CaseEntry) -> None:
+        self._db.run(_PUT_CASE, _entry_params(self._d, entry))
+
+    def get(self, case_id: str) -> CaseEntry | None:
+        rows = self._db.fetch(f"SELECT {_CASE_COLUMNS} FROM cases WHERE case_id = ?", (case_id,))
+        return _entry(self._d, rows[0]) if rows else None
+
+    def due(self, now: dt.datetime, limit: int) -> list[CaseEntry]:
+        rows = self._db.fetch(
+            f"SELECT {_CASE_COLUMNS} FROM cases "
+            "WHERE next_due IS NOT NULL AND next_due <= ? "
+            f"ORDER BY next_due, case_id LIMIT ?{self._d.lock}",
+            (micros(now, "now"), limit),
+        )
+        return [_entry(self._d, row) for row in rows]
+
+    def query(
+        self,
+        *,
+        organization: str | None = None,
+        department: str | None = None,
+        executor: str | None = None,
+        stage: str | None = None,
+        topic: str | None = None,
+        location: str | None = None,
+        detected_since: dt.datetime | None = None,
+        limit: int = 100,
+    ) -> list[CaseEntry]:
+        where: list[str] = []
+        params: list[object] = []
+
+        def add(predicate: str, value: object) -> None:
+            where.append(predicate)
+            params.append(value)
+
+        if organization is not None:
+            add("organization = ?", organization)
+        for column, name in (
+            ("departments", department),
+            ("executors", executor),
+            ("topics", topic),
+        ):
+            if name is not None:
+                add(self._d.has_tag.format(column=column), name)
+        if stage is None:
+            where.append(f"stage NOT IN ({', '.join(repr(s) for s in _ENDED)})")
+        elif stage != "any":
+            add("stage = ?", stage)
+        if location is not None:
+            add("location = ?", location)
+        if detected_since is not None:
+            add("detected_at >= ?", micros(detected_since, "detected_since"))
+        rows = self._db.fetch(
+            f"SELECT {_CASE_COLUMNS} FROM cases WHERE {' AND '.join(where) or 'TRUE'} "
+            "ORDER BY next_due IS NULL, COALESCE(next_due, detected_at), case_id LIMIT ?",
+            (*params, limit),
+        )
+        return [_entry(self._d, row) for row in rows]
+
+
+class _Intake:
+    def __init__(self, db: Executor) -> None:
+        self._db = db
+
+    def claim(self, key: str, case_id: str) -> str:
+        if self._db.run(
+            "INSERT INTO intake (key, case_id) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+            (key, case_id),
+        ):
+            return case_id
+        return str(self._db.fetch("SELECT case_id FROM intake WHERE key = ?", (key,))[0][0])
+
+
+class _Marks:
+    def __init__(self, db: Executor) -> None:
+        self._db = db
+
+    def add(self, key: str, at: dt.datetime, department: str | None = None) -> bool:
+        return (
+            self._db.run(
+                "INSERT INTO marks (key, at, department) VALUES (?, ?, ?) "
+                "ON CONFLICT (key) DO NOTHING",
+                (key, micros(at, "at"), department),
+            )
+            == 1
+        )
+
+    def count(self, prefix: str, since: dt.datetime, department: str | None = None) -> int:
+        sql = "SELECT COUNT(*) FROM marks WHERE at >= ? AND substr(key, 1, ?) = ?"
+        params: tuple[object, ...] = (micros(since, "since"), len(prefix), prefix)
+        if department is not None:
+            sql += " AND department = ?"
+            params += (department,)
+        return int(self._db.fetch(sql, params)[0][0])
+
+
+class _Outbox:
+    def __init__(self, db: Executor, dialect: Dialect) -> None:
+        self._db = db
+        self._d = dialect
+
+    def enqueue(self, items: Sequence[OutboxItem]) -> int:
+        if not items:
+            return 0
+        return self._db.run_many(
+            f"INSERT INTO outbox ({_ITEM_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (key) DO NOTHING",
+            [_item_params(item) for item in items],
+        )
+
+    def claim(self, now: dt.datetime, limit: int, lease: dt.timedelta) -> list[OutboxItem]:
+        at = micros(now, "now")
+        rows = self._db.fetch(
+            f"SELECT {_ITEM_COLUMNS} FROM outbox WHERE state = 'pending' "
+            "AND (available_at IS NULL OR available_at <= ?) "
+            "AND (leased_until IS NULL OR leased_until <= ?) "
+            f"ORDER BY created_at, key LIMIT ?{self._d.lock}",
+            (at, at, limit),
+        )
+        until = micros(now + lease, "now")
+        self._db.run_many(
+            "UPDATE outbox SET leased_until = ? WHERE key = ?", [(until, row[0]) for row in rows]
+        )
+        return [_item(row) for row in rows]
+
+    def settle(
+        self, key: str, state: OutboxState, *, error: str = "", retry_at: dt.datetime | None = None
+    ) -> None:
+        sql = (
+            "UPDATE outbox SET state = ?, attempts = attempts + 1, last_error = ?, "
+            "leased_until = NULL"
+        )
+        params: tuple[object, ...] = (state.value, error)
+        if state is OutboxState.PENDING:
+            sql += ", available_at = ?"
+            params += (_maybe_micros(retry_at, "retry_at"),)
+        if not self._db.run(f"{sql} WHERE key = ?", (*params, key)):
+            raise KeyError(key)
+
+    def get(self, key: str) -> OutboxItem | None:
+        rows = self._db.fetch(f"SELECT {_ITEM_COLUMNS} FROM outbox WHERE key = ?", (key,))
+        return _item(rows[0]) if rows else None
+
+
+class SqlUnit:
+    """A :class:`~regflow.ports.UnitOfWork` over an executor's transaction."""
+
+    def __init__(self, db: Executor, dialect: Dialect) -> None:
+        self.events = _Events(db)
+        self.cases = _Cases(db, dialect)
+        self.intake = _Intake(db)
+        self.marks = _Marks(db)
+        self.outbox = _Outbox(db, dialect)

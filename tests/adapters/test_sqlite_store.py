@@ -1,0 +1,194 @@
+"""The SQLite store: the store contract on a real file, its migrations and settings,
+and the service running on it."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from regflow.adapters import _sql
+from regflow.adapters.sqlite import SQLiteStore
+from regflow.errors import ConcurrencyConflict, NaiveDatetime, StorageError
+from regflow.testing import StoreContract
+from regflow.testing.store_contract import T0, entry, history
+from tests.adapters._service_scenarios import ServiceScenarios, StoreFactory
+
+
+def read(path: Path, sql: str) -> list[tuple[object, ...]]:
+    """Rows of a query, through a connection of its own."""
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        return connection.execute(sql).fetchall()
+
+
+class TestSQLiteStore(StoreContract):
+    @pytest.fixture
+    def store(self, tmp_path: Path) -> Iterator[SQLiteStore]:
+        with SQLiteStore(tmp_path / "regflow.db") as store:
+            yield store
+
+
+class TestServiceOnSQLite(ServiceScenarios):
+    @pytest.fixture
+    def store_factory(self, tmp_path: Path) -> Iterator[StoreFactory]:
+        opened: list[SQLiteStore] = []
+
+        def open_store() -> SQLiteStore:
+            opened.append(SQLiteStore(tmp_path / "regflow.db"))
+            return opened[-1]
+
+        yield open_store
+        for store in opened:
+            store.close()
+
+
+# -- migrations -----------------------------------------------------------------------------
+
+
+def test_opening_creates_the_schema_and_records_its_version(tmp_path: Path) -> None:
+    path = tmp_path / "regflow.db"
+    with SQLiteStore(path):
+        pass
+    tables = {name for (name,) in read(path, "SELECT name FROM sqlite_master WHERE type='table'")}
+    assert tables == {"schema_version", "events", "cases", "intake", "marks", "outbox"}
+    assert read(path, "SELECT version FROM schema_version") == [(_sql.LATEST_VERSION,)]
+
+
+def test_opening_again_keeps_the_data_and_migrates_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "regflow.db"
+    with SQLiteStore(path) as store, store.unit_of_work() as uow:
+        uow.events.append("c-1", 0, history("c-1", 2))
+    with SQLiteStore(path) as again, SQLiteStore(path) as third:  # two at once, too
+        with again.unit_of_work() as uow:
+            assert len(uow.events.load("c-1")) == 2
+        with third.unit_of_work() as uow:
+            assert len(uow.events.load("c-1")) == 2
+    assert read(path, "SELECT COUNT(*) FROM schema_version") == [(1,)]
+
+
+def test_a_database_from_a_newer_regflow_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "regflow.db"
+    with SQLiteStore(path):
+        pass
+    with contextlib.closing(sqlite3.connect(path)) as connection, connection:
+        connection.execute(
+            "INSERT INTO schema_version (version, description) VALUES (99, 'from the future')"
+        )
+    with pytest.raises(StorageError, match=r"schema is at version 99, newer than version 1"):
+        SQLiteStore(path)
+
+
+def test_a_file_that_is_not_a_database_is_a_storage_error(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("not a database, just words " * 100)
+    with pytest.raises(StorageError) as caught:
+        SQLiteStore(path)
+    assert isinstance(caught.value.__cause__, sqlite3.Error)
+
+
+# -- settings -------------------------------------------------------------------------------
+
+
+def test_the_file_is_in_wal_mode_with_full_synchronous_commits(tmp_path: Path) -> None:
+    path = tmp_path / "regflow.db"
+    with SQLiteStore(path, busy_timeout=2.5) as store:
+        assert store.pragmas() == {"journal_mode": "wal", "synchronous": 2, "busy_timeout": 2500}
+    assert read(path, "PRAGMA journal_mode") == [("wal",)]  # kept in the file
+    with SQLiteStore(path, synchronous="normal") as store:
+        assert store.pragmas()["synchronous"] == 1
+
+
+def test_an_unknown_synchronous_setting_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="synchronous='SOMETIMES'"):
+        SQLiteStore(tmp_path / "regflow.db", synchronous="SOMETIMES")
+
+
+def test_the_due_query_uses_the_partial_index(tmp_path: Path) -> None:
+    path = tmp_path / "regflow.db"
+    with SQLiteStore(path) as store, store.unit_of_work() as uow:
+        for n in range(50):
+            uow.cases.put(entry(f"c-{n}", T0 if n % 2 else None))
+    due_sql = (
+        "EXPLAIN QUERY PLAN SELECT * FROM cases WHERE next_due IS NOT NULL AND next_due <= 1 "
+        "ORDER BY next_due, case_id LIMIT 10"
+    )
+    plan = " ".join(str(row[-1]) for row in read(path, due_sql))
+    assert "USING INDEX cases_due" in plan
+    assert "TEMP B-TREE" not in plan  # the index gives the order, nothing is sorted
+
+
+# -- transactions and errors ---------------------------------------------------------------
+
+
+def test_a_closed_store_and_an_ended_unit_of_work_refuse_work(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "regflow.db")
+    with store.unit_of_work() as uow:
+        pass
+    with pytest.raises(StorageError, match="has ended"):
+        uow.events.load("c-1")
+    store.close()
+    store.close()
+    with pytest.raises(StorageError, match="is closed"), store.unit_of_work():
+        pass
+
+
+def test_units_of_work_do_not_nest(tmp_path: Path) -> None:
+    with (
+        SQLiteStore(tmp_path / "regflow.db") as store,
+        store.unit_of_work(),
+        pytest.raises(StorageError, match="do not nest"),
+        store.unit_of_work(),
+    ):
+        pass
+
+
+def test_naive_datetimes_are_refused(tmp_path: Path) -> None:
+    with (
+        SQLiteStore(tmp_path / "regflow.db") as store,
+        store.unit_of_work() as uow,
+        pytest.raises(NaiveDatetime, match="now="),
+    ):
+        uow.cases.due(dt.datetime(2025, 11, 24, 9, 0), 10)
+
+
+def test_another_process_holding_the_lock_is_a_storage_error_after_the_timeout(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "regflow.db"
+    with SQLiteStore(path, busy_timeout=0.1) as store:
+        with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as other:
+            other.execute("BEGIN IMMEDIATE")
+            with pytest.raises(StorageError, match="locked"), store.unit_of_work():
+                pass
+            other.execute("ROLLBACK")
+        with store.unit_of_work() as uow:  # usable again
+            assert uow.events.load("c-1") == ()
+
+
+def test_threads_appending_to_one_case_lose_no_event(tmp_path: Path) -> None:
+    events = history("c-1", 41)
+    with SQLiteStore(tmp_path / "regflow.db") as store:
+        with store.unit_of_work() as uow:
+            uow.events.append("c-1", 0, events[:1])
+
+        def append_next() -> None:
+            while True:
+                with store.unit_of_work() as uow:  # read in one transaction, write in another
+                    version = len(uow.events.load("c-1"))
+                if version == len(events):
+                    return
+                with contextlib.suppress(ConcurrencyConflict), store.unit_of_work() as uow:
+                    uow.events.append("c-1", version, events[version : version + 1])
+
+        threads = [threading.Thread(target=append_next) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        with store.unit_of_work() as uow:
+            assert list(uow.events.load("c-1")) == events
