@@ -1,0 +1,392 @@
+"""A Russian screener for п. 18: obscene and insulting words, threats, intent to harm.
+
+Offline and rule-based. It suggests a category with the passage that made it do
+so; the curator decides whether the message is excluded. The word lists are
+data in :mod:`regflow.adapters._lexicon_ru`.
+
+How a message is read:
+
+1. Lower case, ``ё`` as ``е``; the text keeps its length, so offsets stay valid.
+2. Words are cut out, and pieces are glued back when a word was broken up to
+   dodge filters: ``х*й``, ``х_у_й`` always; ``х.у.й``, ``х-у-й``, ``х у й``
+   only if the glued word is flagged (so ``т.е.`` and ``кто-то`` stay as they are).
+3. In a word with a Cyrillic letter, Latin and digit look-alikes become Cyrillic
+   (``xуй``, ``6ля``, ``3асранец``), and a ``*`` is also tried as a hidden
+   letter (``п*зда``). In a Russian message a word all in Latin look-alikes is
+   read as Cyrillic (``XYЙ``), and any Latin word is transliterated and matched
+   against a narrower list (``nahuy``; not ``other``, which reads от-хер).
+   Repeated letters are squeezed (``сууука``).
+4. Words are matched whole against roots with their prefixes and endings
+   (obscene), against insulting nouns, and, for words that insult only when
+   said of a person (``козёл``), against the words around them.
+5. Threat phrases are searched in the normalised text; a threat is one against
+   an official when its sentence names officials, the administration or "your"
+   family, or when it is in the second person and the message names them.
+
+Every :class:`~regflow.ports.Finding` points at the original text: ``start`` and
+``end`` are offsets in it and ``text`` is the slice.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import itertools
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING
+
+import attrs
+
+from regflow.adapters import _lexicon_ru as lex
+from regflow.ports.effects import Finding
+
+__all__ = ["RussianScreener"]
+
+_OBSCENE = "obscene"
+_INSULT = "insult"
+_INTENT = "intent-to-harm"
+_THREAT = "threat-to-official"
+_WORD_CATEGORIES = (_OBSCENE, _INSULT)
+
+_YO = str.maketrans("ё", "е")
+_LOOKALIKE = str.maketrans(lex.LOOKALIKES)
+_PIECE = re.compile(r"(?:[^\W_]|[@$])+")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LATIN_WORD = re.compile(r"[a-z]+")
+_TRANSLIT = re.compile("|".join(re.escape(latin) for latin, _ in lex.TRANSLIT) + "|y")
+_TRANSLIT_TABLE = dict(lex.TRANSLIT)
+_SPACES = re.compile(r"\s+")
+_SENTENCE_END = re.compile(r"[.!?;…\n]")
+_HIDDEN_LETTERS = "уиеяаобздлхй"  # what a "*" hides in obscene words
+_MAX_FILLINGS = len(_HIDDEN_LETTERS) ** 3
+_MAX_CHAIN = 8  # pieces glued at most: "п-и-з-д-е-ц" has six
+
+
+def _alternation(patterns: Iterable[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{lex.squeeze(p)})" for p in patterns))
+
+
+_OBSCENE_RE = _alternation(p for p, _ in lex.OBSCENE)
+_LATIN_OBSCENE_RE = _alternation(p for p, _ in lex.LATIN_OBSCENE)
+_LATIN_WHITELIST_RE = re.compile(lex.LATIN_WHITELIST)
+_INSULT_RE = _alternation(p for p, _ in lex.INSULTS)
+_CONTEXT_INSULT_RE = _alternation(p for p, _ in lex.CONTEXT_INSULTS)
+_ADDRESS_RE = _alternation([lex.ADDRESS])
+_AFTER_ADDRESS_RE = _alternation([lex.AFTER_ADDRESS])
+_BETWEEN_ADDRESS_RE = _alternation([lex.BETWEEN_ADDRESS])
+_THREATS = tuple(
+    (re.compile(lex.squeeze(p)), None if r is None else re.compile(lex.squeeze(r)))
+    for p, _, r in lex.THREATS
+)
+_ANCHOR_RE = _alternation([lex.THREAT_ANCHORS])
+_OFFICIALS_RE = re.compile(lex.squeeze(lex.OFFICIALS))
+_SECOND_PERSON_RE = re.compile(lex.squeeze(lex.SECOND_PERSON))
+
+
+@attrs.frozen
+class _Token:
+    start: int
+    end: int
+    raw: str
+    """Lower case, separators dropped, a ``*`` left where it hid letters."""
+
+
+def _translit(word: str) -> str:
+    def one(match: re.Match[str]) -> str:
+        latin = match.group()
+        if latin == "y":  # "й" after a vowel ("huy"), "ы" elsewhere ("ty")
+            before = word[match.start() - 1 : match.start()]
+            return "й" if before and before in "aeiouy" else "ы"
+        return _TRANSLIT_TABLE[latin]
+
+    return _TRANSLIT.sub(one, word)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _primary(raw: str, russian: bool) -> str:
+    """The one reading of a word used for context and threats."""
+    word = raw.replace("*", "")
+    if _CYRILLIC.search(word):
+        # look-alikes first ("xуй"); a Latin letter with no look-alike is transliterated
+        return lex.squeeze(_translit(word.translate(_LOOKALIKE)))
+    if russian and word.isalpha():
+        mapped = word.translate(_LOOKALIKE)
+        if not _LATIN_WORD.search(mapped):  # "XYЙ" typed all in Latin look-alikes, no digits
+            return lex.squeeze(mapped)
+    return lex.squeeze(word)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _is_anchor(word: str) -> bool:
+    return _ANCHOR_RE.fullmatch(word) is not None
+
+
+def _fillings(template: str) -> Iterator[str]:
+    """``template`` with each ``*`` replaced by a letter, every way (bounded)."""
+    holes = template.count("*")
+    if not holes or len(_HIDDEN_LETTERS) ** holes > _MAX_FILLINGS:
+        return
+    parts = template.split("*")
+    for letters in itertools.product(_HIDDEN_LETTERS, repeat=holes):
+        yield "".join(itertools.chain.from_iterable(zip(parts, (*letters, ""), strict=True)))
+
+
+class RussianScreener:
+    """A :class:`~regflow.ports.Screener` for Russian messages (п. 18), offline.
+
+    Args:
+        extra_whitelist: words never flagged as obscene or insulting (a street
+            or a surname the lists would take); compared after normalisation.
+        extra_roots: more word patterns by category, ``"obscene"`` or
+            ``"insult"``: regular expressions a whole normalised word must match
+            (lower case, ``е`` for ``ё``, no doubled letters; doubled letters in
+            a pattern are folded).
+
+    Raises:
+        ValueError: ``extra_roots`` names another category.
+        re.error: a pattern in ``extra_roots`` is not a regular expression.
+    """
+
+    def __init__(
+        self,
+        extra_whitelist: Iterable[str] = (),
+        extra_roots: Mapping[str, Iterable[str]] | None = None,
+    ) -> None:
+        self._whitelist = frozenset(lex.WHITELIST) | {
+            lex.squeeze(word.lower()) for word in extra_whitelist
+        }
+        self._extra: dict[str, re.Pattern[str]] = {}
+        for category, patterns in (extra_roots or {}).items():
+            if category not in _WORD_CATEGORIES:
+                raise ValueError(
+                    f"extra_roots: {category!r} is not one of {', '.join(_WORD_CATEGORIES)}"
+                )
+            patterns = tuple(patterns)
+            if patterns:
+                self._extra[category] = _alternation(patterns)
+        self._word_category = functools.lru_cache(maxsize=1 << 16)(self._classify)
+
+    def screen(self, text: str) -> tuple[Finding, ...]:
+        """The flagged passages of ``text``, by start; overlaps within a category merged."""
+        low = text.lower()
+        if len(low) != len(text):  # a few letters lower to two characters ("İ")
+            low = "".join(ch.lower()[0] for ch in text)
+        low = low.translate(_YO)
+        russian = _CYRILLIC.search(low) is not None
+        tokens = self._tokens(low, russian)
+        primaries = [_primary(t.raw, russian) for t in tokens]
+        found: list[Finding] = []
+        for i, token in enumerate(tokens):
+            category = self._word_category(token.raw, russian)
+            if category is None and self._insults_in_context(i, tokens, primaries, low):
+                category = _INSULT
+            if category is not None:
+                found.append(self._finding(text, category, token.start, token.end))
+        if any(_is_anchor(word) for word in primaries):
+            found.extend(self._threats(text, low, tokens, primaries))
+        return _merged(text, found)
+
+    # --- words ---------------------------------------------------------------
+
+    def _tokens(self, low: str, russian: bool) -> list[_Token]:
+        units: list[_Token] = []
+        for match in _PIECE.finditer(low):
+            start, end = match.span()
+            if units and _glues(low[units[-1].end : start]):
+                last = units[-1]
+                hidden = low[last.end : start].replace("_", "")
+                units[-1] = _Token(last.start, end, last.raw + hidden + match.group())
+            else:
+                units.append(_Token(start, end, match.group()))
+        tokens: list[_Token] = []
+        chain: list[_Token] = []
+        for unit in units:
+            if chain and _links(low[chain[-1].end : unit.start], chain[-1], unit):
+                chain.append(unit)
+                continue
+            tokens.extend(self._unchained(chain, russian))
+            chain = [unit]
+        tokens.extend(self._unchained(chain, russian))
+        return tokens
+
+    def _unchained(self, chain: list[_Token], russian: bool) -> Iterator[_Token]:
+        """The chain's units, glued where the glued word is flagged (longest first)."""
+        i = 0
+        while i < len(chain):
+            for j in range(min(len(chain), i + _MAX_CHAIN), i + 1, -1):
+                raw = "".join(u.raw for u in chain[i:j])
+                # a Cyrillic letter, or "x.year" in code would be read as a word
+                if _CYRILLIC.search(raw) and self._word_category(raw, russian) is not None:
+                    yield _Token(chain[i].start, chain[j - 1].end, raw)
+                    i = j
+                    break
+            else:
+                yield chain[i]
+                i += 1
+
+    @staticmethod
+    def _readings(raw: str) -> Iterator[str]:
+        """Other readings of a word than its primary one."""
+        word = raw.replace("*", "")
+        if _CYRILLIC.search(word) and _LATIN_WORD.search(word):
+            yield lex.squeeze(_translit(word))  # "hуй": h for х, not for н
+        if "*" in raw and _CYRILLIC.search(raw):
+            yield from (lex.squeeze(f) for f in _fillings(raw.translate(_LOOKALIKE)))
+
+    def _classify(self, raw: str, russian: bool) -> str | None:
+        for reading in itertools.chain([_primary(raw, russian)], self._readings(raw)):
+            if reading in self._whitelist:
+                return None
+            if _OBSCENE_RE.fullmatch(reading):
+                return _OBSCENE
+            if _INSULT_RE.fullmatch(reading):
+                return _INSULT
+            for category, pattern in self._extra.items():
+                if pattern.fullmatch(reading):
+                    return category
+        word = raw.replace("*", "")
+        if (
+            russian
+            and word.isascii()
+            and word.isalpha()
+            and not _LATIN_WHITELIST_RE.fullmatch(word)
+        ):
+            # a Latin word in a Russian message, against the narrower Latin list
+            reading = lex.squeeze(_translit(word))
+            if reading not in self._whitelist and _LATIN_OBSCENE_RE.fullmatch(reading):
+                return _OBSCENE
+        return None
+
+    @staticmethod
+    def _insults_in_context(i: int, tokens: list[_Token], words: list[str], low: str) -> bool:
+        """Whether a word that insults only a person is said of one here."""
+        if not _CONTEXT_INSULT_RE.fullmatch(words[i]):
+            return False
+
+        def joined(j: int) -> bool:  # tokens j and j + 1 in one sentence
+            return 0 <= j < len(tokens) - 1 and not _SENTENCE_END.search(
+                low[tokens[j].end : tokens[j + 1].start]
+            )
+
+        after = low[tokens[i].end : tokens[i + 1].start if i + 1 < len(tokens) else len(low)]
+        if after.lstrip().startswith("!"):  # "Козлы!"
+            return True
+        if joined(i) and _AFTER_ADDRESS_RE.fullmatch(words[i + 1]):  # "козёл ты"
+            return True
+        for j in range(i - 1, max(i - 4, -1), -1):  # "вы козлы", "ну вы же и лохи"
+            if not joined(j):
+                break
+            if _ADDRESS_RE.fullmatch(words[j]):
+                return True
+            if not _BETWEEN_ADDRESS_RE.fullmatch(words[j]):
+                break
+        return False
+
+    # --- threats -------------------------------------------------------------
+
+    def _threats(
+        self, text: str, low: str, tokens: list[_Token], words: list[str]
+    ) -> Iterator[Finding]:
+        norm, offsets = _threat_text(low, tokens, words)
+        spans: list[tuple[int, int]] = []
+        for pattern, required in _THREATS:
+            # overlapping matches too: "найду тебя" and "тебя и прибью" make one passage
+            match = pattern.search(norm)
+            while match is not None:
+                if required is None or required.search(match.group()):
+                    spans.append(match.span())
+                match = pattern.search(norm, match.start() + 1)
+        officials = _OFFICIALS_RE.search(norm) is not None
+        stops = [m.start() for m in _SENTENCE_END.finditer(norm)]
+        for start, end in _union(spans):
+            category = _INTENT
+            if officials:
+                k = bisect.bisect_left(stops, start)
+                sentence = (stops[k - 1] + 1 if k else 0, len(norm))
+                k = bisect.bisect_left(stops, end)
+                sentence = (sentence[0], stops[k] if k < len(stops) else len(norm))
+                if _OFFICIALS_RE.search(norm, *sentence) or _SECOND_PERSON_RE.search(
+                    norm, start, end
+                ):
+                    category = _THREAT
+            first = tokens[max(0, bisect.bisect_right(offsets, start) - 1)]
+            last = tokens[max(0, bisect.bisect_right(offsets, end - 1) - 1)]
+            yield self._finding(text, category, first.start, last.end)
+
+    @staticmethod
+    def _finding(text: str, category: str, start: int, end: int) -> Finding:
+        return Finding(category, start, end, text[start:end])
+
+
+def _glues(gap: str) -> bool:
+    """Pieces of one word split by ``*`` or ``_`` ("х*й", "х_у_й")."""
+    return 0 < len(gap) <= 3 and not gap.strip("*_")
+
+
+def _links(gap: str, left: _Token, right: _Token) -> bool:
+    """Pieces that may be one word split by dots, hyphens or spaces ("х.у.й", "х у й")."""
+    if 0 < len(gap) <= 2 and not gap.strip(".-'’"):
+        return True
+    return (
+        len(left.raw) == 1
+        and len(right.raw) == 1
+        and 0 < len(gap) <= 3
+        and not gap.strip(" \t.-*_")
+    )
+
+
+def _threat_text(low: str, tokens: list[_Token], words: list[str]) -> tuple[str, list[int]]:
+    """The message as normalised words and kept punctuation, spaces squeezed.
+
+    Returns the text and where each word starts in it. Threat phrases begin
+    and end with a word, so this is all it takes to map them back.
+    """
+    parts: list[str] = []
+    offsets: list[int] = []
+    length = 0
+    position = 0
+    for token, word in zip(tokens, words, strict=True):
+        gap = _SPACES.sub(_one_space, low[position : token.start])
+        parts.append(gap)
+        length += len(gap)
+        offsets.append(length)
+        parts.append(word)
+        length += len(word)
+        position = token.end
+    return "".join(parts), offsets
+
+
+def _one_space(spaces: re.Match[str]) -> str:
+    return "\n" if "\n" in spaces.group() else " "  # a line break ends a sentence
+
+
+def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    union: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if union and start < union[-1][1]:
+            union[-1] = (union[-1][0], max(union[-1][1], end))
+        else:
+            union.append((start, end))
+    return union
+
+
+def _merged(text: str, findings: list[Finding]) -> tuple[Finding, ...]:
+    """Sorted by start; overlapping findings of one category made one."""
+    merged: list[Finding] = []
+    last: dict[str, int] = {}
+    for finding in sorted(findings, key=lambda f: (f.start, f.end, f.category)):
+        k = last.get(finding.category)
+        if k is not None and finding.start < merged[k].end:
+            start, end = merged[k].start, max(merged[k].end, finding.end)
+            merged[k] = Finding(finding.category, start, end, text[start:end])
+            continue
+        last[finding.category] = len(merged)
+        merged.append(finding)
+    return tuple(merged)
+
+
+if TYPE_CHECKING:
+    from regflow.ports import Screener
+
+    _check: Screener = RussianScreener()
