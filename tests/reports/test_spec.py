@@ -30,7 +30,16 @@ def section(text: str, heading: str) -> str:
 
 def test_the_package_exports_the_renderers() -> None:
     assert regflow.reports.__all__ == sorted(regflow.reports.__all__)
-    assert regflow.reports.__all__ == ["render_case", "render_regulation"]
+    assert regflow.reports.__all__ == [
+        "ComplianceReport",
+        "build_report",
+        "render_case",
+        "render_csv",
+        "render_html",
+        "render_json",
+        "render_markdown",
+        "render_regulation",
+    ]
     for name in regflow.reports.__all__:
         assert callable(getattr(regflow.reports, name))
     with pytest.raises(AttributeError):

@@ -12,15 +12,41 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from regflow.reports.compliance import (
+        ComplianceReport,
+        build_report,
+        render_csv,
+        render_json,
+        render_markdown,
+    )
+    from regflow.reports.html import render_html
     from regflow.reports.spec import render_regulation
     from regflow.reports.timeline import render_case
 
-__all__ = ["render_case", "render_regulation"]
+__all__ = [
+    "ComplianceReport",
+    "build_report",
+    "render_case",
+    "render_csv",
+    "render_html",
+    "render_json",
+    "render_markdown",
+    "render_regulation",
+]
 
 # Imported on first use, so that `python -m regflow.reports.spec` (which
 # regenerates docs/regulation.md) does not find its own module already
 # imported by this package and warn about it.
-_HOMES = {"render_case": "regflow.reports.timeline", "render_regulation": "regflow.reports.spec"}
+_HOMES = {
+    "ComplianceReport": "regflow.reports.compliance",
+    "build_report": "regflow.reports.compliance",
+    "render_case": "regflow.reports.timeline",
+    "render_csv": "regflow.reports.compliance",
+    "render_html": "regflow.reports.html",
+    "render_json": "regflow.reports.compliance",
+    "render_markdown": "regflow.reports.compliance",
+    "render_regulation": "regflow.reports.spec",
+}
 
 
 def __getattr__(name: str) -> object:
