@@ -92,30 +92,41 @@ class _Instance:
         self.due: dt.datetime | None = None
 
 
+def _plan(
+    effective: Effective,
+) -> dict[tuple[str, str | None], tuple[tuple[int, str, bool, bool], ...]]:
+    """The triggers with what the scan needs of each rule: (index, action, per department, once)."""
+    found = effective.memo.get("plan")
+    if found is None:
+        rules = effective.deadlines
+        found = effective.memo["plan"] = {
+            key: tuple(
+                (index, action, rules[index].scope is Scope.DEPARTMENT, rules[index].once)
+                for index, action in actions
+            )
+            for key, actions in effective.triggers.items()
+        }
+    return found  # type: ignore[return-value]
+
+
 def _collect(case: Case, regulation: Regulation) -> list[_Instance]:
-    effective = regulation.effective
-    rules = effective.deadlines
-    triggers = effective.triggers
+    plan = _plan(regulation.effective)
     instances: list[_Instance] = []
     open_: dict[tuple[int, str | None], _Instance] = {}
     started: set[int] = set()
+    case_wide: tuple[str | None, ...] = (None,)
     for event in case.events:
         data = event.data
         kind = getattr(data, "kind", None)
-        actions = triggers.get((data.type, kind.value if kind is not None else None))
+        actions = plan.get((data.type, kind.value if kind is not None else None))
         if actions is None:
             if data.type in ("excluded", "closed"):
                 for instance in open_.values():
                     instance.ended = event
                 open_.clear()
             continue
-        for index, action in actions:
-            rule = rules[index]
-            if rule.scope is Scope.DEPARTMENT:
-                subjects: tuple[str | None, ...] = event.departments
-            else:
-                subjects = (None,)
-            for subject in subjects:
+        for index, action, per_department, once in actions:
+            for subject in event.departments if per_department else case_wide:
                 key = (index, subject)
                 current = open_.get(key)
                 if action == "stop":
@@ -126,7 +137,7 @@ def _collect(case: Case, regulation: Regulation) -> list[_Instance]:
                         current.met = event
                         del open_[key]
                 elif action == "start":
-                    if current is None and not (rule.once and index in started):
+                    if current is None and not (once and index in started):
                         instance = _Instance(index, event, subject)
                         instances.append(instance)
                         open_[key] = instance
@@ -136,12 +147,11 @@ def _collect(case: Case, regulation: Regulation) -> list[_Instance]:
                 elif action == "cancel":
                     current.ended = event
                     del open_[key]
-                else:
-                    if action == "pause" and current.paused_since is None:
-                        current.paused_since = event.at
-                    elif action == "resume" and current.paused_since is not None:
-                        current.paused.append((current.paused_since, event.at))
-                        current.paused_since = None
+                elif action == "pause" and current.paused_since is None:
+                    current.paused_since = event.at
+                elif action == "resume" and current.paused_since is not None:
+                    current.paused.append((current.paused_since, event.at))
+                    current.paused_since = None
     return instances
 
 
@@ -248,7 +258,7 @@ def _order(effective: Effective) -> tuple[list[int], dict[str, int]]:
 
 
 def _duration(effective: Effective, rule: Deadline, limit: Period) -> Duration:
-    key = ("duration", rule.id, limit)
+    key = ("duration", rule.id, limit.days, limit.minutes)
     found = effective.memo.get(key)
     if found is None:
         found = effective.memo[key] = limit.duration(rule.basis, rule.counting)
@@ -256,7 +266,7 @@ def _duration(effective: Effective, rule: Deadline, limit: Period) -> Duration:
 
 
 def _basis(effective: Effective, rule: Deadline, limit: Period, start: str, paused: int) -> str:
-    key = ("basis", rule.id, limit, start, paused)
+    key = ("basis", rule.id, None if limit is rule.limit else limit, start, paused)
     found = effective.memo.get(key)
     if found is not None:
         return found  # type: ignore[return-value]
