@@ -17,6 +17,7 @@ closest to, so callers may catch either::
     │   └── RuleViolation (+ ValueError)
     │                                  wrong order of steps, content, stage
     ├── TamperedHistory (ValueError)   a case's hash chain does not verify
+    ├── UnknownCase (LookupError)      a command for a case that was never detected
     ├── StorageError (OSError)         the store failed; the driver's error is the cause
     │   └── ConcurrencyConflict        a case changed under us; reload and retry
     ├── DeliveryError                  a notification was not delivered (``transient``?)
@@ -64,6 +65,7 @@ __all__ = [
     "RuleViolation",
     "StorageError",
     "TamperedHistory",
+    "UnknownCase",
 ]
 
 
@@ -295,3 +297,14 @@ class PublishError(_EffectError):
     permanent ones (comments closed, access denied, a captcha that needs a
     person) go back to the curator. ``code`` is the network's error code.
     """
+
+
+class UnknownCase(RegflowError, LookupError):
+    """A command for a case that does not exist (a case starts with its detection).
+
+    ``case_id`` names it.
+    """
+
+    def __init__(self, case_id: str) -> None:
+        super().__init__(f"no case {case_id!r}: a case starts with its detection")
+        self.case_id = case_id

@@ -44,7 +44,13 @@ from regflow.core.events import (
 )
 from regflow.core.message import Attachment, AttachmentKind, Message, Place
 from regflow.core.organization import Organization
-from regflow.errors import CommandRefused, ConcurrencyConflict, DeliveryError, PublishError
+from regflow.errors import (
+    CommandRefused,
+    ConcurrencyConflict,
+    DeliveryError,
+    PublishError,
+    UnknownCase,
+)
 from regflow.notices import Templates
 from regflow.ports.effects import (
     Clock,
@@ -210,6 +216,8 @@ class Service:
     ) -> tuple[Event, ...]:
         history = uow.events.load(command.case_id)
         case = replay(history) if history else None
+        if case is None and not isinstance(command, Detect):
+            raise UnknownCase(command.case_id)
         ident = case.organization if case is not None else organization
         if ident is None or ident not in self.municipalities:
             raise LookupError(f"no municipality {ident!r} for case {command.case_id}")
@@ -621,13 +629,18 @@ def _request_from_record(record: Any) -> PublicationRequest:
     )
 
 
+_INSTANT = dt.timedelta(microseconds=1)
+
+
 def _next_due(states: Iterable[DeadlineState], now: dt.datetime) -> dt.datetime | None:
-    """The earliest instant after ``now`` at which a deadline warns or falls due."""
+    """The earliest instant after ``now`` at which a deadline's status changes: a warning
+    point, or the first instant after a due instant (a deadline is breached only once its
+    due instant has passed)."""
     upcoming = [
         instant
         for state in states
-        if state.status in (Status.PENDING, Status.WARNING)
-        for instant in (*state.warnings, state.due)
+        if state.status in (Status.PENDING, Status.WARNING, Status.PAUSED)
+        for instant in (*state.warnings, state.due + _INSTANT)
         if instant > now
     ]
     return min(upcoming, default=None)

@@ -190,3 +190,21 @@ def test_a_refused_command_is_logged_and_changes_nothing(caplog: pytest.LogCaptu
         )
     assert service.case(case_id).version == 1
     assert "refused classify by zaitsev" in caplog.text
+
+
+def test_a_tick_at_the_due_instant_leaves_the_breach_to_the_next_tick() -> None:
+    service, _notifier, _clock = make()
+    service.intake(message(at("2025-11-24 09:00")), organization=ORG.id, actor="sokolova")
+    assert service.tick(at("2025-11-24 09:30")).breaches == 0  # due 09:30: not yet passed
+    assert service.tick(at("2025-11-24 09:31")).breaches == 1
+
+
+def test_a_command_for_an_unknown_case_is_refused_as_such() -> None:
+    from regflow.errors import UnknownCase
+
+    service, _notifier, _clock = make()
+    with pytest.raises(UnknownCase) as caught:
+        service.handle(
+            Classify(case_id="nope", actor="sokolova", at=at("2025-11-24 09:05"), topics=("x",))
+        )
+    assert caught.value.case_id == "nope"

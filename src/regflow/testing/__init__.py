@@ -5,6 +5,8 @@ with a fixture that builds your adapter; every test of the suite then runs
 against it. The fakes record what happened so tests can assert on it.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from regflow.testing.fakes import (
     FixedClock,
     FlakyPublisher,
@@ -12,9 +14,29 @@ from regflow.testing.fakes import (
     RecordingNotifier,
     RecordingPublisher,
 )
-from regflow.testing.notifier_contract import NotifierContract
-from regflow.testing.publisher_contract import PublisherContract
-from regflow.testing.store_contract import StoreContract
+
+if TYPE_CHECKING:
+    from regflow.testing.notifier_contract import NotifierContract
+    from regflow.testing.publisher_contract import PublisherContract
+    from regflow.testing.store_contract import StoreContract
+
+_CONTRACTS = {
+    "NotifierContract": "regflow.testing.notifier_contract",
+    "PublisherContract": "regflow.testing.publisher_contract",
+    "StoreContract": "regflow.testing.store_contract",
+}
+
+
+def __getattr__(name: str) -> Any:
+    # The contract suites need pytest (a test dependency); the fakes do not, so the
+    # suites are imported only when asked for and `regflow demo` runs without pytest.
+    module = _CONTRACTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'regflow.testing' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)
+
 
 __all__ = [
     "FixedClock",
