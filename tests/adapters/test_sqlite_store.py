@@ -14,6 +14,7 @@ import pytest
 
 from regflow.adapters import _sql
 from regflow.adapters.sqlite import SQLiteStore
+from regflow.core import verify
 from regflow.errors import ConcurrencyConflict, NaiveDatetime, StorageError
 from regflow.testing import StoreContract
 from regflow.testing.store_contract import T0, entry, history
@@ -192,3 +193,24 @@ def test_threads_appending_to_one_case_lose_no_event(tmp_path: Path) -> None:
             thread.join()
         with store.unit_of_work() as uow:
             assert list(uow.events.load("c-1")) == events
+
+
+def test_an_event_with_a_period_is_read_back_equal(tmp_path: Path) -> None:
+    from regflow.core.codec import event_from_json, event_to_json
+    from regflow.core.events import Classified, Event
+    from regflow.rules.kinds import Period
+
+    first = history("c-1", 1)[0]
+    limited = Classified(("roads",), None, "high", Period.parse("4h"))
+    event = Event.make("c-1", 2, T0, "curator", "п. 7", limited, first.hash)
+    assert event_from_json(event_to_json(event)) == event
+    store = SQLiteStore(tmp_path / "p.sqlite3")
+    try:
+        with store.unit_of_work() as uow:
+            uow.events.append("c-1", 0, [first, event])
+        with store.unit_of_work() as uow:
+            loaded = uow.events.load("c-1")
+    finally:
+        store.close()
+    assert loaded[1] == event
+    assert verify(loaded) == 2

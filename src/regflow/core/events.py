@@ -302,6 +302,8 @@ PAYLOADS: dict[str, type[Payload]] = {
 
 def _plain(value: Any) -> Any:
     """A JSON-able form of a payload value, deterministic for hashing."""
+    if isinstance(value, Period):  # before the attrs branch: a period is written as "8h"
+        return str(value)
     if attrs.has(type(value)):
         return {
             field.name: _plain(getattr(value, field.name)) for field in attrs.fields(type(value))
@@ -316,8 +318,6 @@ def _plain(value: Any) -> Any:
         return [_plain(v) for v in value]
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in sorted(value.items())}
-    if isinstance(value, Period):
-        return str(value)
     return value
 
 

@@ -1,0 +1,6 @@
+"""``python -m regflow``: the ``regflow`` command."""
+
+from regflow.cli import main
+
+if __name__ == "__main__":
+    raise SystemExit(main())

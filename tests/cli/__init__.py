@@ -1,0 +1,1 @@
+"""Tests of the regflow command and its demo."""

@@ -1,0 +1,582 @@
+"""The ``regflow`` command, run in-process on temporary stores (one subprocess test
+runs the installed script)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from regflow.cli import build_parser, main
+from regflow.core.organization import Organization
+from regflow.demo import example_organization
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "examples" / "sample_messages.jsonl"
+SNOW = "13114ddef9002d2e"
+"""The end of the id of the sample's first case (a VK comment about snow on Zeyskaya)."""
+INSULT = "bd5895c3cdd6a4c6"
+"""The sample's message with an insult."""
+
+Run = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> str:
+    return str(tmp_path / "regflow.sqlite3")
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]) -> Run:
+    """``run("cases", "--all")`` -> (exit code, stdout, stderr)."""
+
+    def call(*argv: str) -> tuple[int, str, str]:
+        code = main(list(argv))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return call
+
+
+@pytest.fixture
+def ingested(run: Run, store: str) -> str:
+    """A store with the sample messages taken in."""
+    assert run("init", "--store", store)[0] == 0
+    assert run("ingest", "--store", store, str(SAMPLE))[0] == 0
+    return store
+
+
+def case_ids(run: Run, store: str) -> list[str]:
+    code, out, _ = run("cases", "--store", store, "--all", "--format", "json")
+    assert code == 0
+    return sorted(entry["case_id"] for entry in json.loads(out))
+
+
+def events(run: Run, store: str, case: str) -> list[dict[str, object]]:
+    code, out, _ = run("show", "--store", store, case, "--format", "json")
+    assert code == 0
+    return list(json.loads(out)["events"])
+
+
+# -- help and entry points ----------------------------------------------------------------
+
+
+def subcommands() -> list[str]:
+    parser = build_parser()
+    action = next(a for a in parser._actions if a.dest == "==SUPPRESS==" and a.choices)
+    assert isinstance(action.choices, dict)
+    return sorted(action.choices)
+
+
+@pytest.mark.parametrize("command", subcommands())
+def test_every_subcommand_has_help(command: str, run: Run) -> None:
+    code, out, _ = run(command, "--help")
+    assert code == 0
+    assert out.startswith(f"usage: regflow {command}")
+
+
+def test_bad_usage_exits_2_with_argparse_s_message(run: Run) -> None:
+    code, out, err = run("deadline")
+    assert (code, out) == (2, "")
+    assert err.endswith("regflow deadline: error: the following arguments are required: PERIOD\n")
+
+
+def test_act_has_a_subcommand_per_command(run: Run) -> None:
+    out = run("act", "c-1", "--help")[1]
+    for name in ("classify", "route", "return-to-curator", "submit-draft", "approve", "exclude"):
+        assert name in out
+
+
+def test_the_installed_script_and_python_m_regflow_run() -> None:
+    script = Path(sys.executable).parent / "regflow"
+    assert script.exists(), "pip install -e . installs the regflow script"
+    for argv in ([str(script), "--help"], [sys.executable, "-m", "regflow", "--help"]):
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=60, check=False)
+        assert done.returncode == 0, done.stderr
+        assert "usage: regflow" in done.stdout
+        assert "deadline" in done.stdout
+
+
+def test_the_bundled_organisation_is_the_example() -> None:
+    example = Organization.from_toml_file(
+        ROOT / "examples" / "blagoveshchensk" / "organization.toml"
+    )
+    assert example_organization() == example
+
+
+# -- the store ----------------------------------------------------------------------------
+
+
+def test_commands_need_an_initialised_store(run: Run, store: str) -> None:
+    code, out, err = run("cases", "--store", store)
+    assert code == 1
+    assert out == ""
+    assert (
+        err
+        == f"regflow: error: no store at {store}; create one with: regflow init --store {store}\n"
+    )
+    assert not Path(store).exists()
+
+
+def test_init_is_safe_to_repeat(run: Run, store: str) -> None:
+    assert run("init", "--store", store) == (0, f"store ready: {store}\n", "")
+    assert run("init", "--store", store) == (0, f"store ready: {store}\n", "")
+    assert run("cases", "--store", store) == (0, "no cases\n", "")
+
+
+def test_options_go_before_or_after_the_subcommand(run: Run, ingested: str) -> None:
+    before = run("--store", ingested, "cases", "--format", "json")
+    after = run("cases", "--format", "json", "--store", ingested)
+    assert before == after
+    assert len(json.loads(before[1])) == 7
+
+
+# -- ingest -------------------------------------------------------------------------------
+
+
+def test_ingesting_the_same_file_twice_opens_no_new_cases(run: Run, store: str) -> None:
+    run("init", "--store", store)
+    first = run("ingest", "--store", store, str(SAMPLE))
+    assert first == (0, f"{SAMPLE}: 8 records ingested: 7 new cases, 1 already known; 0 bad\n", "")
+    cases = case_ids(run, store)
+    assert len(cases) == 7  # the sample has one post found twice
+    second = run("ingest", "--store", store, str(SAMPLE))
+    assert second == (0, f"{SAMPLE}: 8 records ingested: 0 new cases, 8 already known; 0 bad\n", "")
+    assert case_ids(run, store) == cases
+
+
+def test_a_bad_line_is_reported_with_its_number_and_changes_nothing(
+    run: Run, store: str, tmp_path: Path
+) -> None:
+    good = SAMPLE.read_text(encoding="utf-8").splitlines()
+    naive = json.loads(good[1])
+    naive["published_at"] = "2025-11-24T08:40:00"  # no offset
+    path = tmp_path / "batch.jsonl"
+    path.write_text(
+        "\n".join([good[0], json.dumps(naive, ensure_ascii=False), "{not json", good[2]]) + "\n",
+        encoding="utf-8",
+    )
+    run("init", "--store", store)
+    code, out, err = run("ingest", "--store", store, str(path), "--format", "text")
+    assert code == 1
+    assert out == f"{path}: 4 records ingested: 2 new cases, 0 already known; 2 bad\n"
+    first, second = err.splitlines()
+    assert first.startswith(f"{path}:2: $.published_at: 2025-11-24T08:40:00 has no time zone")
+    assert (
+        second
+        == f"{path}:3: not JSON: Expecting property name enclosed in double quotes at column 2"
+    )
+    # exactly the good lines' cases; the bad line left no trace
+    run("init", "--store", store + ".clean")
+    run("ingest", "--store", store + ".clean", str(SAMPLE))
+    reference = case_ids(run, store + ".clean")
+    heating = reference[[c.endswith("b20907d8fca7029c") for c in reference].index(True)]
+    assert heating not in case_ids(run, store)
+    assert len(case_ids(run, store)) == 2
+
+
+def test_a_message_the_regulation_does_not_cover_is_refused_with_its_clause(
+    run: Run, store: str, tmp_path: Path
+) -> None:
+    record = json.loads(SAMPLE.read_text(encoding="utf-8").splitlines()[0])
+    record.update(platform="telegram", place={"chat_id": "-1001", "message_id": "7"})
+    path = tmp_path / "telegram.jsonl"
+    path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    run("init", "--store", store)
+    code, out, err = run("ingest", "--store", store, str(path))
+    assert (code, out) == (1, f"{path}: 1 records ingested: 0 new cases, 0 already known; 1 bad\n")
+    assert err.startswith(f"{path}:1: case blagoveshchensk-")
+    assert "platform 'telegram' is not among the sources this regulation covers" in err
+    assert err.endswith("(п. 3)\n")
+    assert case_ids(run, store) == []
+
+
+def test_check_stores_nothing(run: Run, store: str) -> None:
+    run("init", "--store", store)
+    code, out, _ = run("ingest", "--store", store, str(SAMPLE), "--check")
+    assert (code, out) == (0, f"{SAMPLE}: 8 records checked; 0 bad\n")
+    assert case_ids(run, store) == []
+
+
+def test_the_detector_must_be_a_curator(run: Run, store: str) -> None:
+    run("init", "--store", store)
+    code, _, err = run("ingest", "--store", store, str(SAMPLE), "--actor", "ivanova")
+    assert code == 1
+    assert (
+        err == "regflow: error: --actor ivanova is not a curator of blagoveshchensk "
+        "(curators: sokolova)\n"
+    )
+    assert case_ids(run, store) == []
+
+
+def test_the_screener_flags_the_insult_for_the_curator(run: Run, ingested: str) -> None:
+    detected = events(run, ingested, INSULT)[0]
+    assert detected["data"]["screening"] == ["insult"]  # type: ignore[index]
+
+
+# -- act ---------------------------------------------------------------------------------
+
+
+def test_act_runs_a_case_to_its_answer(run: Run, ingested: str) -> None:
+    text = "Тротуар на Зейской очистят сегодня до 15:00."
+    steps = [
+        ("classified", "classify", "sokolova", "09:12", "--topics", "snow-removal"),
+        ("routed", "route", "sokolova", "09:14", "--departments", "improvement"),
+        (
+            "in_work",
+            "assign-executor",
+            "morozov",
+            "09:30",
+            "--department",
+            "improvement",
+            "--executor",
+            "volkova",
+        ),
+        ("awaiting_approval", "submit-draft", "zaitsev", "09:55", "--text", text),
+        ("approved", "approve", "sokolova", "10:05"),
+        ("approved", "request-publication", "zaitsev", "10:10"),
+    ]
+    for stage, name, who, at, *fields in steps:
+        code, out, err = run(
+            "act", SNOW, name, "--as", who, "--at", f"2025-11-24 {at}", "--store", ingested, *fields
+        )
+        assert (code, err) == (0, ""), name
+        assert out.endswith(f"\nstage: {stage}\n"), name
+    # volkova is ill: her substitute zaitsev was designated (п. 6)
+    assigned = [e for e in events(run, ingested, SNOW) if e["type"] == "executor_assigned"]
+    assert assigned[0]["data"]["executor"] == "zaitsev"  # type: ignore[index]
+    # the manual publisher hands the answer to a person; the curator is told
+    code, out, _ = run("dispatch", "--store", ingested, "--now", "2025-11-24 10:12")
+    assert code == 0
+    assert "notify [failed] sokolova <curator@example.org>" in out
+    assert out.endswith("delivered, 0 to retry, 1 failed\n")
+    code, out, _ = run(
+        "act",
+        SNOW,
+        "record-publication",
+        "--as",
+        "zaitsev",
+        "--at",
+        "2025-11-24 10:20",
+        "--external-id",
+        "wall-100000001_4512?reply=88130",
+        "--store",
+        ingested,
+    )
+    assert code == 0
+    assert out.endswith("stage: answered\n")
+    code, out, _ = run("show", SNOW, "--store", ingested, "--now", "2025-11-24 12:00")
+    assert "| `answer` | п. 9 | — | 2025-11-24 18:00 | 2025-11-24 10:20 | met |" in out
+    assert "**History:** the hash chain of all 9 events verifies." in out
+
+
+def test_a_refused_command_exits_2_citing_the_clause_and_changes_nothing(
+    run: Run, ingested: str
+) -> None:
+    before = events(run, ingested, SNOW)
+    code, out, err = run(
+        "act",
+        SNOW,
+        "submit-draft",
+        "--as",
+        "ivanova",
+        "--at",
+        "2025-11-24 09:00",
+        "--text",
+        "Очистим",
+        "--store",
+        ingested,
+    )
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert err.startswith(f"regflow: refused: case blagoveshchensk-{SNOW}: submit_draft: ")
+    assert err.endswith("(п. 10)\n")
+    assert events(run, ingested, SNOW) == before
+
+
+def test_act_refuses_an_unknown_person_or_case(run: Run, ingested: str) -> None:
+    code, _, err = run("act", SNOW, "approve", "--as", "nobody", "--store", ingested)
+    assert (code, err) == (1, "regflow: error: --as nobody: no such person in blagoveshchensk\n")
+    code, _, err = run("act", "c-404", "approve", "--as", "sokolova", "--store", ingested)
+    assert (code, err) == (1, f"regflow: error: no case 'c-404' in {ingested}\n")
+    code, _, err = run("act", SNOW, "approve", "--store", ingested)
+    assert (code, err) == (2, "regflow: error: say who acts: --as PERSON\n")
+
+
+def test_act_reads_lists_groups_and_periods(run: Run, ingested: str) -> None:
+    at = ("--at", "2025-11-24 09:12", "--store", ingested)
+    classify = ("--topics", "snow-removal", "--topics", "public-transport", "--significant")
+    code, out, _ = run(
+        "act", SNOW, "classify", "--as", "sokolova", *classify, *at, "--format", "json"
+    )
+    classified = json.loads(out)["events"][0]["data"]
+    assert (classified["topics"], classified["significant"]) == (
+        ["snow-removal", "public-transport"],
+        True,
+    )
+    route = ("--departments", "improvement,transport,education", "--lead", "improvement")
+    order = ("--order", "transport", "--order", "education")
+    code, out, err = run(
+        "act", SNOW, "route", "--as", "sokolova", *route, *order, *at, "--format", "json"
+    )
+    assert (code, err) == (0, "")
+    routed = json.loads(out)["events"][0]["data"]
+    assert routed["order"] == [["transport"], ["education"]]
+    code, _, err = run(
+        "act", SNOW, "classify", "--as", "sokolova", "--topics", "x", "--answer-limit", "soon", *at
+    )
+    assert code == 2
+    assert "argument --answer-limit: expected a period like '30m'" in err
+
+
+# -- time ----------------------------------------------------------------------------------
+
+
+def test_tick_records_warnings_and_breaches_once_and_dispatch_sends_them(
+    run: Run, ingested: str
+) -> None:
+    def tick(at: str) -> tuple[int, int]:
+        code, out, _ = run(
+            "tick", "--store", ingested, "--now", f"2025-11-24 {at}", "--format", "json"
+        )
+        assert code == 0
+        report = json.loads(out)
+        return report["warnings"], report["breaches"]
+
+    # the snow message (detected 08:10) must be routed by 09:30, warned at 09:20 (п. 7)
+    assert tick("09:21") == (1, 0)
+    # ... and the heating one (09:05) by 09:35: both have passed by 09:45
+    assert tick("09:45") == (0, 2)
+    assert tick("09:46") == (0, 0)
+    out = run("dispatch", "--store", ingested, "--now", "2025-11-24 09:47")[1]
+    assert out.count("notify [warning] sokolova <curator@example.org>") == 1
+    assert out.count("notify [breach] sokolova <curator@example.org>") == 2
+    assert out.endswith("dispatch 24.11.2025 09:47: 3 delivered, 0 to retry, 0 failed\n")
+
+
+def test_worker_once_ticks_and_dispatches(run: Run, ingested: str) -> None:
+    code, out, _ = run("worker", "--once", "--store", ingested)
+    assert code == 0
+    assert " breaches, " in out.splitlines()[-1]
+    assert " delivered, " in out.splitlines()[-1]
+    assert run("worker", "--once", "--store", ingested)[1].count("notify") == 0
+
+
+@pytest.mark.parametrize(
+    ("option", "error"),
+    [
+        ("--notify=smtp://mail.example.org", "expected smtp://HOST:PORT?sender=ADDRESS"),
+        ("--notify=carrier-pigeon", "use log, smtp://, smtps:// or webhook+https://"),
+        ("--notify=webhook+https://hooks.example.org/x", "set REGFLOW_WEBHOOK_SECRET"),
+        ("--publish=myspace", "use manual, vk:GROUP_ID or telegram:SENT_LOG_FILE"),
+        ("--publish=vk:-5", "the VK community id is a positive number"),
+    ],
+)
+def test_delivery_options_are_checked(
+    run: Run, ingested: str, option: str, error: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("REGFLOW_WEBHOOK_SECRET", raising=False)
+    code, _, err = run("dispatch", "--store", ingested, option)
+    assert code == 1
+    assert err.startswith("regflow: error: ")
+    assert err.rstrip().endswith(error)
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+def test_cases_lists_open_cases_soonest_first(run: Run, ingested: str) -> None:
+    run(
+        "act",
+        INSULT,
+        "exclude",
+        "--as",
+        "sokolova",
+        "--category",
+        "insult",
+        "--evidence",
+        "идиоты",
+        "--at",
+        "2025-11-24 11:00",
+        "--store",
+        ingested,
+    )
+    lines = run("cases", "--store", ingested)[1].splitlines()
+    assert lines[0].split() == [
+        "CASE",
+        "STAGE",
+        "DETECTED",
+        "NEXT",
+        "DUE",
+        "DEPARTMENTS",
+        "EXECUTORS",
+        "TOPICS",
+    ]
+    assert len(lines) == 1 + 6  # the excluded one is not open
+    assert lines[1].startswith(
+        f"blagoveshchensk-{SNOW}  detected  24.11.2025 08:10  24.11.2025 09:20"
+    )
+    assert len(run("cases", "--all", "--store", ingested)[1].splitlines()) == 1 + 7
+    assert run("cases", "--department", "housing", "--store", ingested)[1] == "no cases\n"
+
+
+def test_verify_finds_a_tampered_event(run: Run, ingested: str) -> None:
+    assert run("verify", "--store", ingested) == (
+        0,
+        "7 cases, 7 events: every history verifies\n",
+        "",
+    )
+    with sqlite3.connect(ingested) as db:
+        case_id, record = db.execute(
+            "SELECT case_id, record FROM events WHERE case_id LIKE ?", (f"%{SNOW}",)
+        ).fetchone()
+        edited = json.loads(record)
+        edited["data"]["message"]["text"] = "Спасибо, всё почистили!"
+        db.execute("UPDATE events SET record = ? WHERE case_id = ?", (json.dumps(edited), case_id))
+    code, out, err = run("verify", "--store", ingested)
+    assert code == 1
+    assert out == "1 of 7 cases fail verification\n"
+    assert err == (
+        f"regflow: tampered: case {case_id}, event 1: "
+        "its content does not match its hash (edited)\n"
+    )
+
+
+def test_report_in_every_format(run: Run, ingested: str, tmp_path: Path) -> None:
+    now = ("--now", "2025-11-25 18:00", "--store", ingested)
+    code, out, _ = run("report", "--format", "json", *now)
+    assert code == 0
+    report = json.loads(out)
+    assert json.dumps(report, ensure_ascii=False).count("blagoveshchensk") > 0
+    assert run("report", *now)[1].startswith("# Отчёт о соблюдении регламента")
+    assert run("report", "--format", "csv", *now)[1].startswith("level,id,name,messages")
+    page = tmp_path / "report.html"
+    code, out, err = run("report", "--output", str(page), *now)
+    assert (code, out, err) == (0, "", f"report written to {page}\n")
+    assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    code, _, err = run("report", "--from", "2025-11-30", "--to", "2025-11-01", *now)
+    assert (code, err) == (1, "regflow: error: --to 2025-11-01 is before --from 2025-11-30\n")
+
+
+def test_explain_renders_the_regulation(run: Run) -> None:
+    code, out, _ = run("explain")
+    assert code == 0
+    assert "`blagoveshchensk-2180`" in out
+    assert "- **Deadline `answer`.** Prepare and publish the answer: within 8 working hours" in out
+
+
+def test_a_bad_organisation_or_regulation_file_is_one_line(run: Run, tmp_path: Path) -> None:
+    bad = tmp_path / "org.toml"
+    bad.write_text('id = "x"\n', encoding="utf-8")
+    store = str(tmp_path / "regflow.sqlite3")
+    run("init", "--store", store)
+    code, _, err = run("cases", "--organization", str(bad), "--store", store)
+    assert code == 1
+    assert err.startswith(f"regflow: error: {bad} is not a valid organisation: $")
+    assert err.count("\n") == 1
+    code, _, err = run("explain", "--regulation", str(tmp_path / "missing.toml"))
+    assert (code, err.count("\n")) == (1, 1)
+    assert "cannot read the regulation" in err
+
+
+# -- deadline ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("period", "start", "extra", "due"),
+    [
+        # Fri 17:45 +15 min; Sat 01.11 a shortened working Saturday, 7 h; Mon 03.11 a moved
+        # day off; Tue 04.11 a holiday; Wed 05.11 +45 min (the README's п. 9 example)
+        ("8 working hours", "2025-10-31 17:45", (), "2025-11-05T09:45:00+09:00"),
+        ("8 рабочих часов", "2025-10-31 17:45", (), "2025-11-05T09:45:00+09:00"),
+        # back from Wed 09:45: 45 min on Wed, then Sat 01.11 17:00 -> 13:00 (3 h) -> 12:45
+        ("4 working hours", "2025-11-05 09:45", ("--subtract",), "2025-11-01T12:45:00+09:00"),
+        # Civil Code: from Thu 06.11, seven working days end at the close of Fri 14.11
+        ("7 working days", "2025-11-05 09:45", (), "2025-11-14T18:00:00+09:00"),
+        ("7 рабочих дней", "2025-11-05 09:45", (), "2025-11-14T18:00:00+09:00"),
+        # 10 min before closing, 20 min the next morning
+        ("30 minutes", "2025-11-05 17:50", (), "2025-11-06T09:20:00+09:00"),
+        # 30 min before lunch, an hour after it
+        ("1 час 30 минут", "2025-11-24 12:30", (), "2025-11-24T15:00:00+09:00"),
+        ("2 clock hours", "2025-11-05 17:45", (), "2025-11-05T19:45:00+09:00"),
+        ("2 астрономических часа", "2025-11-30 23:00", (), "2025-12-01T01:00:00+09:00"),
+    ],
+)
+def test_deadline_examples(
+    run: Run, period: str, start: str, extra: tuple[str, ...], due: str
+) -> None:
+    code, out, err = run("deadline", period, "--from", start, "--format", "json", *extra)
+    assert (code, err) == (0, "")
+    assert json.loads(out)["due"] == due
+
+
+def test_deadline_shows_the_days_and_why(run: Run) -> None:
+    code, out, _ = run("deadline", "8 working hours", "--from", "2025-10-31 17:45")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[:3] == [
+        "from  Fri 31.10.2025 17:45 (Asia/Yakutsk)",
+        "+     8 working hours",
+        "due   Wed 05.11.2025 09:45",
+    ]
+    assert "  Mon 03.11.2025  -  " in out
+    assert "moved-day-off: Выходной (перенесён с 01.11.2025)" in out
+    assert "public-holiday: День народного единства" in out
+    assert lines[-1] == "  working time between them: 8:00"
+
+
+@pytest.mark.parametrize(
+    ("period", "error"),
+    [
+        ("7 days", "'7 days': say 'working days' or 'calendar days'"),
+        ("eight hours", "expected a number at 'eight' in 'eight hours'"),
+        ("2 working clock hours", "'2 working clock hours' mixes working and clock time"),
+        ("", "give a period, e.g. '8 working hours' or '7 рабочих дней'"),
+    ],
+)
+def test_deadline_refuses_unclear_periods(run: Run, period: str, error: str) -> None:
+    assert run("deadline", period, "--from", "2025-11-05 09:00") == (
+        1,
+        "",
+        f"regflow: error: {error}\n",
+    )
+
+
+def test_deadline_refuses_a_bad_start(run: Run) -> None:
+    code, _, err = run("deadline", "8 working hours", "--from", "tomorrowish")
+    assert (code, err) == (1, "regflow: error: --from 'tomorrowish' is not a date and time\n")
+
+
+# -- PostgreSQL ---------------------------------------------------------------------------------
+
+DSN = os.environ.get("REGFLOW_TEST_POSTGRES_DSN", "")
+
+
+@pytest.mark.skipif(not DSN.startswith("postgresql://"), reason="set REGFLOW_TEST_POSTGRES_DSN")
+def test_the_same_commands_on_postgresql(run: Run) -> None:
+    psycopg = pytest.importorskip("psycopg")
+    schema = f"regflow_cli_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(DSN, autocommit=True) as db:
+        db.execute(f"CREATE SCHEMA {schema}")
+    separator = "&" if "?" in DSN else "?"
+    url = f"{DSN}{separator}options=-csearch_path%3D{schema}"
+    try:
+        assert run("init", "--store", url)[0] == 0
+        assert run("ingest", "--store", url, str(SAMPLE))[0] == 0
+        assert run("ingest", "--store", url, str(SAMPLE))[1].endswith(
+            "0 new cases, 8 already known; 0 bad\n"
+        )
+        assert len(case_ids(run, url)) == 7
+        assert run("worker", "--once", "--store", url)[0] == 0
+        assert run("verify", "--store", url)[0] == 0
+    finally:
+        with psycopg.connect(DSN, autocommit=True) as db:
+            db.execute(f"DROP SCHEMA {schema} CASCADE")
