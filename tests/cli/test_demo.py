@@ -51,7 +51,14 @@ _CHILD = """
 import resource, sys
 from regflow.cli import main
 code = main(sys.argv[1:])
-print(f"maxrss_kb={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}", file=sys.stderr)
+# VmHWM is this process's own peak: Linux carries ru_maxrss over from the parent at fork,
+# so under a large pytest process it would report the parent's size.
+try:
+    with open("/proc/self/status") as status:
+        peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+except (OSError, StopIteration):
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(f"maxrss_kb={peak}", file=sys.stderr)
 sys.exit(code)
 """
 
