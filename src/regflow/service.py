@@ -15,20 +15,21 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
 
 from regflow.calendar import in_words
-from regflow.core.case import Case, replay
+from regflow.core.case import Case, evolve, replay
 from regflow.core.commands import (
     Command,
     Detect,
     RecordPublication,
     RecordPublicationFailure,
 )
-from regflow.core.deadlines import DeadlineState, Status, deadlines
+from regflow.core.deadlines import DeadlineState, Status, deadlines, next_change
 from regflow.core.decide import decide
 from regflow.core.events import (
     Approved,
@@ -124,6 +125,11 @@ class Service:
     backoff: dt.timedelta = dt.timedelta(seconds=30)
     max_backoff: dt.timedelta = dt.timedelta(hours=1)
     max_attempts: int = 12
+    cache_size: int = 10_000
+    """How many cases to keep decoded between commands. A stale one is harmless: the
+    append at its version then conflicts, and the command is decided again on a fresh
+    load."""
+    _cache: OrderedDict[str, Case] = attrs.field(factory=OrderedDict, init=False, repr=False)
 
     # -- commands --------------------------------------------------------------
 
@@ -141,11 +147,21 @@ class Service:
         for attempt in range(_RETRIES):
             try:
                 with self.store.unit_of_work() as uow:
-                    return self._handle(uow, command, organization)
+                    events, after = self._handle(uow, command, organization)
             except ConcurrencyConflict:
+                self._cache.pop(command.case_id, None)
                 if attempt == _RETRIES - 1:
                     raise
+            else:
+                self._remember(after)
+                return events
         raise AssertionError("unreachable")
+
+    def _remember(self, case: Case) -> None:
+        self._cache[case.id] = case
+        self._cache.move_to_end(case.id)
+        while len(self._cache) > self.cache_size:
+            self._cache.popitem(last=False)
 
     def intake(
         self, message: Message, *, organization: str, actor: str, at: dt.datetime | None = None
@@ -170,7 +186,8 @@ class Service:
             holder = uow.intake.claim(key, case_id)
             if holder != case_id or uow.events.load(case_id):
                 return holder, False
-            self._handle(uow, command, organization)
+            _events, after = self._handle(uow, command, organization)
+        self._remember(after)
         return case_id, True
 
     def intake_record(
@@ -213,9 +230,11 @@ class Service:
 
     def _handle(
         self, uow: UnitOfWork, command: Command, organization: str | None
-    ) -> tuple[Event, ...]:
-        history = uow.events.load(command.case_id)
-        case = replay(history) if history else None
+    ) -> tuple[tuple[Event, ...], Case]:
+        case = self._cache.get(command.case_id)
+        if case is None:
+            history = uow.events.load(command.case_id)
+            case = replay(history) if history else None
         if case is None and not isinstance(command, Detect):
             raise UnknownCase(command.case_id)
         ident = case.organization if case is not None else organization
@@ -241,11 +260,14 @@ class Service:
                 },
             )
             raise
-        uow.events.append(command.case_id, len(history), events)
-        after = replay((*history, *events))
+        uow.events.append(command.case_id, case.version if case is not None else 0, events)
+        after = case
+        for event in events:
+            after = evolve(after, event)
+        assert after is not None
         uow.cases.put(self.index_entry(after, regulation, org, command.at))
         uow.outbox.enqueue(list(self._effects(uow, after, regulation, org, events)))
-        return events
+        return events, after
 
     # -- the case index ------------------------------------------------------------
 
@@ -260,7 +282,7 @@ class Service:
             detected_at=case.detected_at,
             updated_at=now,
             version=case.version,
-            next_due=_next_due(deadlines(case, regulation, now=now, organization=org), now),
+            next_due=next_change(case, regulation, now),
             departments=case.departments,
             executors=tuple(sorted(set(case.executors.values()))),
             topics=case.topics,
@@ -627,23 +649,6 @@ def _request_from_record(record: Any) -> PublicationRequest:
         ),
         account=record["account"],
     )
-
-
-_INSTANT = dt.timedelta(microseconds=1)
-
-
-def _next_due(states: Iterable[DeadlineState], now: dt.datetime) -> dt.datetime | None:
-    """The earliest instant after ``now`` at which a deadline's status changes: a warning
-    point, or the first instant after a due instant (a deadline is breached only once its
-    due instant has passed)."""
-    upcoming = [
-        instant
-        for state in states
-        if state.status in (Status.PENDING, Status.WARNING, Status.PAUSED)
-        for instant in (*state.warnings, state.due + _INSTANT)
-        if instant > now
-    ]
-    return min(upcoming, default=None)
 
 
 def open_service(
