@@ -35,10 +35,9 @@ def _converter() -> cattrs.Converter:
 def event_to_record(event: Event) -> dict[str, Any]:
     """``event`` as a JSON-ready dict."""
     data = event.data
+    plain = event.plain if event.plain is not None else _plain(data)
     payload = (
-        {**_plain(data), "message": data.message.to_record()}
-        if isinstance(data, Detected)
-        else _plain(data)
+        {**plain, "message": data.message.to_record()} if isinstance(data, Detected) else plain
     )
     return {
         "case_id": event.case_id,

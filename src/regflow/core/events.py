@@ -344,6 +344,10 @@ class Event:
     data: Payload
     prev_hash: str
     hash: str
+    plain: Any = attrs.field(default=None, init=False, eq=False, repr=False, hash=False)
+    """The payload's JSON form as the hash covered it, kept by :meth:`make` so that a
+    store need not compute it again (``None`` on events read back or copied with
+    ``attrs.evolve``, so a copy never carries another payload's form)."""
 
     @property
     def type(self) -> str:
@@ -376,8 +380,13 @@ class Event:
         prev_hash: str,
     ) -> Event:
         """An event with its hash computed."""
-        digest = hashlib.sha256(canonical(case_id, seq, at, actor, clause, data, prev_hash))
-        return cls(case_id, seq, at, actor, clause, data, prev_hash, digest.hexdigest())
+        plain = _plain(data)
+        digest = hashlib.sha256(
+            canonical(case_id, seq, at, actor, clause, data, prev_hash, plain=plain)
+        )
+        event = cls(case_id, seq, at, actor, clause, data, prev_hash, digest.hexdigest())
+        object.__setattr__(event, "plain", plain)
+        return event
 
 
 def canonical(
@@ -388,8 +397,13 @@ def canonical(
     clause: str,
     data: Payload,
     prev_hash: str,
+    *,
+    plain: Any = None,
 ) -> bytes:
-    """The bytes an event's hash covers: sorted-key JSON, instants in UTC."""
+    """The bytes an event's hash covers: sorted-key JSON, instants in UTC.
+
+    ``plain`` is the payload's JSON form if the caller has it already.
+    """
     document = {
         "case_id": case_id,
         "seq": seq,
@@ -397,7 +411,7 @@ def canonical(
         "at": at.astimezone(dt.UTC).isoformat(),
         "actor": actor,
         "clause": clause,
-        "data": _plain(data),
+        "data": _plain(data) if plain is None else plain,
         "prev_hash": prev_hash,
     }
     return json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
