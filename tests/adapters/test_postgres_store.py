@@ -27,7 +27,7 @@ from regflow.ports.store import OutboxItem
 from regflow.testing import StoreContract
 from regflow.testing.store_contract import T0, entry, history
 from tests.adapters import _pg_workers
-from tests.adapters._service_scenarios import ServiceScenarios, StoreFactory
+from tests.service.scenarios import ServiceScenarios, StoreFactory
 
 DSN = os.environ.get("REGFLOW_TEST_POSTGRES_DSN", "")
 pytestmark = pytest.mark.skipif(

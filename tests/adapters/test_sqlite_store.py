@@ -18,7 +18,7 @@ from regflow.core import verify
 from regflow.errors import ConcurrencyConflict, NaiveDatetime, StorageError
 from regflow.testing import StoreContract
 from regflow.testing.store_contract import T0, entry, history
-from tests.adapters._service_scenarios import ServiceScenarios, StoreFactory
+from tests.service.scenarios import ServiceScenarios, StoreFactory
 
 
 def read(path: Path, sql: str) -> list[tuple[object, ...]]:

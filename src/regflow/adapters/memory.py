@@ -186,6 +186,9 @@ class MemoryStore:
         self._state = _State()
         self._lock = threading.RLock()
 
+    def close(self) -> None:
+        """Nothing to release (for parity with the durable stores); the data stays."""
+
     @contextmanager
     def unit_of_work(self) -> Iterator[UnitOfWork]:
         """A transaction: the changes replace the state only if the block succeeds."""

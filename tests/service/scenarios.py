@@ -1,6 +1,6 @@
-"""The service's scenarios (as ``tests/service/test_service.py`` runs them on the memory
-store), for a durable store: subclass :class:`ServiceScenarios` with a ``store_factory``
-fixture that opens the same database again on each call."""
+"""The service's scenarios, for any store: subclass :class:`ServiceScenarios` with a
+``store_factory`` fixture that opens the same store again on each call (the memory,
+SQLite and PostgreSQL stores all run them)."""
 
 from __future__ import annotations
 
