@@ -16,13 +16,16 @@ from regflow.testing.fakes import (
 )
 
 if TYPE_CHECKING:
+    from regflow.testing.effects_contract import ClockContract, ScreenerContract
     from regflow.testing.notifier_contract import NotifierContract
     from regflow.testing.publisher_contract import PublisherContract
     from regflow.testing.store_contract import StoreContract
 
 _CONTRACTS = {
+    "ClockContract": "regflow.testing.effects_contract",
     "NotifierContract": "regflow.testing.notifier_contract",
     "PublisherContract": "regflow.testing.publisher_contract",
+    "ScreenerContract": "regflow.testing.effects_contract",
     "StoreContract": "regflow.testing.store_contract",
 }
 
@@ -39,6 +42,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "ClockContract",
     "FixedClock",
     "FlakyPublisher",
     "KeywordScreener",
@@ -46,5 +50,6 @@ __all__ = [
     "PublisherContract",
     "RecordingNotifier",
     "RecordingPublisher",
+    "ScreenerContract",
     "StoreContract",
 ]
