@@ -219,7 +219,7 @@ def next_change(
     effective = regulation.effective
     wt = working_time or effective.working_time.build()
     earliest: dt.datetime | None = None
-    for instance in _with_dues(case, regulation, wt, now):
+    for instance in _with_dues(case, regulation, wt, now, open_only=True):
         due = instance.due
         if due is None or instance.met is not None or instance.ended is not None:
             continue
@@ -241,10 +241,19 @@ _INSTANT = dt.timedelta(microseconds=1)
 
 
 def _with_dues(
-    case: Case, regulation: Regulation, wt: WorkingTime, at: dt.datetime
+    case: Case,
+    regulation: Regulation,
+    wt: WorkingTime,
+    at: dt.datetime,
+    *,
+    open_only: bool = False,
 ) -> list[_Instance]:
     """The case's deadline instances with their due instants set (``due`` stays ``None`` for
-    a deadline counted back from one that never started)."""
+    a deadline counted back from one that never started).
+
+    With ``open_only``, only the instances still open, and those they are counted back
+    from, get a due instant: what :func:`next_change` needs, at a fraction of the cost.
+    """
     effective = regulation.effective
     rules = effective.deadlines
     instances = _collect(case, regulation)
@@ -252,7 +261,20 @@ def _with_dues(
     for instance in instances:
         by_rule.setdefault(instance.rule, []).append(instance)
     depth, index_of = _order(effective)
-    for instance in sorted(instances, key=lambda i: depth[i.rule]):
+    todo = instances
+    if open_only:
+        frontier = [i for i in instances if i.met is None and i.ended is None]
+        needed = {id(i) for i in frontier}
+        while frontier:
+            before = rules[frontier.pop().rule].before
+            if before is None:
+                continue
+            for anchor in by_rule.get(index_of[before], ()):
+                if id(anchor) not in needed:
+                    needed.add(id(anchor))
+                    frontier.append(anchor)
+        todo = [i for i in instances if id(i) in needed]
+    for instance in sorted(todo, key=lambda i: depth[i.rule]):
         rule = rules[instance.rule]
         duration = _duration(effective, rule, _limit(rule, case))
         if rule.before is None:
