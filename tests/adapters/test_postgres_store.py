@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from regflow.adapters._sql import DuplicateKey
+from regflow.adapters._sql import LATEST_VERSION, MIGRATIONS, DuplicateKey
 from regflow.core.events import verify
 from regflow.errors import ConcurrencyConflict, StorageError
 from regflow.ports.store import OutboxItem
@@ -87,9 +87,11 @@ class TestServiceOnPostgres(ServiceScenarios):
 def test_opening_again_migrates_nothing_and_a_newer_schema_is_refused(schema_dsn: str) -> None:
     with PostgresStore(schema_dsn), PostgresStore(schema_dsn):
         pass
-    assert execute(schema_dsn, "SELECT version FROM schema_version") == [(1,)]
+    versions = execute(schema_dsn, "SELECT version FROM schema_version ORDER BY version")
+    assert versions == [(m.version,) for m in MIGRATIONS]
     execute(schema_dsn, "INSERT INTO schema_version (version, description) VALUES (7, 'later')")
-    with pytest.raises(StorageError, match=r"schema is at version 7, newer than version 1"):
+    newer = rf"schema is at version 7, newer than version {LATEST_VERSION}"
+    with pytest.raises(StorageError, match=newer):
         PostgresStore(schema_dsn)
 
 

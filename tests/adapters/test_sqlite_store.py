@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -57,7 +58,9 @@ def test_opening_creates_the_schema_and_records_its_version(tmp_path: Path) -> N
         pass
     tables = {name for (name,) in read(path, "SELECT name FROM sqlite_master WHERE type='table'")}
     assert tables == {"schema_version", "events", "cases", "intake", "marks", "outbox"}
-    assert read(path, "SELECT version FROM schema_version") == [(_sql.LATEST_VERSION,)]
+    versions = read(path, "SELECT version FROM schema_version ORDER BY version")
+    assert versions == [(m.version,) for m in _sql.MIGRATIONS]
+    assert versions[-1] == (_sql.LATEST_VERSION,)
 
 
 def test_opening_again_keeps_the_data_and_migrates_nothing(tmp_path: Path) -> None:
@@ -69,7 +72,44 @@ def test_opening_again_keeps_the_data_and_migrates_nothing(tmp_path: Path) -> No
             assert len(uow.events.load("c-1")) == 2
         with third.unit_of_work() as uow:
             assert len(uow.events.load("c-1")) == 2
-    assert read(path, "SELECT COUNT(*) FROM schema_version") == [(1,)]
+    assert read(path, "SELECT COUNT(*) FROM schema_version") == [(_sql.LATEST_VERSION,)]
+
+
+def test_a_database_of_an_earlier_version_is_migrated_and_keeps_its_data(tmp_path: Path) -> None:
+    path = tmp_path / "regflow.db"
+    first = _sql.MIGRATIONS[0]
+    with contextlib.closing(sqlite3.connect(path)) as connection, connection:
+        connection.execute(
+            "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, "
+            "description TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)"
+        )
+        for statement in first.statements(_sql.SQLITE):
+            connection.execute(statement)
+        connection.execute(
+            "INSERT INTO schema_version (version, description) VALUES (?, ?)",
+            (first.version, first.description),
+        )
+        record = json.dumps({"kept": True})
+        connection.execute("INSERT INTO events VALUES ('c-1', 1, 'detected', 0, ?)", (record,))
+    with SQLiteStore(path):
+        pass
+    versions = read(path, "SELECT version FROM schema_version ORDER BY version")
+    assert versions == [(m.version,) for m in _sql.MIGRATIONS]
+    indexes = {name for (name,) in read(path, "SELECT name FROM sqlite_master WHERE type='index'")}
+    assert "cases_place" in indexes
+    assert read(path, "SELECT case_id, record FROM events") == [("c-1", record)]
+
+
+def test_the_surge_count_reads_the_place_index(tmp_path: Path) -> None:
+    path = tmp_path / "regflow.db"
+    with SQLiteStore(path):
+        pass
+    plan = read(
+        path,
+        "EXPLAIN QUERY PLAN SELECT case_id FROM cases WHERE organization = 'o' "
+        "AND location = 'street' AND detected_at >= 0",
+    )
+    assert any("cases_place" in str(row[-1]) for row in plan), plan
 
 
 def test_a_database_from_a_newer_regflow_is_refused(tmp_path: Path) -> None:
@@ -80,7 +120,8 @@ def test_a_database_from_a_newer_regflow_is_refused(tmp_path: Path) -> None:
         connection.execute(
             "INSERT INTO schema_version (version, description) VALUES (99, 'from the future')"
         )
-    with pytest.raises(StorageError, match=r"schema is at version 99, newer than version 1"):
+    newer = rf"schema is at version 99, newer than version {_sql.LATEST_VERSION}"
+    with pytest.raises(StorageError, match=newer):
         SQLiteStore(path)
 
 

@@ -64,3 +64,56 @@ def test_a_rehashed_edit_still_breaks_the_chain(events) -> None:
     with pytest.raises(TamperedHistory, match="previous event's hash") as caught:
         verify(events)
     assert caught.value.seq == 4
+
+
+def _reference_canonical(event) -> bytes:
+    """The hashed bytes as the format is documented: one sorted-key ``json.dumps``."""
+    import datetime as dt
+    import json
+
+    from regflow.core.events import _plain
+
+    document = {
+        "case_id": event.case_id,
+        "seq": event.seq,
+        "type": event.type,
+        "at": event.at.astimezone(dt.UTC).isoformat(),
+        "actor": event.actor,
+        "clause": event.clause,
+        "data": _plain(event.data),
+        "prev_hash": event.prev_hash,
+    }
+    return json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def test_hashes_cover_the_documented_canonical_json(events) -> None:
+    import hashlib
+
+    from regflow.core.events import Event, canonical
+
+    quoted = attrs.evolve(events[1], actor='кто-то "в кавычках" \\ и\nперенос')
+    for event in [*events, quoted]:
+        expected = _reference_canonical(event)
+        fields = (event.case_id, event.seq, event.at, event.actor, event.clause, event.data)
+        assert canonical(*fields, event.prev_hash) == expected
+        made = Event.make(*fields, event.prev_hash)
+        assert made.hash == hashlib.sha256(expected).hexdigest()
+    assert [e.hash for e in events] == [
+        hashlib.sha256(_reference_canonical(e)).hexdigest() for e in events
+    ]
+
+
+def test_the_stored_json_record_reads_back_equal(events) -> None:
+    import json
+
+    from regflow.core.codec import event_from_json, event_to_json, event_to_record
+
+    for event in events:
+        assert event.data_json is not None  # made by the engine: the hashed text is kept
+        text = event_to_json(event)
+        assert json.loads(text) == event_to_record(event)
+        back = event_from_json(text)
+        assert back == event
+        assert back.hash == event.hash
+        assert json.loads(event_to_json(back)) == json.loads(text)  # read back: re-encoded
+    assert verify([event_from_json(event_to_json(e)) for e in events]) == len(events)

@@ -90,7 +90,9 @@ class Dialect:
 
     def tags_param(self, names: tuple[str, ...]) -> object:
         """A list of names as a statement parameter."""
-        return _dumps(list(names)) if self.tags_as_json else list(names)
+        if self.tags_as_json:  # what _dumps(list(names)) writes, without the encoder's setup
+            return f"[{','.join(map(_string, names))}]"
+        return list(names)
 
     def tags_value(self, raw: Any) -> tuple[str, ...]:
         """A stored list of names as a tuple (Any: JSON text or a driver's list)."""
@@ -185,8 +187,15 @@ def _initial(d: Dialect) -> list[str]:
     ]
 
 
+def _places(d: Dialect) -> list[str]:
+    # п. 20's surge rule counts a topic's open cases at one location within a window:
+    # without this index the count reads every case of the window.
+    return ["CREATE INDEX cases_place ON cases (organization, location, detected_at)"]
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "events, cases, intake, marks, outbox", _initial),
+    Migration(2, "an index of cases by place, for the surge rule", _places),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 
@@ -251,8 +260,12 @@ def _maybe_instant(value: int | None) -> dt.datetime | None:
     return None if value is None else instant(value)
 
 
+_COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_string = json.encoder.encode_basestring
+
+
 def _dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _COMPACT_JSON.encode(value)
 
 
 def _loads(raw: Any) -> Any:

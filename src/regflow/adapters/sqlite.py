@@ -16,10 +16,10 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, suppress
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from regflow.adapters._sql import SQLITE, DuplicateKey, Row, SqlUnit, migrate
 from regflow.errors import StorageError
@@ -27,6 +27,7 @@ from regflow.ports.store import UnitOfWork
 
 __all__ = ["SQLiteStore"]
 
+_T = TypeVar("_T")
 _SYNCHRONOUS = ("OFF", "NORMAL", "FULL", "EXTRA")
 _DUPLICATE = {
     getattr(sqlite3, "SQLITE_CONSTRAINT_PRIMARYKEY", 1555),
@@ -34,12 +35,22 @@ _DUPLICATE = {
 }
 
 
+def _storage_error(exc: sqlite3.Error) -> StorageError:
+    if getattr(exc, "sqlite_errorcode", None) in _DUPLICATE:
+        return DuplicateKey(f"SQLite: {exc}")
+    return StorageError(f"SQLite: {exc}")
+
+
 class _Executor:
     """Runs statements on the store's connection while its unit of work lasts."""
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._connection: sqlite3.Connection | None = connection
-        self._savepoints = 0
+
+    @property
+    def connection(self) -> sqlite3.Connection | None:
+        """The connection while the unit of work lasts."""
+        return self._connection
 
     def finish(self) -> None:
         self._connection = None
@@ -49,12 +60,8 @@ class _Executor:
             raise StorageError("the unit of work has ended; open a new one")
         try:
             return self._connection.execute(sql, params)
-        except sqlite3.IntegrityError as exc:
-            if getattr(exc, "sqlite_errorcode", None) in _DUPLICATE:
-                raise DuplicateKey(f"SQLite: {exc}") from exc
-            raise StorageError(f"SQLite: {exc}") from exc
         except sqlite3.Error as exc:
-            raise StorageError(f"SQLite: {exc}") from exc
+            raise _storage_error(exc) from exc
 
     def fetch(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
         return self._execute(sql, params).fetchall()
@@ -63,7 +70,12 @@ class _Executor:
         return self._execute(sql, params).rowcount
 
     def run_many(self, sql: str, rows: Sequence[Sequence[object]]) -> int:
-        return sum(self.run(sql, row) for row in rows)
+        if self._connection is None:
+            raise StorageError("the unit of work has ended; open a new one")
+        try:
+            return self._connection.executemany(sql, rows).rowcount
+        except sqlite3.Error as exc:
+            raise _storage_error(exc) from exc
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
@@ -138,40 +150,10 @@ class SQLiteStore:
                 for name in ("journal_mode", "synchronous", "busy_timeout")
             }
 
-    @contextmanager
-    def _transaction(self) -> Iterator[_Executor]:
-        if self._owner == threading.get_ident():
-            raise StorageError("a unit of work is already open in this thread; they do not nest")
-        with self._lock:
-            connection = self._connection
-            if connection is None:
-                raise StorageError(f"the store {self.path} is closed")
-            self._owner = threading.get_ident()
-            db = _Executor(connection)
-            try:
-                try:
-                    db.run("BEGIN IMMEDIATE")
-                except StorageError as exc:
-                    raise StorageError(f"{self.path}: cannot begin a unit of work: {exc}") from exc
-                try:
-                    yield db
-                except BaseException:
-                    db.finish()
-                    with suppress(sqlite3.Error):  # the error that got us here matters more
-                        connection.rollback()
-                    raise
-                db.finish()
-                try:
-                    connection.commit()
-                except sqlite3.Error as exc:
-                    with suppress(sqlite3.Error):
-                        connection.rollback()
-                    raise StorageError(f"{self.path}: commit failed: {exc}") from exc
-            finally:
-                self._owner = None
+    def _transaction(self) -> _Transaction[_Executor]:
+        return _Transaction(self, lambda db: db)
 
-    @contextmanager
-    def unit_of_work(self) -> Iterator[UnitOfWork]:
+    def unit_of_work(self) -> AbstractContextManager[UnitOfWork]:
         """A ``BEGIN IMMEDIATE`` transaction: committed when the block ends, rolled back
         if an exception escapes it.
 
@@ -179,8 +161,7 @@ class SQLiteStore:
             StorageError: the database is locked by another process for longer
                 than ``busy_timeout``, the store is closed, or SQLite failed.
         """
-        with self._transaction() as db:
-            yield SqlUnit(db, SQLITE)
+        return _Transaction(self, lambda db: SqlUnit(db, SQLITE))
 
     def close(self) -> None:
         """Close the connection (waiting for a unit of work in progress); idempotent."""
@@ -199,6 +180,63 @@ class SQLiteStore:
         traceback: TracebackType | None,
     ) -> None:
         self.close()
+
+
+class _Transaction(Generic[_T]):
+    """One unit of work on a store's connection: entered, it takes the store's lock and
+    SQLite's write lock; left, it commits, or rolls back if an exception escapes."""
+
+    def __init__(self, store: SQLiteStore, wrap: Callable[[_Executor], _T]) -> None:
+        self._store = store
+        self._wrap = wrap
+        self._db: _Executor | None = None
+
+    def __enter__(self) -> _T:
+        store = self._store
+        if store._owner == threading.get_ident():
+            raise StorageError("a unit of work is already open in this thread; they do not nest")
+        store._lock.acquire()
+        try:
+            connection = store._connection
+            if connection is None:
+                raise StorageError(f"the store {store.path} is closed")
+            db = _Executor(connection)
+            try:
+                db.run("BEGIN IMMEDIATE")
+            except StorageError as exc:
+                raise StorageError(f"{store.path}: cannot begin a unit of work: {exc}") from exc
+        except BaseException:
+            store._lock.release()
+            raise
+        store._owner = threading.get_ident()
+        self._db = db
+        return self._wrap(db)
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        store, db = self._store, self._db
+        assert db is not None
+        assert db.connection is not None
+        connection = db.connection
+        db.finish()
+        try:
+            if kind is not None:
+                with suppress(sqlite3.Error):  # the error that got us here matters more
+                    connection.rollback()
+                return
+            try:
+                connection.commit()
+            except sqlite3.Error as exc:
+                with suppress(sqlite3.Error):
+                    connection.rollback()
+                raise StorageError(f"{store.path}: commit failed: {exc}") from exc
+        finally:
+            store._owner = None
+            store._lock.release()
 
 
 if TYPE_CHECKING:

@@ -35,7 +35,7 @@ def _converter() -> cattrs.Converter:
 def event_to_record(event: Event) -> dict[str, Any]:
     """``event`` as a JSON-ready dict."""
     data = event.data
-    plain = event.plain if event.plain is not None else _plain(data)
+    plain = _plain(data) if event.data_json is None else json.loads(event.data_json)
     payload = (
         {**plain, "message": data.message.to_record()} if isinstance(data, Detected) else plain
     )
@@ -83,9 +83,22 @@ def event_from_record(record: Mapping[str, Any]) -> Event:
     )
 
 
+_COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_string = json.encoder.encode_basestring
+
+
 def event_to_json(event: Event) -> str:
-    """``event`` as compact JSON text."""
-    return json.dumps(event_to_record(event), ensure_ascii=False, separators=(",", ":"))
+    """``event`` as compact JSON text: :func:`event_to_record`'s record, encoded."""
+    if event.data_json is None or isinstance(event.data, Detected):
+        return _COMPACT_JSON.encode(event_to_record(event))
+    # The payload's text as the hash covered it (sorted keys), spliced in, not encoded again.
+    return (
+        f'{{"case_id":{_string(event.case_id)},"seq":{int(event.seq)},'
+        f'"type":{_string(event.type)},"at":{_string(event.at.isoformat())},'
+        f'"actor":{_string(event.actor)},"clause":{_string(event.clause)},'
+        f'"data":{event.data_json},"prev_hash":{_string(event.prev_hash)},'
+        f'"hash":{_string(event.hash)}}}'
+    )
 
 
 def event_from_json(text: str) -> Event:

@@ -300,14 +300,32 @@ PAYLOADS: dict[str, type[Payload]] = {
 """Payload classes by event type name."""
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}
+
+
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    """The field names of an attrs class, in order (``None`` for any other class)."""
+    try:
+        return _FIELD_NAMES[kind]
+    except KeyError:
+        names = tuple(f.name for f in attrs.fields(kind)) if attrs.has(kind) else None
+        _FIELD_NAMES[kind] = names
+        return names
+
+
 def _plain(value: Any) -> Any:
     """A JSON-able form of a payload value, deterministic for hashing."""
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
     if isinstance(value, Period):  # before the attrs branch: a period is written as "8h"
         return str(value)
-    if attrs.has(type(value)):
-        return {
-            field.name: _plain(getattr(value, field.name)) for field in attrs.fields(type(value))
-        }
+    names = _field_names(kind)
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC).isoformat()
     if isinstance(value, dt.date):
@@ -319,6 +337,12 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in sorted(value.items())}
     return value
+
+
+_SORTED_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+"""The canonical encoder: sorted keys, no spaces, text as is."""
+_string = json.encoder.encode_basestring
+"""A string as a JSON string literal, as :data:`_SORTED_JSON` writes it."""
 
 
 @attrs.frozen
@@ -344,10 +368,10 @@ class Event:
     data: Payload
     prev_hash: str
     hash: str
-    plain: Any = attrs.field(default=None, init=False, eq=False, repr=False, hash=False)
-    """The payload's JSON form as the hash covered it, kept by :meth:`make` so that a
-    store need not compute it again (``None`` on events read back or copied with
-    ``attrs.evolve``, so a copy never carries another payload's form)."""
+    data_json: str | None = attrs.field(default=None, init=False, eq=False, repr=False, hash=False)
+    """The payload's canonical JSON text as the hash covered it, kept by :meth:`make` so
+    that a store need not encode it again (``None`` on events read back or copied with
+    ``attrs.evolve``, so a copy never carries another payload's text)."""
 
     @property
     def type(self) -> str:
@@ -380,13 +404,32 @@ class Event:
         prev_hash: str,
     ) -> Event:
         """An event with its hash computed."""
-        plain = _plain(data)
+        data_json = _SORTED_JSON.encode(_plain(data))
         digest = hashlib.sha256(
-            canonical(case_id, seq, at, actor, clause, data, prev_hash, plain=plain)
+            _document(case_id, seq, at, actor, clause, data.type, data_json, prev_hash)
         )
         event = cls(case_id, seq, at, actor, clause, data, prev_hash, digest.hexdigest())
-        object.__setattr__(event, "plain", plain)
+        object.__setattr__(event, "data_json", data_json)
         return event
+
+
+def _document(
+    case_id: str,
+    seq: int,
+    at: dt.datetime,
+    actor: str,
+    clause: str,
+    type_: str,
+    data_json: str,
+    prev_hash: str,
+) -> bytes:
+    # The JSON object of :func:`canonical`, its keys in sorted order, written piece by
+    # piece: the payload's text is encoded once and serves the record too.
+    return (
+        f'{{"actor":{_string(actor)},"at":{_string(at.astimezone(dt.UTC).isoformat())},'
+        f'"case_id":{_string(case_id)},"clause":{_string(clause)},"data":{data_json},'
+        f'"prev_hash":{_string(prev_hash)},"seq":{int(seq)},"type":{_string(type_)}}}'
+    ).encode()
 
 
 def canonical(
@@ -402,19 +445,13 @@ def canonical(
 ) -> bytes:
     """The bytes an event's hash covers: sorted-key JSON, instants in UTC.
 
+    The JSON object has the keys ``actor``, ``at`` (ISO 8601 in UTC), ``case_id``,
+    ``clause``, ``data`` (the payload's fields, keys sorted), ``prev_hash``, ``seq`` and
+    ``type``, sorted, with no spaces and text as is (not ``\\u`` escaped).
     ``plain`` is the payload's JSON form if the caller has it already.
     """
-    document = {
-        "case_id": case_id,
-        "seq": seq,
-        "type": data.type,
-        "at": at.astimezone(dt.UTC).isoformat(),
-        "actor": actor,
-        "clause": clause,
-        "data": _plain(data) if plain is None else plain,
-        "prev_hash": prev_hash,
-    }
-    return json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    data_json = _SORTED_JSON.encode(_plain(data) if plain is None else plain)
+    return _document(case_id, seq, at, actor, clause, data.type, data_json, prev_hash)
 
 
 def verify(events: Sequence[Event] | Iterable[Event]) -> int:
