@@ -413,15 +413,14 @@ class Service:
             elif rule.trigger is EscalationTrigger.SURGE and case.location:
                 since = event.at - rule.window.as_timedelta()
                 for topic in case.topics:
-                    similar = uow.cases.query(
+                    similar = uow.cases.count(
                         organization=org.id,
                         topic=topic,
                         location=case.location,
                         detected_since=since,
-                        stage=None,
                         limit=rule.threshold,
                     )
-                    if len(similar) >= rule.threshold:
+                    if similar >= rule.threshold:
                         bucket = int(
                             event.at.timestamp() // rule.window.as_timedelta().total_seconds()
                         )

@@ -429,6 +429,50 @@ class _Cases:
         detected_since: dt.datetime | None = None,
         limit: int = 100,
     ) -> list[CaseEntry]:
+        where, params = self._where(
+            organization, department, executor, stage, topic, location, detected_since
+        )
+        rows = self._db.fetch(
+            f"SELECT {_CASE_COLUMNS} FROM cases WHERE {where} "
+            "ORDER BY next_due IS NULL, COALESCE(next_due, detected_at), case_id LIMIT ?",
+            (*params, limit),
+        )
+        return [_entry(self._d, row) for row in rows]
+
+    def count(
+        self,
+        *,
+        organization: str | None = None,
+        department: str | None = None,
+        executor: str | None = None,
+        stage: str | None = None,
+        topic: str | None = None,
+        location: str | None = None,
+        detected_since: dt.datetime | None = None,
+        limit: int | None = None,
+    ) -> int:
+        where, params = self._where(
+            organization, department, executor, stage, topic, location, detected_since
+        )
+        if limit is None:
+            rows = self._db.fetch(f"SELECT COUNT(*) FROM cases WHERE {where}", params)
+        else:  # stops reading at the limit
+            rows = self._db.fetch(
+                f"SELECT COUNT(*) FROM (SELECT 1 FROM cases WHERE {where} LIMIT ?) AS found",
+                (*params, limit),
+            )
+        return int(rows[0][0])
+
+    def _where(
+        self,
+        organization: str | None,
+        department: str | None,
+        executor: str | None,
+        stage: str | None,
+        topic: str | None,
+        location: str | None,
+        detected_since: dt.datetime | None,
+    ) -> tuple[str, list[object]]:
         where: list[str] = []
         params: list[object] = []
 
@@ -453,12 +497,7 @@ class _Cases:
             add("location = ?", location)
         if detected_since is not None:
             add("detected_at >= ?", micros(detected_since, "detected_since"))
-        rows = self._db.fetch(
-            f"SELECT {_CASE_COLUMNS} FROM cases WHERE {' AND '.join(where) or 'TRUE'} "
-            "ORDER BY next_due IS NULL, COALESCE(next_due, detected_at), case_id LIMIT ?",
-            (*params, limit),
-        )
-        return [_entry(self._d, row) for row in rows]
+        return " AND ".join(where) or "TRUE", params
 
 
 class _Intake:

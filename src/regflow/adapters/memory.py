@@ -75,23 +75,53 @@ class _Cases:
         detected_since: dt.datetime | None = None,
         limit: int = 100,
     ) -> list[CaseEntry]:
-        def fits(e: CaseEntry) -> bool:
-            return (
-                (organization is None or e.organization == organization)
-                and (department is None or department in e.departments)
-                and (executor is None or executor in e.executors)
-                and (
-                    stage == "any"
-                    or (e.stage == stage if stage is not None else e.stage not in _ENDED)
-                )
-                and (topic is None or topic in e.topics)
-                and (location is None or e.location == location)
-                and (detected_since is None or e.detected_at >= detected_since)
-            )
-
-        found = [e for e in self._state.cases.values() if fits(e)]
+        found = [
+            e
+            for e in self._state.cases.values()
+            if _fits(e, organization, department, executor, stage, topic, location, detected_since)
+        ]
         found.sort(key=lambda e: (e.next_due is None, e.next_due or e.detected_at, e.case_id))
         return found[:limit]
+
+    def count(
+        self,
+        *,
+        organization: str | None = None,
+        department: str | None = None,
+        executor: str | None = None,
+        stage: str | None = None,
+        topic: str | None = None,
+        location: str | None = None,
+        detected_since: dt.datetime | None = None,
+        limit: int | None = None,
+    ) -> int:
+        found = sum(
+            1
+            for e in self._state.cases.values()
+            if _fits(e, organization, department, executor, stage, topic, location, detected_since)
+        )
+        return found if limit is None else min(found, limit)
+
+
+def _fits(
+    e: CaseEntry,
+    organization: str | None,
+    department: str | None,
+    executor: str | None,
+    stage: str | None,
+    topic: str | None,
+    location: str | None,
+    detected_since: dt.datetime | None,
+) -> bool:
+    return (
+        (organization is None or e.organization == organization)
+        and (department is None or department in e.departments)
+        and (executor is None or executor in e.executors)
+        and (stage == "any" or (e.stage == stage if stage is not None else e.stage not in _ENDED))
+        and (topic is None or topic in e.topics)
+        and (location is None or e.location == location)
+        and (detected_since is None or e.detected_at >= detected_since)
+    )
 
 
 _ENDED = END_STAGES

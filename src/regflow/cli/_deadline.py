@@ -205,7 +205,7 @@ def _deadline(ctx: Context) -> int:
         duration = parse_duration(args.period)
     except ValueError as exc:
         raise CLIError(str(exc)) from exc
-    wt = ctx.regulation.effective.working_time.build()
+    wt = ctx.regulation.effective.calendar
     if args.start is None:
         start = wt.to_local(dt.datetime.now(dt.UTC))
     else:

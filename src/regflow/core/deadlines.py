@@ -194,7 +194,7 @@ def deadlines(
         their start.
     """
     effective = regulation.effective
-    wt = working_time or effective.working_time.build()
+    wt = working_time or effective.calendar
     at = now if now is not None else case.events[-1].at
     instances = _with_dues(case, regulation, wt, at)
     return tuple(
@@ -217,7 +217,7 @@ def next_change(
     when nothing is pending (or only paused deadlines are, which wait for an event).
     """
     effective = regulation.effective
-    wt = working_time or effective.working_time.build()
+    wt = working_time or effective.calendar
     earliest: dt.datetime | None = None
     for instance in _with_dues(case, regulation, wt, now, open_only=True):
         due = instance.due

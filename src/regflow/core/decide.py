@@ -290,7 +290,7 @@ def _check_tight(
     """Refuse a shortened limit that leaves a deadline counted back from it at or before
     ``command.at`` (ambiguity 3): the curator must confirm it explicitly."""
     regulation = ctx.regulation
-    wt = regulation.effective.working_time.build()
+    wt = regulation.effective.calendar
     for rule, limit in _shortened(regulation, ctx.case, explicit, importance):
         due = wt.add(ctx.case.detected_at, limit.duration(rule.basis, rule.counting))
         for relative in regulation.effective.deadlines:

@@ -101,7 +101,7 @@ def run_demo(
             screener=screen,
             clock=clock,
         )
-        wt = regulation.effective.working_time.build()
+        wt = regulation.effective.calendar
         sim = Week(service, organization, clock, wt, rng, screen, publisher)
         for plan in plans:
             sim.start(plan.message.detected_at, sim.arrive(plan))

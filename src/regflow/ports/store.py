@@ -113,6 +113,23 @@ class CaseIndex(Protocol):
         """
         ...
 
+    def count(
+        self,
+        *,
+        organization: str | None = None,
+        department: str | None = None,
+        executor: str | None = None,
+        stage: str | None = None,
+        topic: str | None = None,
+        location: str | None = None,
+        detected_since: dt.datetime | None = None,
+        limit: int | None = None,
+    ) -> int:
+        """How many cases :meth:`query` with the same filters would find, without a limit
+        or, with ``limit``, counting no further than ``limit`` (enough to compare with a
+        threshold such as п. 20's surge)."""
+        ...
+
 
 class IntakeKeys(Protocol):
     """De-duplication of detected messages: one case per post."""

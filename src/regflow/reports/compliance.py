@@ -367,7 +367,7 @@ def _main_ids(regulation: Regulation) -> tuple[str, ...]:
 def _study(
     case: Case, regulation: Regulation, organization: Organization, now: dt.datetime, names: _Names
 ) -> tuple[_Facts, list[Breach]]:
-    wt = regulation.effective.working_time.build()
+    wt = regulation.effective.calendar
     states = deadlines(case, regulation, now=now, organization=organization)
     main = _main_ids(regulation)
     decided = [s for s in states if s.id in main and s.status in (Status.MET, Status.BREACHED)]

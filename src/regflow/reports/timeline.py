@@ -92,7 +92,7 @@ def render_case(
     Returns:
         A Markdown document ending with a newline.
     """
-    wt = working_time or regulation.effective.working_time.build()
+    wt = working_time or regulation.effective.calendar
     at = now if now is not None else case.events[-1].at
     names = _Names(organization, wt)
     try:

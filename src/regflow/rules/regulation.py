@@ -144,6 +144,14 @@ class Effective:
     memo: dict[object, object] = attrs.field(factory=dict, eq=False, repr=False, hash=False)
     """Values the engine derives from these rules, computed once (e.g. durations)."""
 
+    @property
+    def calendar(self) -> WorkingTime:
+        """The :class:`~regflow.calendar.WorkingTime` of :attr:`working_time`, built once."""
+        found = self.memo.get("working_time")
+        if found is None:
+            found = self.memo["working_time"] = self.working_time.build()
+        return found  # type: ignore[return-value]
+
 
 def _triggers(deadlines: tuple[Deadline, ...]) -> dict[tuple[str, str | None], tuple[Action, ...]]:
     table: dict[tuple[str, str | None], list[Action]] = {}

@@ -200,6 +200,27 @@ class StoreContract:
             assert ids(detected_since=T0 + dt.timedelta(seconds=1)) == []
             assert len(uow.cases.query(limit=2)) == 2
 
+    def test_count_agrees_with_query(self, store: Store) -> None:
+        with store.unit_of_work() as uow:
+            uow.cases.put(entry("a", T0, departments=("roads", "parks"), topics=("snow",)))
+            uow.cases.put(entry("b", T0, departments=("parks",), topics=("snow",)))
+            uow.cases.put(entry("c", None, stage="closed", topics=("snow",)))
+            uow.cases.put(entry("d", T0, topics=("snow",), location="Северный"))
+        with store.unit_of_work() as uow:
+            for filters in (
+                {},
+                {"topic": "snow"},
+                {"topic": "snow", "stage": "any"},
+                {"department": "parks"},
+                {"stage": "closed"},
+                {"topic": "snow", "location": "Северный"},
+                {"detected_since": T0 + dt.timedelta(seconds=1)},
+            ):
+                found = len(uow.cases.query(**filters))
+                assert uow.cases.count(**filters) == found, filters
+                assert uow.cases.count(limit=2, **filters) == min(found, 2), filters
+            assert uow.cases.count(topic="snow") == 3
+
     # -- intake, marks -------------------------------------------------------------
 
     def test_an_intake_key_keeps_its_first_case(self, store: Store) -> None:
