@@ -86,6 +86,8 @@ class Dialect:
     lock: str
     """Appended to queries whose rows are worked on by one worker at a time."""
     tags_as_json: bool
+    json_cast: str = ""
+    """Appended to a JSON parameter where the column's type cannot be inferred."""
     extra_indexes: tuple[str, ...] = ()
 
     def tags_param(self, names: tuple[str, ...]) -> object:
@@ -121,6 +123,7 @@ POSTGRES = Dialect(
     has_tag="{column} @> ARRAY[?]::text[]",
     lock=" FOR UPDATE SKIP LOCKED",
     tags_as_json=False,
+    json_cast="::json",
     extra_indexes=(
         "CREATE INDEX cases_departments ON cases USING GIN (departments)",
         "CREATE INDEX cases_executors ON cases USING GIN (executors)",
@@ -353,8 +356,13 @@ def _item(row: Row) -> OutboxItem:
 
 
 class _Events:
-    def __init__(self, db: Executor) -> None:
+    def __init__(self, db: Executor, dialect: Dialect) -> None:
         self._db = db
+        self._first = (
+            "INSERT INTO events (case_id, seq, type, at, record) "
+            f"SELECT ?, ?, ?, ?, ?{dialect.json_cast} "
+            "WHERE (SELECT COUNT(*) FROM events WHERE case_id = ?) = ?"
+        )
 
     def load(self, case_id: str) -> tuple[Event, ...]:
         rows = self._db.fetch(
@@ -376,24 +384,38 @@ class _Events:
         )
 
     def append(self, case_id: str, expected_version: int, events: Sequence[Event]) -> None:
-        actual = self._count(case_id)
-        if actual != expected_version:
-            raise ConcurrencyConflict(case_id, expected_version, actual)
-        for seq, event in enumerate(events, start=expected_version + 1):
-            if (event.case_id, event.seq) != (case_id, seq):
+        misplaced = next(
+            (
+                (event, seq)
+                for seq, event in enumerate(events, start=expected_version + 1)
+                if (event.case_id, event.seq) != (case_id, seq)
+            ),
+            None,
+        )
+        if misplaced is not None or not events:
+            actual = self._count(case_id)
+            if actual != expected_version:
+                raise ConcurrencyConflict(case_id, expected_version, actual)
+            if misplaced is not None:
+                event, seq = misplaced
                 raise ValueError(
                     f"event {event.case_id}#{event.seq} cannot be appended to case {case_id} "
                     f"as event {seq}"
                 )
+            return
         rows = [(e.case_id, e.seq, e.type, micros(e.at, "at"), event_to_json(e)) for e in events]
         try:
             with self._db.savepoint():
-                self._db.run_many(
-                    "INSERT INTO events (case_id, seq, type, at, record) VALUES (?, ?, ?, ?, ?)",
-                    rows,
-                )
+                # The version check rides on the first insert: one statement, not two.
+                if not self._db.run(self._first, (*rows[0], case_id, expected_version)):
+                    raise ConcurrencyConflict(case_id, expected_version, self._count(case_id))
+                if len(rows) > 1:
+                    self._db.run_many(_INSERT_EVENT, rows[1:])
         except DuplicateKey as exc:  # another transaction appended since we counted
             raise ConcurrencyConflict(case_id, expected_version, self._count(case_id)) from exc
+
+
+_INSERT_EVENT = "INSERT INTO events (case_id, seq, type, at, record) VALUES (?, ?, ?, ?, ?)"
 
 
 class _Cases:
@@ -588,7 +610,7 @@ class SqlUnit:
     """A :class:`~regflow.ports.UnitOfWork` over an executor's transaction."""
 
     def __init__(self, db: Executor, dialect: Dialect) -> None:
-        self.events = _Events(db)
+        self.events = _Events(db, dialect)
         self.cases = _Cases(db, dialect)
         self.intake = _Intake(db)
         self.marks = _Marks(db)
