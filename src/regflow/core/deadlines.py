@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import Protocol
 
 import attrs
 
@@ -92,6 +93,56 @@ class _Instance:
         self.due: dt.datetime | None = None
 
 
+class _Shifts(Protocol):
+    """What the deadline arithmetic asks of a working time."""
+
+    def add(self, start: dt.datetime, duration: Duration) -> dt.datetime: ...
+
+    def subtract(self, end: dt.datetime, duration: Duration) -> dt.datetime: ...
+
+    def between(self, start: dt.datetime, end: dt.datetime) -> dt.timedelta: ...
+
+
+class _Remembered:
+    """The regulation's working time with its sums remembered: a case's deadlines are
+    worked out again on every command, mostly from the same instants and limits."""
+
+    __slots__ = ("_memo", "_wt")
+    LIMIT = 50_000
+    """Sums kept (per regulation); the memo starts afresh when full."""
+
+    def __init__(self, effective: Effective) -> None:
+        self._wt = effective.calendar
+        memo = effective.memo.get("sums")
+        if memo is None:
+            memo = effective.memo["sums"] = {}
+        self._memo: dict[tuple[bool, dt.datetime, Duration], dt.datetime] = memo  # type: ignore[assignment]
+
+    def add(self, start: dt.datetime, duration: Duration) -> dt.datetime:
+        return self._sum(True, start, duration)
+
+    def subtract(self, end: dt.datetime, duration: Duration) -> dt.datetime:
+        return self._sum(False, end, duration)
+
+    def between(self, start: dt.datetime, end: dt.datetime) -> dt.timedelta:
+        return self._wt.between(start, end)
+
+    def _sum(self, forward: bool, instant: dt.datetime, duration: Duration) -> dt.datetime:
+        key = (forward, instant, duration)
+        found = self._memo.get(key)
+        if found is None:
+            wt = self._wt
+            found = wt.add(instant, duration) if forward else wt.subtract(instant, duration)
+            if len(self._memo) >= self.LIMIT:
+                self._memo.clear()
+            self._memo[key] = found
+        return found
+
+
+def _shifts(effective: Effective, working_time: WorkingTime | None) -> _Shifts:
+    return _Remembered(effective) if working_time is None else working_time
+
+
 def _plan(
     effective: Effective,
 ) -> dict[tuple[str, str | None], tuple[tuple[int, str, bool, bool], ...]]:
@@ -164,7 +215,7 @@ def _limit(rule: Deadline, case: Case) -> Period:
 
 
 def _pause_length(
-    wt: WorkingTime, rule: Deadline, spans: list[tuple[dt.datetime, dt.datetime]]
+    wt: _Shifts, rule: Deadline, spans: list[tuple[dt.datetime, dt.datetime]]
 ) -> dt.timedelta:
     if rule.basis is Basis.CLOCK:
         return sum((end - start for start, end in spans), dt.timedelta(0))
@@ -194,7 +245,7 @@ def deadlines(
         their start.
     """
     effective = regulation.effective
-    wt = working_time or effective.calendar
+    wt = _shifts(effective, working_time)
     at = now if now is not None else case.events[-1].at
     instances = _with_dues(case, regulation, wt, at)
     return tuple(
@@ -217,7 +268,7 @@ def next_change(
     when nothing is pending (or only paused deadlines are, which wait for an event).
     """
     effective = regulation.effective
-    wt = working_time or effective.calendar
+    wt = _shifts(effective, working_time)
     earliest: dt.datetime | None = None
     for instance in _with_dues(case, regulation, wt, now, open_only=True):
         due = instance.due
@@ -243,7 +294,7 @@ _INSTANT = dt.timedelta(microseconds=1)
 def _with_dues(
     case: Case,
     regulation: Regulation,
-    wt: WorkingTime,
+    wt: _Shifts,
     at: dt.datetime,
     *,
     open_only: bool = False,
@@ -364,7 +415,7 @@ def _readings(effective: Effective, ident: str) -> tuple[str, ...]:
 def _state(
     effective: Effective,
     case: Case,
-    wt: WorkingTime,
+    wt: _Shifts,
     rule: Deadline,
     instance: _Instance,
     due: dt.datetime,
