@@ -242,8 +242,10 @@ class Service:
             raise LookupError(f"no municipality {ident!r} for case {command.case_id}")
         municipality = self.municipalities[ident]
         org = municipality.organization
-        day = command.at.astimezone(org.zone).date()
-        regulation = municipality.regulation(case.regulation if case else None, day)
+        if case is not None:
+            regulation = municipality.regulation(case.regulation, case.detected_at.date())
+        else:
+            regulation = municipality.regulation(None, command.at.astimezone(org.zone).date())
         try:
             events = decide(regulation, org, case, command)
         except CommandRefused as refusal:
@@ -320,9 +322,15 @@ class Service:
         subject = getattr(self.templates, f"{kind}_subject").format(**values)
         text = getattr(self.templates, kind).format(**values)
         address = someone.email or someone.telegram or someone.id
-        payload = attrs.asdict(
-            Notification(key, person, address, subject, text, case.id, kind), recurse=False
-        )
+        payload: dict[str, object] = {  # Notification's fields, as dispatch reads them back
+            "key": key,
+            "recipient": person,
+            "address": address,
+            "subject": subject,
+            "text": text,
+            "case_id": case.id,
+            "kind": kind,
+        }
         return OutboxItem(key=key, kind="notify", payload=payload, created_at=at, case_id=case.id)
 
     def _effects(

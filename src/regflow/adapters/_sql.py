@@ -15,6 +15,7 @@ UTC datetimes, equal to the instants written.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
@@ -358,11 +359,7 @@ def _item(row: Row) -> OutboxItem:
 class _Events:
     def __init__(self, db: Executor, dialect: Dialect) -> None:
         self._db = db
-        self._first = (
-            "INSERT INTO events (case_id, seq, type, at, record) "
-            f"SELECT ?, ?, ?, ?, ?{dialect.json_cast} "
-            "WHERE (SELECT COUNT(*) FROM events WHERE case_id = ?) = ?"
-        )
+        self._first = _insert_first(dialect)
 
     def load(self, case_id: str) -> tuple[Event, ...]:
         rows = self._db.fetch(
@@ -416,6 +413,17 @@ class _Events:
 
 
 _INSERT_EVENT = "INSERT INTO events (case_id, seq, type, at, record) VALUES (?, ?, ?, ?, ?)"
+
+
+@functools.cache
+def _insert_first(dialect: Dialect) -> str:
+    """The insert of an append's first event, made only if the case has as many events as
+    expected (one string per dialect, so the driver's statement cache finds it at once)."""
+    return (
+        "INSERT INTO events (case_id, seq, type, at, record) "
+        f"SELECT ?, ?, ?, ?, ?{dialect.json_cast} "
+        "WHERE (SELECT COUNT(*) FROM events WHERE case_id = ?) = ?"
+    )
 
 
 class _Cases:

@@ -14,6 +14,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+import attrs
 import cattrs
 
 from regflow.core._convert import make_converter
@@ -32,13 +33,22 @@ def _converter() -> cattrs.Converter:
     return converter
 
 
+_DETECTED_FIELDS = tuple(field.name for field in attrs.fields(Detected))
+
+
 def event_to_record(event: Event) -> dict[str, Any]:
     """``event`` as a JSON-ready dict."""
     data = event.data
-    plain = _plain(data) if event.data_json is None else json.loads(event.data_json)
-    payload = (
-        {**plain, "message": data.message.to_record()} if isinstance(data, Detected) else plain
-    )
+    payload: dict[str, Any]
+    if isinstance(data, Detected):  # the message as Message.from_record reads it
+        payload = {
+            name: data.message.to_record() if name == "message" else _plain(getattr(data, name))
+            for name in _DETECTED_FIELDS
+        }
+    elif event.data_json is not None:
+        payload = json.loads(event.data_json)
+    else:
+        payload = _plain(data)
     return {
         "case_id": event.case_id,
         "seq": event.seq,
