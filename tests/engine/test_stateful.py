@@ -52,6 +52,7 @@ from regflow.core import (
     ReturnForRework,
     ReturnToCurator,
     Route,
+    Status,
     SubmitContribution,
     SubmitDraft,
     deadlines,
@@ -59,6 +60,7 @@ from regflow.core import (
     replay,
     verify,
 )
+from regflow.core.deadlines import next_change
 from regflow.errors import CommandRefused
 from regflow.rules import DraftKind, Period, Regulation
 from regflow.rules.kinds import Basis
@@ -310,6 +312,24 @@ class CaseLives(RuleBasedStateMachine):
             scratch = replay(self.stores[case_id])
             recomputed = deadlines(scratch, self.regulation, self.wt, self.now, ORG)
             assert recomputed == self.running[case_id]
+
+    @invariant()
+    def the_index_next_change_is_the_earliest_status_change(self) -> None:
+        # What the case index stores (next_change, cheap and remembered across calls)
+        # against what the full deadline states imply.
+        instant = dt.timedelta(microseconds=1)
+        for case_id in self.touched:
+            upcoming = [
+                moment
+                for state in self.running[case_id]
+                if state.status in (Status.PENDING, Status.WARNING)
+                for moment in (*state.warnings, state.due + instant)
+                if moment > self.now
+            ]
+            expected = min(upcoming, default=None)
+            case = self.cases[case_id]
+            assert next_change(case, self.regulation, self.now) == expected
+            assert next_change(case, self.regulation, self.now, self.wt) == expected
 
     @invariant()
     def working_deadlines_fall_in_working_time(self) -> None:

@@ -201,6 +201,7 @@ class _Transaction(Generic[_T]):
             if connection is None:
                 raise StorageError(f"the store {store.path} is closed")
             db = _Executor(connection)
+            unit = self._wrap(db)
             try:
                 db.run("BEGIN IMMEDIATE")
             except StorageError as exc:
@@ -210,7 +211,7 @@ class _Transaction(Generic[_T]):
             raise
         store._owner = threading.get_ident()
         self._db = db
-        return self._wrap(db)
+        return unit
 
     def __exit__(
         self,
