@@ -12,11 +12,13 @@ notice to the curator.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import functools
 import hashlib
 import logging
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -308,26 +310,28 @@ class Service:
         kind: str,
         key: str,
         at: dt.datetime,
-        **fields: str,
+        **fields: str | Callable[[], str],
     ) -> OutboxItem:
         someone = org.person(person)
-        values = {
-            "case": case.id,
-            "url": case.message.url,
-            "text": case.message.text[:300],
-            "person": someone.name,
-            "title": "",
-            "clause": "",
-            "due": "",
-            "left": "",
-            "late": "",
-            "reason": "",
-            "departments": ", ".join(case.departments),
-            "responsible": "",
-            **fields,
-        }
-        subject = getattr(self.templates, f"{kind}_subject").format(**values)
-        text = getattr(self.templates, kind).format(**values)
+        values = _Fields(
+            {
+                "case": case.id,
+                "url": case.message.url,
+                "text": case.message.text[:300],
+                "person": someone.name,
+                "title": "",
+                "clause": "",
+                "due": "",
+                "left": "",
+                "late": "",
+                "reason": "",
+                "departments": ", ".join(case.departments),
+                "responsible": "",
+                **fields,
+            }
+        )
+        subject = getattr(self.templates, f"{kind}_subject").format_map(values)
+        text = getattr(self.templates, kind).format_map(values)
         address = someone.email or someone.telegram or someone.id
         payload: dict[str, object] = {  # Notification's fields, as dispatch reads them back
             "key": key,
@@ -485,7 +489,8 @@ class Service:
             kind = {Status.WARNING: "warning", Status.BREACHED: "breach"}.get(state.status)
             if kind is None or (kind == "breach" and state.met_at is not None):
                 continue
-            mark = f"{kind}/{case.id}/{state.id}/{state.department or '-'}/{state.started_at:%s}"
+            department = state.department or "-"
+            mark = f"{kind}/{case.id}/{state.id}/{department}/{_stamp(state.started_at)}"
             if not uow.marks.add(mark, at, state.department):
                 continue
             counts[kind] += 1
@@ -504,7 +509,8 @@ class Service:
                         title=state.title,
                         clause=state.clause,
                         due=f"{state.due:%d.%m.%Y %H:%M}",
-                        left=in_words(state.due - at),
+                        left=functools.partial(in_words, state.due - at),
+                        late=functools.partial(in_words, at - state.due),
                         responsible=state.responsible or state.responsible_role,
                     )
                 )
@@ -531,7 +537,8 @@ class Service:
             if rule.trigger is not EscalationTrigger.REPEATED_BREACHES:
                 continue
             window = rule.window.as_timedelta()
-            if uow.marks.count("breach/", at - window, department) < rule.threshold:
+            breaches = uow.marks.count("breach/", at - window, department, limit=rule.threshold)
+            if breaches < rule.threshold:
                 continue
             mark = (
                 f"escalation/{rule.id}/{department}/{int(at.timestamp() // window.total_seconds())}"
@@ -688,3 +695,25 @@ def open_service(
         templates=templates or Templates(),
         **settings,
     )
+
+
+class _Fields(dict[str, str | Callable[[], str]]):
+    """A notification's template fields; a callable one is worked out only if a template
+    uses it (time left or late, in words, costs more than the rest together)."""
+
+    def __getitem__(self, name: str) -> str:
+        value = super().__getitem__(name)
+        if callable(value):
+            value = value()
+            self[name] = value
+        return value
+
+
+def _stamp(instant: dt.datetime) -> int:
+    """The wall-clock fields of ``instant`` read as UTC, in seconds: a part of mark keys.
+
+    What ``strftime("%s")`` gave on a host running in UTC, without depending on the
+    host's time zone (``%s`` reads the fields in the process's local zone, so workers in
+    different zones would not agree on the keys).
+    """
+    return calendar.timegm(instant.timetuple())

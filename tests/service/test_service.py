@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
 import pytest
 
 from regflow.adapters.memory import MemoryStore
@@ -43,3 +45,60 @@ def test_a_command_for_an_unknown_case_is_refused_as_such() -> None:
             Classify(case_id="nope", actor="sokolova", at=at("2025-11-24 09:05"), topics=("x",))
         )
     assert caught.value.case_id == "nope"
+
+
+@pytest.fixture
+def host_zone() -> Iterator[Callable[[str], None]]:
+    """Switch the process's local time zone (``TZ``), as another host's would be."""
+    import os
+    import time
+
+    before = os.environ.get("TZ")
+
+    def switch(zone: str) -> None:
+        os.environ["TZ"] = zone
+        time.tzset()
+
+    yield switch
+    if before is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
+
+
+def test_the_tick_marks_do_not_depend_on_the_host_time_zone(
+    host_zone: Callable[[str], None],
+) -> None:
+    keys = []
+    detected = message(at("2025-11-24 09:00"))
+    for zone in ("UTC", "Asia/Yakutsk", "America/New_York"):
+        host_zone(zone)
+        store = MemoryStore()
+        service, _notifier, _clock = scenarios.make(store)
+        service.intake(detected, organization=ORG.id, actor="sokolova")
+        assert service.tick(at("2025-11-24 09:31")).breaches == 1
+        with store.unit_of_work() as uow:
+            assert uow.marks.count("breach/", at("2025-11-24 09:00")) == 1
+        keys.append(sorted(store._state.marks))
+    assert keys[0] == keys[1] == keys[2]
+    # the same keys as a host in UTC wrote before the keys stopped depending on the host
+    assert any(key.endswith(f"/{1763974800}") for key in keys[0]), keys[0]
+
+
+def test_a_breach_notice_can_say_how_late_and_a_warning_how_much_is_left() -> None:
+    import attrs
+
+    from regflow.notices import Templates
+
+    service, notifier, _clock = make()
+    service.templates = attrs.evolve(
+        Templates(), breach="{title}: late by {late}", warning="{title}: {left} left"
+    )
+    service.intake(message(at("2025-11-24 09:00")), organization=ORG.id, actor="sokolova")
+    service.tick(at("2025-11-24 09:22"))  # the 30-minute classification step warns at 09:20
+    service.tick(at("2025-11-24 10:31"))
+    service.dispatch(at("2025-11-24 10:31"))
+    texts = [n.text for n in notifier.sent]
+    assert any(t.endswith(": 8 минут left") for t in texts), texts
+    assert any(t.endswith("late by 1 час 1 минута") for t in texts), texts

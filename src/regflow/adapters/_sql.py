@@ -557,13 +557,23 @@ class _Marks:
             == 1
         )
 
-    def count(self, prefix: str, since: dt.datetime, department: str | None = None) -> int:
-        sql = "SELECT COUNT(*) FROM marks WHERE at >= ? AND substr(key, 1, ?) = ?"
+    def count(
+        self,
+        prefix: str,
+        since: dt.datetime,
+        department: str | None = None,
+        *,
+        limit: int | None = None,
+    ) -> int:
+        sql = "SELECT 1 FROM marks WHERE at >= ? AND substr(key, 1, ?) = ?"
         params: tuple[object, ...] = (micros(since, "since"), len(prefix), prefix)
         if department is not None:
             sql += " AND department = ?"
             params += (department,)
-        return int(self._db.fetch(sql, params)[0][0])
+        if limit is not None:  # stops reading at the limit
+            sql += " LIMIT ?"
+            params += (limit,)
+        return int(self._db.fetch(f"SELECT COUNT(*) FROM ({sql}) AS found", params)[0][0])
 
 
 class _Outbox:

@@ -145,12 +145,20 @@ class _Marks:
         self._state.marks[key] = (at, department)
         return True
 
-    def count(self, prefix: str, since: dt.datetime, department: str | None = None) -> int:
-        return sum(
+    def count(
+        self,
+        prefix: str,
+        since: dt.datetime,
+        department: str | None = None,
+        *,
+        limit: int | None = None,
+    ) -> int:
+        found = sum(
             1
             for key, (at, dept) in self._state.marks.items()
             if key.startswith(prefix) and at >= since and (department is None or dept == department)
         )
+        return found if limit is None else min(found, limit)
 
 
 class _Outbox:

@@ -147,8 +147,17 @@ class Marks(Protocol):
         """Record ``key``; ``True`` the first time, ``False`` if it was already recorded."""
         ...
 
-    def count(self, prefix: str, since: dt.datetime, department: str | None = None) -> int:
-        """How many marks whose key starts with ``prefix`` were recorded since ``since``."""
+    def count(
+        self,
+        prefix: str,
+        since: dt.datetime,
+        department: str | None = None,
+        *,
+        limit: int | None = None,
+    ) -> int:
+        """How many marks whose key starts with ``prefix`` were recorded since ``since``
+        (for ``department`` if given); with ``limit``, counting stops there (enough to
+        compare with a threshold, however many marks a busy period left)."""
         ...
 
 

@@ -242,6 +242,8 @@ class StoreContract:
             assert uow.marks.count("breach/", T0 + dt.timedelta(hours=1)) == 1
             assert uow.marks.count("breach/", T0, "parks") == 0
             assert uow.marks.count("", T0, "parks") == 1
+            assert uow.marks.count("breach/", T0, limit=1) == 1
+            assert uow.marks.count("breach/", T0, limit=5) == 2
 
     # -- the outbox -----------------------------------------------------------------
 
