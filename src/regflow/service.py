@@ -479,7 +479,10 @@ class Service:
     def _tick_case(
         self, uow: UnitOfWork, entry: CaseEntry, at: dt.datetime, counts: dict[str, int]
     ) -> None:
-        case = replay(uow.events.load(entry.case_id))
+        case = self._cache.get(entry.case_id)
+        if case is None or case.version != entry.version:  # the index is written with the events
+            case = replay(uow.events.load(entry.case_id))
+            self._remember(case)
         municipality = self.municipalities[case.organization]
         org = municipality.organization
         regulation = municipality.regulation(case.regulation, case.detected_at.date())

@@ -102,3 +102,22 @@ def test_a_breach_notice_can_say_how_late_and_a_warning_how_much_is_left() -> No
     texts = [n.text for n in notifier.sent]
     assert any(t.endswith(": 8 минут left") for t in texts), texts
     assert any(t.endswith("late by 1 час 1 минута") for t in texts), texts
+
+
+def test_tick_reads_a_case_afresh_when_another_process_changed_it() -> None:
+    store = MemoryStore()
+    ticker, _notifier, _clock = scenarios.make(store)
+    other, _other_notifier, _other_clock = scenarios.make(store)
+    case_id, _ = ticker.intake(
+        message(at("2025-11-24 09:00")), organization=ORG.id, actor="sokolova"
+    )
+    assert ticker.tick(at("2025-11-24 09:22")).warnings == 1  # the ticker caches the case
+    other.handle(  # classified elsewhere: the classification deadline is met
+        Classify(case_id=case_id, actor="sokolova", at=at("2025-11-24 09:25"), topics=("x",))
+    )
+    ticker.tick(at("2025-11-24 09:31"))
+    with store.unit_of_work() as uow:  # the index, written by the tick, is of the fresh case
+        entry = uow.cases.get(case_id)
+        assert entry is not None
+        assert (entry.version, entry.stage, entry.topics) == (2, "classified", ("x",))
+    assert ticker.case(case_id).version == 2
