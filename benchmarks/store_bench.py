@@ -84,7 +84,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -633,9 +633,6 @@ class _SqlCapture:
 
     def run_many(self, sql: str, rows: Sequence[Sequence[object]]) -> int:
         return 0
-
-    def savepoint(self) -> AbstractContextManager[None]:
-        return nullcontext()
 
 
 def due_statement(dialect: Dialect, now: dt.datetime) -> tuple[str, tuple[object, ...]]:

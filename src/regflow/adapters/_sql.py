@@ -18,7 +18,6 @@ import datetime as dt
 import functools
 import json
 from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
 import attrs
@@ -63,10 +62,6 @@ class Executor(Protocol):
 
     def run_many(self, sql: str, rows: Sequence[Sequence[object]]) -> int:
         """Run a statement once per parameter row; returns how many rows changed in all."""
-        ...
-
-    def savepoint(self) -> AbstractContextManager[None]:
-        """A nested transaction: rolled back alone if its block raises."""
         ...
 
 
@@ -401,18 +396,21 @@ class _Events:
                 )
             return
         rows = [(e.case_id, e.seq, e.type, micros(e.at, "at"), event_to_json(e)) for e in events]
-        try:
-            with self._db.savepoint():
-                # The version check rides on the first insert: one statement, not two.
-                if not self._db.run(self._first, (*rows[0], case_id, expected_version)):
-                    raise ConcurrencyConflict(case_id, expected_version, self._count(case_id))
-                if len(rows) > 1:
-                    self._db.run_many(_INSERT_EVENT, rows[1:])
-        except DuplicateKey as exc:  # another transaction appended since we counted
-            raise ConcurrencyConflict(case_id, expected_version, self._count(case_id)) from exc
+        # The version check rides on the first insert: one statement, not two. A row that
+        # another transaction wrote first is skipped rather than an error, so the unit of
+        # work stays usable (PostgreSQL aborts a transaction at its first error) and says
+        # which version it found.
+        inserted = self._db.run(self._first, (*rows[0], case_id, expected_version))
+        if inserted and len(rows) > 1:
+            inserted += self._db.run_many(_INSERT_EVENT, rows[1:])
+        if inserted != len(rows):
+            raise ConcurrencyConflict(case_id, expected_version, self._count(case_id))
 
 
-_INSERT_EVENT = "INSERT INTO events (case_id, seq, type, at, record) VALUES (?, ?, ?, ?, ?)"
+_INSERT_EVENT = (
+    "INSERT INTO events (case_id, seq, type, at, record) VALUES (?, ?, ?, ?, ?) "
+    "ON CONFLICT (case_id, seq) DO NOTHING"
+)
 
 
 @functools.cache
@@ -422,7 +420,8 @@ def _insert_first(dialect: Dialect) -> str:
     return (
         "INSERT INTO events (case_id, seq, type, at, record) "
         f"SELECT ?, ?, ?, ?, ?{dialect.json_cast} "
-        "WHERE (SELECT COUNT(*) FROM events WHERE case_id = ?) = ?"
+        "WHERE (SELECT COUNT(*) FROM events WHERE case_id = ?) = ? "
+        "ON CONFLICT (case_id, seq) DO NOTHING"
     )
 
 

@@ -91,14 +91,6 @@ class _Executor:
         except psycopg.Error as exc:
             raise _error(exc) from exc
 
-    @contextmanager
-    def savepoint(self) -> Iterator[None]:
-        try:
-            with self._live().transaction():
-                yield
-        except psycopg.Error as exc:
-            raise _error(exc) from exc
-
 
 class PostgresStore:
     """A :class:`~regflow.ports.Store` in a PostgreSQL database, for several workers.

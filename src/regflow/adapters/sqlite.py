@@ -17,7 +17,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager, nullcontext, suppress
+from contextlib import AbstractContextManager, suppress
 from types import TracebackType
 from typing import TYPE_CHECKING, Generic, TypeVar
 
@@ -28,7 +28,6 @@ from regflow.ports.store import UnitOfWork
 __all__ = ["SQLiteStore"]
 
 _T = TypeVar("_T")
-_NO_SAVEPOINT: AbstractContextManager[None] = nullcontext()
 _SYNCHRONOUS = ("OFF", "NORMAL", "FULL", "EXTRA")
 _DUPLICATE = {
     getattr(sqlite3, "SQLITE_CONSTRAINT_PRIMARYKEY", 1555),
@@ -77,12 +76,6 @@ class _Executor:
             return self._connection.executemany(sql, rows).rowcount
         except sqlite3.Error as exc:
             raise _storage_error(exc) from exc
-
-    def savepoint(self) -> AbstractContextManager[None]:
-        # A unit of work holds SQLite's write lock from BEGIN IMMEDIATE to its end, so no
-        # other writer can slip in, and a failure rolls the whole unit back: a savepoint
-        # would cost two statements per append and protect nothing.
-        return _NO_SAVEPOINT
 
 
 class SQLiteStore:
