@@ -479,10 +479,12 @@ class Service:
     def _tick_case(
         self, uow: UnitOfWork, entry: CaseEntry, at: dt.datetime, counts: dict[str, int]
     ) -> None:
+        # A case this process has at the index's version need not be read again (the index
+        # is written with the events); one it has not is read, not kept: a worker that only
+        # ticks stays as small as its batch.
         case = self._cache.get(entry.case_id)
-        if case is None or case.version != entry.version:  # the index is written with the events
+        if case is None or case.version != entry.version:
             case = replay(uow.events.load(entry.case_id))
-            self._remember(case)
         municipality = self.municipalities[case.organization]
         org = municipality.organization
         regulation = municipality.regulation(case.regulation, case.detected_at.date())
