@@ -93,6 +93,22 @@ class Municipality:
 
 
 @attrs.frozen
+class _Plan:
+    """A decided command: its events and everything its unit of work is to write."""
+
+    command: Command
+    expected: int
+    """The case's version the events follow."""
+    events: tuple[Event, ...]
+    after: Case
+    regulation: Regulation
+    org: Organization
+    entry: CaseEntry
+    items: tuple[OutboxItem, ...]
+    """Notifications and publications; п. 20's escalations are added when written."""
+
+
+@attrs.frozen
 class TickReport:
     """What one :meth:`Service.tick` did."""
 
@@ -147,9 +163,24 @@ class Service:
             ConcurrencyConflict: the case kept changing under us.
         """
         for attempt in range(_RETRIES):
+            # A case in the cache is decided before the unit of work begins, so the store's
+            # write lock is held for the writes and the commit only; if another process
+            # changed the case meanwhile, the append conflicts and the command is decided
+            # again on the stored case.
+            cached = self._cache.get(command.case_id)
+            plan = None
+            if cached is not None:
+                try:
+                    plan = self._plan(cached, command, organization, log_refusal=False)
+                except CommandRefused:  # perhaps only by a case the store has moved on from
+                    self._cache.pop(command.case_id, None)
             try:
                 with self.store.unit_of_work() as uow:
-                    events, after = self._handle(uow, command, organization)
+                    if plan is None:
+                        events, after = self._handle(uow, command, organization)
+                    else:
+                        self._write(uow, plan)
+                        events, after = plan.events, plan.after
             except ConcurrencyConflict:
                 self._cache.pop(command.case_id, None)
                 if attempt == _RETRIES - 1:
@@ -237,6 +268,19 @@ class Service:
         if case is None:
             history = uow.events.load(command.case_id)
             case = replay(history) if history else None
+        plan = self._plan(case, command, organization)
+        self._write(uow, plan)
+        return plan.events, plan.after
+
+    def _plan(
+        self,
+        case: Case | None,
+        command: Command,
+        organization: str | None,
+        *,
+        log_refusal: bool = True,
+    ) -> _Plan:
+        """Decide ``command`` on ``case`` and work out what to write; touches no store."""
         if case is None and not isinstance(command, Detect):
             raise UnknownCase(command.case_id)
         ident = case.organization if case is not None else organization
@@ -251,6 +295,8 @@ class Service:
         try:
             events = decide(regulation, org, case, command)
         except CommandRefused as refusal:
+            if not log_refusal:
+                raise
             log.warning(
                 "refused %s by %s on case %s: %s",
                 command.name,
@@ -268,17 +314,29 @@ class Service:
         for event in events:
             after = evolve(after, event)
         assert after is not None
-        entry = self.index_entry(after, regulation, org, command.at)
-        items = list(self._effects(after, org, events))
+        return _Plan(
+            command=command,
+            expected=case.version if case is not None else 0,
+            events=events,
+            after=after,
+            regulation=regulation,
+            org=org,
+            entry=self.index_entry(after, regulation, org, command.at),
+            items=tuple(self._effects(after, org, events)),
+        )
+
+    def _write(self, uow: UnitOfWork, plan: _Plan) -> None:
         # The writes come together, after the work that decides them: the database's pages
         # stay warm from the first statement to the commit.
-        uow.events.append(command.case_id, case.version if case is not None else 0, events)
-        uow.cases.put(entry)  # before the escalations: п. 20's surge count includes this case
-        for event in events:
+        uow.events.append(plan.command.case_id, plan.expected, plan.events)
+        uow.cases.put(plan.entry)  # before the escalations: п. 20's surge count includes it
+        items = list(plan.items)
+        for event in plan.events:
             if isinstance(event.data, Classified):
-                items += self._escalate_on_classification(uow, after, regulation, org, event)
+                items += self._escalate_on_classification(
+                    uow, plan.after, plan.regulation, plan.org, event
+                )
         uow.outbox.enqueue(items)
-        return events, after
 
     # -- the case index ------------------------------------------------------------
 

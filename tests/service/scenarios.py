@@ -14,6 +14,7 @@ from regflow.core import (
     ApproveDraft,
     AssignExecutor,
     Classify,
+    Escalate,
     RequestPublication,
     Route,
     SubmitDraft,
@@ -116,6 +117,63 @@ class ServiceScenarios:
         assert (opened, reopened, again) == (True, False, first)
         assert service.case(first).version == 1
         assert_index_follows_events(store, first)
+
+    def test_a_process_whose_cached_case_is_behind_the_store_decides_on_the_stored_case(
+        self, store_factory: StoreFactory, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        here, _notifier, _clock = make(store_factory())
+        there, _other_notifier, _other_clock = make(store_factory())
+        case_id, _ = here.intake(
+            message(at("2025-11-24 09:00")), organization=ORG.id, actor="sokolova"
+        )
+        # another process classifies the case: `here` still holds it as detected
+        there.handle(
+            Classify(
+                case_id=case_id, actor="sokolova", at=at("2025-11-24 09:05"), topics=("roads",)
+            )
+        )
+        route = Route(
+            case_id=case_id,
+            actor="sokolova",
+            at=at("2025-11-24 09:10"),
+            departments=("improvement",),
+        )
+        with caplog.at_level(logging.WARNING, logger="regflow"):
+            events = here.handle(route)  # refused on the cached case, allowed on the stored
+        assert [e.seq for e in events] == [3]
+        assert not [r for r in caplog.records if "refused" in r.getMessage()]
+        # and a cached case that is behind, with a command it allows, conflicts and retries
+        there.handle(
+            AssignExecutor(
+                case_id=case_id,
+                actor="morozov",
+                at=at("2025-11-24 09:15"),
+                department="improvement",
+                executor="zaitsev",
+            )
+        )
+        draft = SubmitDraft(
+            case_id=case_id,
+            actor="zaitsev",
+            at=at("2025-11-24 10:00"),
+            kind=DraftKind.ANSWER,
+            text="Яму заделают до пятницы.",
+        )
+        assert [e.seq for e in here.handle(draft)] == [5]
+        # a command the cached case allows as well as the stored one: the append conflicts,
+        # and the command is decided again on the stored case
+        first = Escalate(
+            case_id=case_id, actor="sokolova", at=at("2025-11-24 10:05"), reason="significant"
+        )
+        there.handle(first)
+        again = Escalate(
+            case_id=case_id, actor="sokolova", at=at("2025-11-24 10:06"), reason="significant"
+        )
+        [event] = here.handle(again)
+        assert event.seq == 7
+        assert event.prev_hash == here.case(case_id).events[5].hash
+        assert here.case(case_id).version == 7
+        assert_index_follows_events(store_factory(), case_id)
 
     def test_the_screener_findings_go_with_the_detection(self, store: Store) -> None:
         service, _notifier, _clock = make(store)
