@@ -50,6 +50,7 @@ import numpy as np
 import pandas as pd
 from workalendar.europe import Russia
 
+from _report import cpu_name
 from regflow.calendar import (
     DayKind,
     OfficeHours,
@@ -437,20 +438,6 @@ def against(target: float, peer: float, ours: float) -> str:
 
 def share(count: int, total: int) -> str:
     return f"{count} / {total} ({100 * count / total:.1f}%)"
-
-
-def cpu_name() -> str:
-    name = platform.processor()
-    if name and name != platform.machine():
-        return name
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as info:
-            for line in info:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return name or platform.machine()
 
 
 def header(settings: Settings, seed: int, quick: bool) -> list[str]:

@@ -33,13 +33,10 @@ its top functions are printed.
 from __future__ import annotations
 
 import argparse
-import cProfile
 import datetime as dt
 import gc
-import io
 import os
 import platform
-import pstats
 import statistics
 import time
 from collections.abc import Callable, Sequence
@@ -49,6 +46,7 @@ from pathlib import Path
 from typing import TypedDict
 from zoneinfo import ZoneInfo
 
+from _report import TABLE_HEAD, Row, cpu_name, profile, table
 from regflow.core import (
     ApproveDraft,
     AssignExecutor,
@@ -99,14 +97,6 @@ class _Base(TypedDict):
     case_id: str
     actor: str
     at: dt.datetime
-
-
-@dataclass
-class Row:
-    measure: str
-    figure: str
-    target: str = "—"
-    met: bool | None = None
 
 
 def median_ns(rounds: int, work: Callable[[], object]) -> int:
@@ -225,26 +215,6 @@ def twenty_event_case(regulation: Regulation, org: Organization) -> Case:
 # -- the report ------------------------------------------------------------------
 
 
-def cpu_name() -> str:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as info:
-            for line in info:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def profile(title: str, work: Callable[[], object], top: int = 15) -> list[str]:
-    profiler = cProfile.Profile()
-    profiler.runcall(work)
-    out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("tottime")
-    stats.print_stats(top)
-    return ["", f"## Profile: {title} (top {top} by own time)", "", "```", out.getvalue(), "```"]
-
-
 def run(settings: Settings, quick: bool, with_profile: bool) -> None:
     load = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
     regulation = blagoveshchensk_2020()
@@ -334,12 +304,9 @@ def run(settings: Settings, quick: bool, with_profile: bool) -> None:
         "warm-up, GC off while timing, `time.perf_counter_ns`; load average before the run "
         f"{load[0]:.2f} (other processes slow every figure)",
         "",
-        "| Measure | Figure | Target | |",
-        "|---|---:|---|---|",
+        *TABLE_HEAD,
+        *table(rows),
     ]
-    for row in rows:
-        verdict = "" if row.met is None else ("met" if row.met else "**not met**")
-        out.append(f"| {row.measure} | {row.figure} | {row.target} | {verdict} |")
     out += ["", f"The 20-event case ({case.stage}):", ""]
     out.append(" → ".join(f"{e.seq} {e.type}{f':{e.kind}' if e.kind else ''}" for e in events))
     missed = {"life": rows[0].met is False, "deadlines": rows[2].met is False}

@@ -66,15 +66,12 @@ What is measured:
 from __future__ import annotations
 
 import argparse
-import cProfile
 import datetime as dt
 import gc
-import io
 import json
 import multiprocessing
 import os
 import platform
-import pstats
 import random
 import shutil
 import sqlite3
@@ -98,6 +95,7 @@ from eventsourcing.sqlite import SQLiteAggregateRecorder, SQLiteDatastore
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
+from _report import TABLE_HEAD, Row, cpu_name, profile, table
 from _store_workers import (
     COMMANDS_PER_LIFE,
     FIRST,
@@ -186,14 +184,6 @@ QUICK = Settings(
     tick_due=300,
     tick_sizes=(10_000, 100_000),
 )
-
-
-@dataclass
-class Row:
-    measure: str
-    figure: str
-    target: str = "—"
-    met: bool | None = None
 
 
 @dataclass
@@ -609,7 +599,7 @@ def sqlite_throughput(settings: Settings, tmp: Path, report: Report, with_profil
                 run_lives(make_service(store), profile_lives)
 
         report.profiles += profile(
-            f"the durable service on SQLite, {len(profile_lives)} lives", profiled, "cumulative"
+            f"the durable service on SQLite, {len(profile_lives)} lives", profiled, "cumulative", 35
         )
         remove_db(tmp / "profile.db")
 
@@ -920,29 +910,6 @@ def tick_memory(settings: Settings, tmp: Path, report: Report) -> None:
 # -- the report ---------------------------------------------------------------------------
 
 
-def cpu_name() -> str:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as info:
-            for line in info:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def profile(
-    title: str, work: Callable[[], object], key: str = "tottime", top: int = 35
-) -> list[str]:
-    profiler = cProfile.Profile()
-    profiler.runcall(work)
-    out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(key)
-    stats.print_stats(top)
-    by = "own time" if key == "tottime" else f"{key} time"
-    return ["", f"## Profile: {title} (top {top} by {by})", "", "```", out.getvalue(), "```"]
-
-
 def postgres_info(dsn: str) -> str:
     settings = execute(
         dsn,
@@ -1006,12 +973,9 @@ def run(settings: Settings, quick: bool, with_profile: bool) -> None:
         "every figure); "
         f"the run took {time.perf_counter() - started:.0f} s",
         "",
-        "| Measure | Figure | Target | |",
-        "|---|---:|---|---|",
+        *TABLE_HEAD,
+        *table(report.rows),
     ]
-    for row in report.rows:
-        verdict = "" if row.met is None else ("met" if row.met else "**not met**")
-        out.append(f"| {row.measure} | {row.figure} | {row.target} | {verdict} |")
     out += ["", "## Plans of the due-work query", *report.plans]
     if report.notes:
         out += ["", "## Notes", "", *report.notes]
