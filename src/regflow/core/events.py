@@ -440,17 +440,14 @@ def canonical(
     clause: str,
     data: Payload,
     prev_hash: str,
-    *,
-    plain: Any = None,
 ) -> bytes:
     """The bytes an event's hash covers: sorted-key JSON, instants in UTC.
 
     The JSON object has the keys ``actor``, ``at`` (ISO 8601 in UTC), ``case_id``,
     ``clause``, ``data`` (the payload's fields, keys sorted), ``prev_hash``, ``seq`` and
     ``type``, sorted, with no spaces and text as is (not ``\\u`` escaped).
-    ``plain`` is the payload's JSON form if the caller has it already.
     """
-    data_json = _SORTED_JSON.encode(_plain(data) if plain is None else plain)
+    data_json = _SORTED_JSON.encode(_plain(data))
     return _document(case_id, seq, at, actor, clause, data.type, data_json, prev_hash)
 
 
