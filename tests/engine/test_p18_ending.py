@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import attrs
 import pytest
 
 from regflow.core import Escalate
 from regflow.core.events import Escalated
 from regflow.errors import RuleViolation
 from regflow.rules import DraftKind
-from tests.engine.conftest import CaseDriver, assert_deadline, refused
+from tests.engine.conftest import REGULATION, CaseDriver, assert_deadline, refused
 
 
 def every_next_step(case: CaseDriver) -> list[Callable[[], object]]:
@@ -162,3 +163,20 @@ def test_p20_escalation_needs_a_known_reason_and_a_deputy_mayor() -> None:
     case.submit("09:30", DraftKind.INTERIM, text="Проверяем")
     case.escalate("09:35")
     assert case.case.escalations == 2
+
+
+def test_closing_ends_every_open_deadline_even_when_a_rule_names_closed_as_a_trigger() -> None:
+    # A regulation whose route deadline is also met by closing (a town may count a message
+    # closed before routing as handled). Closing must still end the *other* open deadlines:
+    # answer (due 17:00) and draft (due 13:00) must not run on and turn breached.
+    rules = {d.id: d for d in REGULATION.deadlines}
+    route = attrs.evolve(rules["route"], stops_on=("routed", "closed"))
+    regulation = attrs.evolve(
+        REGULATION,
+        deadlines=tuple(route if d.id == "route" else d for d in REGULATION.deadlines),
+    )
+    case = CaseDriver.detected("2025-11-06 09:00", regulation=regulation)
+    case.close("09:20", reason="deleted")
+    assert_deadline(case, "route", status="met", met_at="2025-11-06 09:20")
+    for ident in ("answer", "draft"):
+        assert_deadline(case, ident, status="cancelled", now="2025-11-10 12:00")

@@ -169,13 +169,7 @@ def _collect(case: Case, regulation: Regulation) -> list[_Instance]:
     for event in case.events:
         data = event.data
         kind = getattr(data, "kind", None)
-        actions = plan.get((data.type, kind.value if kind is not None else None))
-        if actions is None:
-            if data.type in ("excluded", "closed"):
-                for instance in open_.values():
-                    instance.ended = event
-                open_.clear()
-            continue
+        actions = plan.get((data.type, kind.value if kind is not None else None), ())
         for index, action, per_department, once in actions:
             for subject in event.departments if per_department else case_wide:
                 key = (index, subject)
@@ -203,7 +197,17 @@ def _collect(case: Case, regulation: Regulation) -> list[_Instance]:
                 elif action == "resume" and current.paused_since is not None:
                     current.paused.append((current.paused_since, event.at))
                     current.paused_since = None
+        if data.type in _ENDING:
+            # after the rules that name the ending event have had their say: the case is
+            # over, so whatever is still open ends with it (met, cancelled or breached)
+            for instance in open_.values():
+                instance.ended = event
+            open_.clear()
     return instances
+
+
+_ENDING = frozenset({"excluded", "closed"})
+"""Events that end a case, and with it every deadline still open."""
 
 
 def _limit(rule: Deadline, case: Case) -> Period:
