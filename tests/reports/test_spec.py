@@ -100,8 +100,11 @@ def test_a_deadline_says_which_interpretation_shaped_it() -> None:
 def test_the_other_rule_kinds_are_in_plain_words() -> None:
     assert (
         "**Permission `route`.** The curator may send the message to the competent "
-        "department(s) when the case is at `classified`, `routed`, `in_work`; the case moves to "
-        "`routed` or `in_work`."
+        "department(s) when the case is at `classified`; the case moves to `routed`."
+    ) in section(SPEC, "### п. 7")
+    assert (
+        "**Permission `route`.** The curator may send the message to the competent "
+        "department(s) when the case is at `routed`, `in_work`; the case stays at its stage."
     ) in section(SPEC, "### п. 7")
     p15 = section(SPEC, "### п. 15")
     assert "**Several executors.**" in p15
@@ -144,7 +147,7 @@ def test_the_case_diagram_is_drawn_from_the_permissions() -> None:
         "[*] --> detected : detect",
         "detected --> classified : classify",
         "classified --> routed : route",
-        "routed --> in_work : route, return_to_curator, assign_executor",
+        "routed --> in_work : return_to_curator, assign_executor",
         "awaiting_approval --> rework : return_for_rework",
         "rework --> awaiting_approval : submit_draft",
         "approved --> answered : record_publication",

@@ -66,7 +66,7 @@ from regflow.errors import (
     PermissionDenied,
     RuleViolation,
 )
-from regflow.rules.kinds import Deadline, Period
+from regflow.rules.kinds import Deadline, Period, Permission
 from regflow.rules.regulation import Regulation
 from regflow.rules.vocabulary import DraftKind
 
@@ -203,21 +203,49 @@ def decide(
             case_id=case_id,
             command=name,
         )
+    here = [p for p in allowed if stage in p.stages]
     if case is None:
         assert isinstance(command, Detect)
-        return _detect(regulation, org, command)
-    here = [p for p in allowed if stage in p.stages]
-    context = _Context(regulation, org, case, day, _clause(here))
-    handler = _HANDLERS[type(command)]
-    payloads = list(handler(context, command))
-    events = []
-    previous, seq = case.last_hash, case.version
-    for clause, payload in payloads:
-        seq += 1
-        event = Event.make(case_id, seq, command.at, command.actor, clause, payload, previous)
-        events.append(event)
-        previous = event.hash
-    return tuple(events)
+        events = _detect(regulation, org, command)
+    else:
+        context = _Context(regulation, org, case, day, _clause(here))
+        handler = _HANDLERS[type(command)]
+        payloads = list(handler(context, command))
+        built = []
+        previous, seq = case.last_hash, case.version
+        for clause, payload in payloads:
+            seq += 1
+            event = Event.make(case_id, seq, command.at, command.actor, clause, payload, previous)
+            built.append(event)
+            previous = event.hash
+        events = tuple(built)
+    _check_move(here, case, stage, events, command)
+    return events
+
+
+def _check_move(
+    here: list[Permission],
+    case: Case | None,
+    stage: str,
+    events: tuple[Event, ...],
+    command: Command,
+) -> None:
+    """Refuse a command whose result the regulation's permissions do not declare: the stage
+    graph they draw is the one that runs."""
+    after = case
+    for event in events:
+        after = evolve(after, event)
+    assert after is not None
+    declared = {target for permission in here for target in permission.targets(stage)}
+    if after.stage not in declared:
+        raise RuleViolation(
+            f"this would move the case from {stage!r} to {after.stage!r}, which the "
+            f"regulation's permissions for {command.name!r} do not provide (from {stage!r} "
+            f"they lead to {', '.join(sorted(declared))})",
+            clause=_clause(here),
+            case_id=command.case_id,
+            command=command.name,
+        )
 
 
 def handle(

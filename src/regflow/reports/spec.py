@@ -262,7 +262,10 @@ def _diagram(regulation: Regulation) -> str:
         "## The life of a case",
         "",
         "Drawn from the permissions: an arrow is a command that moves a case from one "
-        "stage to another; `[*]` is the start (a new message) and the end stages.",
+        "stage to another; `[*]` is the start (a new message) and the end stages. This is "
+        "the graph the engine runs: it refuses a command whose result is not drawn here, "
+        "and a regulation that declares a move the engine cannot make is refused when it "
+        "is built.",
         "",
         "```mermaid",
         *body,
@@ -333,7 +336,7 @@ def _permission_item(permission: Permission) -> str:
     roles = " or ".join(_ROLES.get(r, r) for r in permission.roles)
     action = _COMMANDS.get(permission.command, permission.command.replace("_", " "))
     stages = ", ".join(f"`{s}`" for s in permission.stages)
-    if set(permission.leads_to) == set(permission.stages):
+    if permission.keeps:
         then = "the case stays at its stage"
     else:
         then = "the case moves to " + " or ".join(f"`{s}`" for s in permission.leads_to)
@@ -439,10 +442,8 @@ def _edges(
     edges: dict[tuple[str, str], list[str]] = {}
     loops: dict[str, list[str]] = {}
     for permission in permissions:
-        keeps = set(permission.leads_to) == set(permission.stages)
         for source in permission.stages:
-            targets = (source,) if keeps else permission.leads_to
-            for target in targets:
+            for target in permission.targets(source):
                 if source == target:
                     stages = loops.setdefault(permission.command, [])
                     if source not in stages:

@@ -181,13 +181,9 @@ def _permissions() -> tuple[Permission, ...]:
     return (
         Permission("detect", ("curator",), ("new",), ("detected",), _c(7)),
         Permission("classify", ("curator",), ("detected", "classified"), ("classified",), _c(7)),
-        Permission(
-            "route",
-            ("curator",),
-            ("classified", "routed", "in_work"),
-            ("routed", "in_work"),
-            _c(7),
-        ),
+        Permission("route", ("curator",), ("classified",), ("routed",), _c(7)),
+        # routing again adds departments (a part returned under п. 8); the lead's stage stays
+        Permission("route", ("curator",), ("routed", "in_work"), ("routed", "in_work"), _c(7)),
         Permission(
             "return_to_curator",
             ("department_head",),

@@ -221,8 +221,11 @@ class Deadline:
 class Permission:
     """A role may issue a command at certain stages of a case.
 
-    ``leads_to`` names the stages the command can move the case to; the
-    state diagram of a case is drawn from these.
+    ``leads_to`` names the stages the command can move the case to (when they
+    are the ``stages`` themselves, the case stays where it is). These are the
+    case's stage graph: the engine refuses a command whose result they do not
+    declare, a declared move the engine cannot make is refused when the
+    regulation is built, and the state diagram of the spec is drawn from them.
     """
 
     command: str
@@ -230,6 +233,17 @@ class Permission:
     stages: tuple[str, ...]
     leads_to: tuple[str, ...]
     citation: Citation
+
+    @property
+    def keeps(self) -> bool:
+        """True when ``leads_to`` are the ``stages`` themselves: the case stays where it is."""
+        return set(self.leads_to) == set(self.stages)
+
+    def targets(self, stage: str) -> tuple[str, ...]:
+        """The stages this permission lets the command move a case at ``stage`` to."""
+        if stage not in self.stages:
+            return ()
+        return (stage,) if self.keeps else self.leads_to
 
 
 @attrs.frozen

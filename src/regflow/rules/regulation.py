@@ -48,6 +48,7 @@ from regflow.rules.vocabulary import (
     ROLES,
     STAGES,
     Platform,
+    engine_targets,
     parse_trigger,
 )
 
@@ -441,13 +442,14 @@ def _check_permissions(reg: Regulation) -> Iterator[Problem]:
             for position, stage in enumerate(getattr(permission, field)):
                 if stage not in STAGES:
                     yield Problem(f"{path}.{field}[{position}]", f"unknown stage {stage!r}")
+        if permission.command in COMMANDS:
+            yield from _check_transitions(permission, path)
     # a case must be able to get from detection to an end, and every stage must be reachable
     edges: dict[str, set[str]] = {}
     for permission in reg.permissions:
-        stays = set(permission.leads_to) == set(permission.stages)
         for stage in permission.stages:
             # a command whose stages and results are the same keeps a case where it is
-            edges.setdefault(stage, set()).update((stage,) if stays else permission.leads_to)
+            edges.setdefault(stage, set()).update(permission.targets(stage))
     reachable, frontier = {"new"}, ["new"]
     while frontier:
         for following in edges.get(frontier.pop(), ()):
@@ -462,6 +464,35 @@ def _check_permissions(reg: Regulation) -> Iterator[Problem]:
     for stage in sorted((reachable - END_STAGES) & set(STAGES), key=STAGES.index):
         if not edges.get(stage, set()) - {stage}:
             yield Problem("permissions", f"a case at {stage!r} can never leave it")
+
+
+def _check_transitions(permission: Permission, path: str) -> Iterator[Problem]:
+    """The moves ``permission`` declares that the engine cannot make (its stage graph is
+    :data:`~regflow.rules.vocabulary.TRANSITIONS`)."""
+    command = permission.command
+    unrunnable = set()
+    for position, stage in enumerate(permission.stages):
+        if stage in STAGES and engine_targets(command, stage) is None:
+            unrunnable.add(stage)
+            yield Problem(
+                f"{path}.stages[{position}]", f"the engine cannot run {command!r} at {stage!r}"
+            )
+    for position, target in enumerate(permission.leads_to):
+        if target not in STAGES:
+            continue
+        if permission.keeps:
+            continue  # each stage leads to itself, which engine_targets checked above
+        for stage in permission.stages:
+            runs = engine_targets(command, stage)
+            if stage in unrunnable or runs is None or target in runs:
+                continue
+            yield Problem(
+                f"{path}.leads_to[{position}]",
+                f"{command!r} never moves a case from {stage!r} to {target!r} (from {stage!r} "
+                f"it leads to {', '.join(sorted(runs))}); declare one permission per stage "
+                "whose moves differ",
+            )
+            break
 
 
 def _check_interpretations(reg: Regulation) -> Iterator[Problem]:

@@ -7,16 +7,20 @@ checked against them without importing the engine.
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 
 __all__ = [
     "COMMANDS",
     "END_STAGES",
     "EVENTS",
     "EVENT_KINDS",
+    "KEEPS",
     "ROLES",
     "STAGES",
+    "TRANSITIONS",
     "DraftKind",
     "Platform",
+    "engine_targets",
     "parse_trigger",
 ]
 
@@ -140,3 +144,73 @@ def parse_trigger(trigger: str) -> tuple[str, str | None]:
     """``"published:interim"`` -> ``("published", "interim")``; no kind -> ``None``."""
     name, _, kind = trigger.partition(":")
     return name, kind or None
+
+
+_OPEN = (
+    "detected",
+    "classified",
+    "routed",
+    "in_work",
+    "awaiting_approval",
+    "rework",
+    "approved",
+    "interim_published",
+)
+
+KEEPS: frozenset[str] = frozenset(
+    {
+        "submit_contribution",
+        "request_publication",
+        "record_publication_failure",
+        "record_clarification",
+        "escalate",
+        "link_repeat",
+    }
+)
+"""Commands that never move a case: the engine runs them at any stage and the case stays."""
+
+TRANSITIONS: Mapping[str, Mapping[str, frozenset[str]]] = {
+    "detect": {"new": frozenset({"detected"})},
+    "classify": {s: frozenset({"classified"}) for s in ("detected", "classified")},
+    # the stage after routing is the lead's: in work once its executor is designated
+    "route": {
+        "classified": frozenset({"routed"}),
+        "routed": frozenset({"routed"}),
+        "in_work": frozenset({"in_work"}),
+    },
+    # the last department out leaves the case classified; otherwise the (new) lead's stage
+    "return_to_curator": {
+        s: frozenset({"classified", "routed", "in_work"}) for s in ("routed", "in_work")
+    },
+    # a co-executor's designation leaves a case routed until the lead's executor is named
+    "assign_executor": {
+        "routed": frozenset({"routed", "in_work"}),
+        "in_work": frozenset({"in_work"}),
+    },
+    "submit_draft": {
+        s: frozenset({"awaiting_approval"}) for s in ("in_work", "rework", "interim_published")
+    },
+    "approve": {"awaiting_approval": frozenset({"approved"})},
+    "return_for_rework": {"awaiting_approval": frozenset({"rework"})},
+    # an answer ends the case's work, an interim answer awaits the final one, a published
+    # clarification request goes back to work (or to waiting for the final answer)
+    "record_publication": {"approved": frozenset({"answered", "interim_published", "in_work"})},
+    "exclude": {s: frozenset({"excluded"}) for s in (*_OPEN, "answered")},
+    "close": {s: frozenset({"closed"}) for s in (*_OPEN, "answered")},
+}
+"""The engine's stage graph: command -> stage -> the stages the engine can move a case to
+from there (what :func:`regflow.core.evolve` does). Commands of :data:`KEEPS` are not listed.
+
+A :class:`~regflow.rules.Regulation` declares its own graph in its permissions; it is
+checked against this table when it is built (a declared move the engine cannot make is
+refused), and :func:`regflow.core.decide` refuses a command whose result the regulation does
+not declare. So the diagram drawn from the permissions is the machine that runs.
+"""
+
+
+def engine_targets(command: str, stage: str) -> frozenset[str] | None:
+    """The stages the engine can move a case at ``stage`` to by ``command``; ``None`` where
+    the engine cannot run ``command`` at ``stage`` (a finished case, an unknown command)."""
+    if command in KEEPS:
+        return frozenset({stage}) if stage in (*_OPEN, "answered") else None
+    return TRANSITIONS.get(command, {}).get(stage)
