@@ -82,6 +82,7 @@ def life(case_id: str, number: int, start: dt.datetime) -> list[Command]:
             at=times[1],
             topics=("snow-removal",),
             location=f"street-{number % STREETS}",
+            importance="normal",
         ),
         Route(case_id=case_id, actor=CURATOR, at=times[2], departments=("improvement",)),
         AssignExecutor(

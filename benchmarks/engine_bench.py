@@ -140,7 +140,14 @@ def life(number: int) -> list[Command]:
     head, executor = "morozov", "volkova"
     return [
         Detect(case_id=case_id, actor=CURATOR, at=times[0], message=message(number, times[0])),
-        Classify(case_id=case_id, actor=CURATOR, at=times[1], topics=("snow-removal",)),
+        Classify(
+            case_id=case_id,
+            actor=CURATOR,
+            at=times[1],
+            topics=("snow-removal",),
+            location="ул. Ленина",
+            importance="normal",
+        ),
         Route(case_id=case_id, actor=CURATOR, at=times[2], departments=("improvement",)),
         AssignExecutor(
             case_id=case_id, actor=head, at=times[3], department="improvement", executor=executor
@@ -181,7 +188,12 @@ def twenty_event_case(regulation: Regulation, org: Organization) -> Case:
     first = next(clock)
     commands: list[Command] = [
         Detect(case_id=case_id, actor=CURATOR, at=first, message=message(0, first)),
-        Classify(**by(CURATOR), topics=("snow-removal", "public-transport")),
+        Classify(
+            **by(CURATOR),
+            topics=("snow-removal", "public-transport"),
+            location="ул. Ленина",
+            importance="normal",
+        ),
         Route(
             **by(CURATOR),
             departments=("improvement", "housing", "transport"),

@@ -107,7 +107,7 @@ def _classify(user: str, form: Mapping[str, str]) -> Command:
         at=clock.now(),
         topics=tuple(form["topics"].split(",")),
         location=form.get("location") or None,
-        importance=form.get("importance", "normal"),
+        importance=form.get("importance") or None,
     )
 
 
@@ -253,7 +253,15 @@ def main() -> None:
         say("monitoring", "reports a record without a time zone", on_detected(naive))
 
         at("09:05")
-        act("sokolova", "classifies", "classify", lights, topics="lighting", location="Северный")
+        act(
+            "sokolova",
+            "classifies",
+            "classify",
+            lights,
+            topics="lighting",
+            location="Северный",
+            importance="normal",
+        )
         at("09:10")
         act("sokolova", "routes", "route", lights, departments="severny")
         at("09:20")

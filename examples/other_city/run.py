@@ -64,7 +64,12 @@ case, _events = handle(
     org,
     case,
     Classify(
-        case_id="sample", actor="kovaleva", at=classified, topics=("lighting",), importance="high"
+        case_id="sample",
+        actor="kovaleva",
+        at=classified,
+        topics=("lighting",),
+        location="ул. Мира",
+        importance="high",
     ),
 )
 show("The curator classifies it as of high importance ten minutes later:")

@@ -117,7 +117,14 @@ def steps(case_id: str, clock: StepClock) -> list[Callable[[], Command]]:
     """The commands that take a new case to a publication request, made when issued."""
     base = {"case_id": case_id}
     return [
-        lambda: Classify(**base, actor="sokolova", at=clock.now(), topics=("roads",)),
+        lambda: Classify(
+            **base,
+            actor="sokolova",
+            at=clock.now(),
+            topics=("roads",),
+            location="ул. Ленина",
+            importance="normal",
+        ),
         lambda: Route(**base, actor="sokolova", at=clock.now(), departments=("improvement",)),
         lambda: AssignExecutor(
             **base, actor="morozov", at=clock.now(), department="improvement", executor="zaitsev"

@@ -227,7 +227,18 @@ def test_the_screener_flags_the_insult_for_the_curator(run: Run, ingested: str) 
 def test_act_runs_a_case_to_its_answer(run: Run, ingested: str) -> None:
     text = "Тротуар на Зейской очистят сегодня до 15:00."
     steps = [
-        ("classified", "classify", "sokolova", "09:12", "--topics", "snow-removal"),
+        (
+            "classified",
+            "classify",
+            "sokolova",
+            "09:12",
+            "--topics",
+            "snow-removal",
+            "--location",
+            "ул. Зейская",
+            "--importance",
+            "normal",
+        ),
         ("routed", "route", "sokolova", "09:14", "--departments", "improvement"),
         (
             "in_work",
@@ -313,7 +324,17 @@ def test_act_refuses_an_unknown_person_or_case(run: Run, ingested: str) -> None:
 
 def test_act_reads_lists_groups_and_periods(run: Run, ingested: str) -> None:
     at = ("--at", "2025-11-24 09:12", "--store", ingested)
-    classify = ("--topics", "snow-removal", "--topics", "public-transport", "--significant")
+    classify = (
+        "--topics",
+        "snow-removal",
+        "--topics",
+        "public-transport",
+        "--location",
+        "ул. Зейская",
+        "--importance",
+        "high",
+        "--significant",
+    )
     code, out, _ = run(
         "act", SNOW, "classify", "--as", "sokolova", *classify, *at, "--format", "json"
     )

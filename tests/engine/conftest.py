@@ -123,8 +123,9 @@ class CaseDriver:
         self,
         when: str,
         topics: tuple[str, ...] = ("snow-removal",),
-        importance: str = "normal",
+        importance: str | None = "normal",
         answer_limit: str | None = None,
+        location: str | None = "ул. Ленина",
         **more: Any,
     ) -> CaseDriver:
         limit = Period.parse(answer_limit) if answer_limit else None
@@ -132,6 +133,7 @@ class CaseDriver:
             Classify(
                 **self._base(when, CURATOR),
                 topics=topics,
+                location=location,
                 importance=importance,
                 answer_limit=limit,
                 **more,

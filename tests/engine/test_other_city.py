@@ -14,6 +14,8 @@ import sys
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from regflow.core import (
     ApproveDraft,
     AssignExecutor,
@@ -27,7 +29,8 @@ from regflow.core import (
     deadlines,
     handle,
 )
-from regflow.rules import DraftKind, load_regulation_file
+from regflow.errors import RuleViolation
+from regflow.rules import DraftKind, Period, load_regulation_file
 from tests.engine.conftest import REGULATION as BLAGOVESHCHENSK
 from tests.engine.conftest import ROOT, CaseDriver, find_deadline, message
 
@@ -66,7 +69,14 @@ class Ensk:
         def later(minutes: int) -> str:
             return f"{start + dt.timedelta(minutes=minutes):%Y-%m-%d %H:%M}"
 
-        self.do(Classify, when, CURATOR, topics=("lighting",), importance=importance)
+        self.do(
+            Classify,
+            when,
+            CURATOR,
+            topics=("lighting",),
+            location="ул. Мира",
+            importance=importance,
+        )
         self.do(Route, later(1), CURATOR, departments=("roads",))
         return self.do(AssignExecutor, later(2), HEAD, department="roads", executor=EXECUTOR)
 
@@ -189,3 +199,23 @@ def test_the_example_script_runs_from_the_repository_root() -> None:
     assert "within 9 working hours" in done.stdout
     assert "answer  Tue 2025-11-11 13:30" in done.stdout
     assert "answer  Mon 2025-11-10 16:30" in done.stdout
+
+
+def test_p05_this_towns_classification_names_location_and_importance_and_only_shortens() -> None:
+    case = Ensk("2025-11-10 11:30")
+    driver = case.driver
+
+    def classify(when: str, **fields: Any) -> None:
+        fields = {"topics": ("lighting",), "location": "ул. Мира", "importance": "normal"} | fields
+        case.do(Classify, when, CURATOR, **fields)
+
+    for wrong in ({"location": None}, {"importance": None}, {"answer_limit": Period.parse("10h")}):
+        before = driver.case
+        with pytest.raises(RuleViolation) as caught:
+            classify("2025-11-10 11:35", **wrong)
+        assert caught.value.clause == "п. 5"
+        assert driver.case is before
+    classify("2025-11-10 11:35", importance="high")  # 4 working hours, by this town's text
+    assert case.due("answer") == at("2025-11-10 16:30")
+    with pytest.raises(RuleViolation, match="cannot lengthen"):
+        classify("2025-11-10 11:40", importance="normal")

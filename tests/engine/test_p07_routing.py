@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from regflow.core import AssignExecutor, DeadlineState
+import attrs
+
+from regflow.core import AssignExecutor, DeadlineState, Route
 from regflow.core.events import ExecutorAssigned
 from regflow.errors import PermissionDenied, RuleViolation
 from regflow.rules import DraftKind
@@ -66,11 +68,45 @@ def test_p07_routing_needs_a_classification_first() -> None:
 
 # -- п. 7 and ambiguity 3: a shortened deadline ------------------------------------------------
 
+BY_IMPORTANCE = REGULATION.choose(**{"shortened-deadline": "by-importance"})
+"""The other reading: a 'high' message is answered within 5 working hours by itself."""
+WAIVE = REGULATION.choose(**{"tight-limit": "waive"})
 
-def test_p07_high_importance_shortens_the_answer_to_5_working_hours() -> None:
-    # "high" -> 5 working hours in this ruleset: Thu 9-13 (4 h) + 14-15 (1 h) -> 15:00.
-    # draft = answer - 4 h: 15:00 back to 14:00 (1 h), 13:00 back to 10:00 (3 h) -> 10:00.
+
+def test_p07_classification_names_topic_location_and_importance() -> None:
+    # п. 7: "указывает тему (группу тем), локацию и категорию важности"
+    case = CaseDriver.detected("2025-11-06 10:00")
+    text = refused(case, RuleViolation, "п. 7", lambda: case.classify("10:05", location=None))
+    assert "location" in text
+    refused(case, RuleViolation, "п. 7", lambda: case.classify("10:05", location=" "))
+    text = refused(case, RuleViolation, "п. 7", lambda: case.classify("10:05", importance=None))
+    assert "high, normal, low" in text
+    case.classify("10:05")
+    assert (case.case.location, case.case.importance) == ("ул. Ленина", "normal")
+
+
+def test_p07_a_regulation_may_make_location_and_importance_optional() -> None:
+    rule = attrs.evolve(REGULATION.classification, require_location=False, require_importance=False)
+    lenient = attrs.evolve(REGULATION, classification=rule)
+    case = CaseDriver.detected("2025-11-06 10:00", regulation=lenient)
+    case.classify("10:05", location=None, importance=None)
+    assert case.case.stage == "classified"
+    assert_deadline(case, "answer", due="2025-11-07 10:00")
+
+
+def test_p07_by_default_importance_alone_does_not_shorten_the_deadline() -> None:
+    # reading shortened-deadline = explicit-only: "may decide" is the curator's decision.
+    # Thu 9:00 + 8 h = 18:00 whatever the category.
     case = CaseDriver.detected("2025-11-06 09:00")
+    case.classify("09:05", importance="high")
+    assert_deadline(case, "answer", due="2025-11-06 18:00")
+    assert_deadline(case, "draft", due="2025-11-06 14:00")
+
+
+def test_p07_under_by_importance_high_shortens_the_answer_to_5_working_hours() -> None:
+    # "high" -> 5 working hours under that reading: Thu 9-13 (4 h) + 14-15 (1 h) -> 15:00.
+    # draft = answer - 4 h: 15:00 back to 14:00 (1 h), 13:00 back to 10:00 (3 h) -> 10:00.
+    case = CaseDriver.detected("2025-11-06 09:00", regulation=BY_IMPORTANCE)
     case.classify("09:05", importance="high")
     state = assert_deadline(case, "answer", due="2025-11-06 15:00", status="pending")
     assert "shortened" in state.basis
@@ -79,13 +115,13 @@ def test_p07_high_importance_shortens_the_answer_to_5_working_hours() -> None:
 
 def test_p07_normal_importance_keeps_8_working_hours() -> None:
     # Thu 9:00 + 8 h = 9-13 + 14-18 -> 18:00; draft 18:00 - 4 h = 14:00.
-    case = CaseDriver.detected("2025-11-06 09:00")
+    case = CaseDriver.detected("2025-11-06 09:00", regulation=BY_IMPORTANCE)
     case.classify("09:05", importance="normal")
     assert_deadline(case, "answer", due="2025-11-06 18:00")
     assert_deadline(case, "draft", due="2025-11-06 14:00")
 
 
-def test_p07_an_explicit_limit_for_one_message_wins_over_the_category() -> None:
+def test_p07_the_curator_shortens_the_deadline_for_one_message() -> None:
     # 6 working hours: 9-13 (4 h) + 14-16 (2 h) -> 16:00; draft 16:00 - 4 h:
     # back to 14:00 (2 h), then 13:00 back to 11:00 (2 h) -> 11:00.
     case = CaseDriver.detected("2025-11-06 09:00")
@@ -95,37 +131,105 @@ def test_p07_an_explicit_limit_for_one_message_wins_over_the_category() -> None:
     assert case.case.answer_limit is not None
 
 
-def test_p07_a_limit_leaving_the_draft_due_at_classification_is_refused_unless_confirmed() -> None:
-    # high: answer Thu 15:00, draft 10:00 (see above). Classified at 10:00 the draft is
-    # due at that very instant -> refused; at 9:59 there is still a minute -> accepted.
+def test_p07_a_limit_longer_than_the_rules_is_refused() -> None:
+    # п. 7 allows "в сокращенный срок" only: 9 h is longer than п. 9's 8 working hours.
     case = CaseDriver.detected("2025-11-06 09:00")
-    text = refused(case, RuleViolation, "п. 7", lambda: case.classify("10:00", importance="high"))
-    assert "confirm" in text
-    case.classify("10:00", importance="high", confirm_tight=True)
-    assert_deadline(case, "draft", due="2025-11-06 10:00", status="breached", now="10:01")
+    text = refused(case, RuleViolation, "п. 7", lambda: case.classify("09:05", answer_limit="9h"))
+    assert "only shorten" in text
+    refused(case, RuleViolation, "п. 7", lambda: case.classify("09:05", answer_limit="1d"))
+    refused(case, RuleViolation, "п. 7", lambda: case.classify("09:05", answer_limit="0m"))
+    # under by-importance, nor longer than the 5 h the category sets
+    high = CaseDriver.detected("2025-11-06 09:00", regulation=BY_IMPORTANCE)
+    text = refused(
+        high,
+        RuleViolation,
+        "п. 7",
+        lambda: high.classify("09:05", importance="high", answer_limit="6h"),
+    )
+    assert "importance 'high'" in text
+    high.classify("09:05", importance="high", answer_limit="4h30m")
+    # 4 h 30: 9-13 + 14:00-14:30 -> 14:30
+    assert_deadline(high, "answer", due="2025-11-06 14:30")
+
+
+def test_p07_a_re_classification_cannot_lengthen_the_limit() -> None:
+    # 6 h set at 9:05 (answer due 16:00); at 16:30 the answer is breached. Re-classifying
+    # with 8 h, or without the limit under another importance, cannot make it pending again.
+    case = CaseDriver.detected("2025-11-06 09:00")
+    case.classify("09:05", answer_limit="6h")
+    assert_deadline(case, "answer", due="2025-11-06 16:00", status="breached", now="16:30")
+    text = refused(case, RuleViolation, "п. 7", lambda: case.classify("16:30", answer_limit="8h"))
+    assert "cannot lengthen" in text
+    # restating the topics keeps the limit set before (carried into the event)
+    case.classify("16:30", topics=("snow-removal", "roads"))
+    assert str(case.case.answer_limit) == "6h"
+    assert_deadline(case, "answer", due="2025-11-06 16:00", status="breached")
+    # shortening further now would put the draft deadline (10:00) in the past: refused
+    refused(case, RuleViolation, "п. 7", lambda: case.classify("16:35", answer_limit="5h"))
+
+
+def test_p07_a_re_classification_to_a_lower_importance_cannot_lengthen_the_limit() -> None:
+    # under by-importance, high (5 h, due 15:00) -> normal would give 8 h again: refused.
+    case = CaseDriver.detected("2025-11-06 09:00", regulation=BY_IMPORTANCE)
+    case.classify("09:05", importance="high")
+    text = refused(case, RuleViolation, "п. 7", lambda: case.classify("09:30", importance="normal"))
+    assert "from 5h to 8h" in text
+    case.classify("09:30", importance="normal", answer_limit="5h")
     assert_deadline(case, "answer", due="2025-11-06 15:00")
 
-    in_time = CaseDriver.detected("2025-11-06 09:00")
-    in_time.classify("09:59", importance="high")
-    assert_deadline(in_time, "draft", due="2025-11-06 10:00", status="warning")
 
-
-def test_p07_an_explicit_limit_of_4_hours_leaves_no_time_for_the_draft() -> None:
-    # 4 h: answer Thu 13:00; draft 13:00 - 4 h = 9:00, the detection itself.
+def test_p07_p10_a_limit_leaving_the_draft_no_time_is_refused_even_if_confirmed() -> None:
+    # reading tight-limit = refuse. 4 h: answer Thu 13:00; draft 13:00 - 4 h = 9:00, the
+    # detection itself: nobody could send a draft in time, so the limit is not set.
     case = CaseDriver.detected("2025-11-06 09:00")
-    refused(case, RuleViolation, "п. 7", lambda: case.classify("09:05", answer_limit="4h"))
+    text = refused(case, RuleViolation, "п. 7", lambda: case.classify("09:05", answer_limit="4h"))
+    assert "nobody could meet it" in text
+    refused(
+        case,
+        RuleViolation,
+        "п. 7",
+        lambda: case.classify("09:05", answer_limit="4h", confirm_tight=True),
+    )
+    # 5 h: draft due 10:00; classified at 9:59 there is still a minute -> accepted.
+    case.classify("09:59", answer_limit="5h")
+    assert_deadline(case, "draft", due="2025-11-06 10:00", status="warning")
+
+
+def test_p07_p10_under_waive_a_confirmed_tight_limit_owes_no_draft_deadline() -> None:
+    # reading tight-limit = waive: the curator confirms the 4 h limit; the draft deadline
+    # (9:00, before anyone had the message) is not owed, so no one is charged with it;
+    # the answer deadline (13:00) alone binds the executor.
+    case = CaseDriver.detected("2025-11-06 09:00", regulation=WAIVE)
+    text = refused(case, RuleViolation, "п. 7", lambda: case.classify("09:05", answer_limit="4h"))
+    assert "confirm" in text
     case.classify("09:05", answer_limit="4h", confirm_tight=True)
-    assert_deadline(case, "answer", due="2025-11-06 13:00")
-    assert_deadline(case, "draft", due="2025-11-06 09:00", status="breached")
+    assert case.case.tight_confirmed
+    ids = [d.id for d in case.deadlines("2025-11-06 12:00")]
+    assert "draft" not in ids
+    assert_deadline(case, "answer", due="2025-11-06 13:00", status="warning", now="12:00")
+    # the same history under the default reading still shows the impossible deadline
+    strict = CaseDriver(case.case, REGULATION)
+    assert_deadline(strict, "draft", due="2025-11-06 09:00", status="breached")
 
 
 def test_p07_routing_after_the_draft_deadline_of_a_shortened_limit_is_flagged() -> None:
     # Ambiguity 3: a shortened deadline that leaves the draft deadline "at or before
-    # routing" is flagged, not silently accepted. high: draft due Thu 10:00. Classified
+    # routing" is flagged, not silently accepted. 5 h: draft due Thu 10:00. Classified
     # at 9:50 (still in time), but routed at 10:05 -- after the draft deadline.
     case = CaseDriver.detected("2025-11-06 09:00")
-    case.classify("09:50", importance="high")
-    refused(case, RuleViolation, "п. 7", lambda: case.route("10:05", "improvement"))
+    case.classify("09:50", answer_limit="5h")
+    text = refused(case, RuleViolation, "п. 7", lambda: case.route("10:05", "improvement"))
+    assert "confirm" in text
+    case.do(
+        Route(
+            case_id=case.case.id,
+            actor="sokolova",
+            at=case.when("10:05"),
+            departments=("improvement",),
+            confirm_tight=True,
+        )
+    )
+    assert case.case.stage == "routed"
 
 
 # -- п. 8: a return outside the department's competence; re-routing (ambiguity 5) -------------

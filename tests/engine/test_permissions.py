@@ -166,7 +166,9 @@ def _command(name: str, driver: CaseDriver | None, actor: str) -> Command:
     base: dict[str, Any] = {"case_id": driver.case.id, "actor": actor, "at": when}
     department = OWN_DEPARTMENT.get(actor)
     make: dict[str, Callable[[], Command]] = {
-        "classify": lambda: Classify(**base, topics=("snow-removal",)),
+        "classify": lambda: Classify(
+            **base, topics=("snow-removal",), location="ул. Ленина", importance="normal"
+        ),
         "route": lambda: Route(**base, departments=("improvement",)),
         "return_to_curator": lambda: ReturnToCurator(
             **base, department=department or "education", reason="не наш вопрос"

@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "regulation.md"
 REGULATION = blagoveshchensk_2020()
 SPEC = render_regulation(REGULATION)
+BY_IMPORTANCE = REGULATION.choose(**{"shortened-deadline": "by-importance"})
 
 
 def section(text: str, heading: str) -> str:
@@ -92,8 +93,11 @@ def test_a_deadline_says_which_interpretation_shaped_it() -> None:
     assert "interpretation `short-limits` = `working` sets basis: working" in route
     assert "interpretation `re-routing` = `fresh-limit` sets starts_on" in route
     answer = section(SPEC, "### п. 9")
+    assert "`shortened-deadline` = `explicit-only` sets by_importance: none" in answer
+    assert "`tight-limit` = `refuse` sets too_short: refuse" in answer
+    other = section(render_regulation(BY_IMPORTANCE), "### п. 9")
     assert "`shortened-deadline` = `by-importance` sets by_importance: high: 5 working hours" in (
-        answer
+        other
     )
 
 
@@ -211,3 +215,19 @@ def test_the_command_renders_a_regulation_from_toml(
     source.write_text(toml.dump_regulation(other), encoding="utf-8")
     assert main(["--regulation", str(source)]) == 0
     assert capsysbinary.readouterr().out.decode("utf-8") == render_regulation(other)
+
+
+def test_p07_the_classification_and_the_shortened_deadline_in_plain_words() -> None:
+    p07 = section(SPEC, "### п. 7")
+    assert (
+        "**Classification.** The curator names the topics, the location, the importance "
+        "category; a classification without them is refused."
+    ) in p07
+    assert "may only shorten the deadline, never lengthen it" in p07
+    p09 = section(SPEC, "### п. 9")
+    assert "a shorter limit that puts `draft` at or before the moment it is set: the shorter " in (
+        p09
+    )
+    waive = section(render_regulation(REGULATION.choose(**{"tight-limit": "waive"})), "### п. 9")
+    assert "the curator may confirm it, and `draft` is then not owed" in waive
+    assert "The 5 hours are the library's choice, not the text's" in SPEC

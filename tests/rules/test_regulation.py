@@ -86,7 +86,9 @@ def test_p07_a_shortened_limit_set_by_a_reading_is_checked_too() -> None:
     changed = attrs.evolve(reading, settings={**reading.settings, "by-importance": four_hours})
     interpretations = list(BLAGOVESHCHENSK.interpretations)
     interpretations[2] = changed
-    found = problems(interpretations=tuple(interpretations))
+    found = problems(
+        interpretations=tuple(interpretations), choices={"shortened-deadline": "by-importance"}
+    )
     assert list(found) == [f"effective.deadlines[{INDEX['draft']}].limit"]
 
 
@@ -289,15 +291,16 @@ def test_p09_p14_say_working_time() -> None:
     assert deadline["final"].counting is DayCounting.CIVIL_CODE
 
 
-def test_the_seven_interpretations_and_their_defaults() -> None:
+def test_the_interpretations_and_their_defaults() -> None:
     assert {i.id: i.default for i in BLAGOVESHCHENSK.interpretations} == {
         "short-limits": "working",
         "day-counting": "civil-code",
-        "shortened-deadline": "by-importance",
+        "shortened-deadline": "explicit-only",  # п. 7 "may decide": the curator, per message
         "clarification": "runs",
         "re-routing": "fresh-limit",
         "working-hours": "standard",
         "final-bounds": "publication",
+        "tight-limit": "refuse",
     }
     for interpretation in BLAGOVESHCHENSK.interpretations:
         assert len(interpretation.choices) >= 2, interpretation.id

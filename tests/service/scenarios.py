@@ -56,7 +56,14 @@ def make(
 def answered_request(service: Service, case_id: str) -> None:
     """Classify, route, assign, draft, approve and request publication, a few minutes apart."""
     for step in (
-        Classify(case_id=case_id, actor="sokolova", at=at("2025-11-24 09:05"), topics=("roads",)),
+        Classify(
+            case_id=case_id,
+            actor="sokolova",
+            at=at("2025-11-24 09:05"),
+            topics=("roads",),
+            location="ул. Ленина",
+            importance="normal",
+        ),
         Route(
             case_id=case_id,
             actor="sokolova",
@@ -129,7 +136,12 @@ class ServiceScenarios:
         # another process classifies the case: `here` still holds it as detected
         there.handle(
             Classify(
-                case_id=case_id, actor="sokolova", at=at("2025-11-24 09:05"), topics=("roads",)
+                case_id=case_id,
+                actor="sokolova",
+                at=at("2025-11-24 09:05"),
+                topics=("roads",),
+                location="ул. Ленина",
+                importance="normal",
             )
         )
         route = Route(
@@ -272,7 +284,14 @@ class ServiceScenarios:
             pytest.raises(PermissionDenied),
         ):
             service.handle(
-                Classify(case_id=case_id, actor="zaitsev", at=at("2025-11-24 09:05"), topics=("x",))
+                Classify(
+                    case_id=case_id,
+                    actor="zaitsev",
+                    at=at("2025-11-24 09:05"),
+                    topics=("x",),
+                    location="ул. Ленина",
+                    importance="normal",
+                )
             )
         assert service.case(case_id).version == 1
         assert "refused classify by zaitsev" in caplog.text

@@ -42,7 +42,14 @@ def test_a_command_for_an_unknown_case_is_refused_as_such() -> None:
     service, _notifier, _clock = make()
     with pytest.raises(UnknownCase) as caught:
         service.handle(
-            Classify(case_id="nope", actor="sokolova", at=at("2025-11-24 09:05"), topics=("x",))
+            Classify(
+                case_id="nope",
+                actor="sokolova",
+                at=at("2025-11-24 09:05"),
+                topics=("x",),
+                location="ул. Ленина",
+                importance="normal",
+            )
         )
     assert caught.value.case_id == "nope"
 
@@ -113,7 +120,14 @@ def test_tick_reads_a_case_afresh_when_another_process_changed_it() -> None:
     )
     assert ticker.tick(at("2025-11-24 09:22")).warnings == 1  # the ticker caches the case
     other.handle(  # classified elsewhere: the classification deadline is met
-        Classify(case_id=case_id, actor="sokolova", at=at("2025-11-24 09:25"), topics=("x",))
+        Classify(
+            case_id=case_id,
+            actor="sokolova",
+            at=at("2025-11-24 09:25"),
+            topics=("x",),
+            location="ул. Ленина",
+            importance="normal",
+        )
     )
     ticker.tick(at("2025-11-24 09:31"))
     with store.unit_of_work() as uow:  # the index, written by the tick, is of the fresh case

@@ -98,8 +98,10 @@ SPECS: tuple[_Spec, ...] = (
         "the curator marks topics, location and importance (п. 7)",
         (
             _Field("topics", "topic ids, comma-separated", required=True, many=True),
-            _Field("location", "where it is about (a territorial department's area)"),
-            _Field("importance", "the importance category (default: normal)"),
+            _Field("location", "where it is about (required unless the regulation says not)"),
+            _Field(
+                "importance", "the importance category (required unless the regulation says not)"
+            ),
             _Field(
                 "answer_limit", "a shorter answer limit for this message: 4h, 2h30m", read=_period
             ),
@@ -233,7 +235,8 @@ def register(commands: Commands) -> None:
         "act",
         "issue a command on a case as a named person",
         "Issue COMMAND on CASE as PERSON, at TIME (default now), e.g.\n"
-        "  regflow act c-1 classify --as sokolova --topics roads --importance high\n"
+        "  regflow act c-1 classify --as sokolova --topics roads --location Северный "
+        "--importance high\n"
         "The regulation decides: a refused command prints the reason with its clause,\n"
         "exits with code 2 and changes nothing.",
     )

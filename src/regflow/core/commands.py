@@ -68,14 +68,19 @@ class Detect(_Command):
 class Classify(_Command):
     """The curator marks topics, location and importance (п. 7).
 
-    ``answer_limit`` sets a shorter answer deadline for this message;
-    ``confirm_tight`` accepts a limit that leaves the draft deadline at or
-    before routing (ambiguity 3), which is otherwise refused.
+    Location and importance are required unless the regulation's
+    :class:`~regflow.rules.Classification` makes them optional.
+    ``answer_limit`` sets a shorter answer deadline for this message: only
+    shorter, never longer than the rule's (п. 7 "в сокращенный срок"); on a
+    re-classification, leaving it out keeps the limit set before, and no
+    re-classification lengthens the limit in force. ``confirm_tight`` accepts
+    a limit that leaves the draft deadline no time, where the regulation's
+    reading allows it (the deadline's ``too_short``); otherwise it is refused.
     """
 
     topics: tuple[str, ...]
     location: str | None = None
-    importance: str = "normal"
+    importance: str | None = None
     answer_limit: Period | None = None
     significant: bool = False
     confirm_tight: bool = False

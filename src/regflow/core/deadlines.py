@@ -16,9 +16,9 @@ import attrs
 
 from regflow.calendar import Clock, Duration, Working, WorkingTime
 from regflow.core.case import Case
-from regflow.core.events import Event
+from regflow.core.events import Classified, Event
 from regflow.core.organization import Organization
-from regflow.rules.kinds import Basis, Deadline, Period, Scope
+from regflow.rules.kinds import Basis, Deadline, Period, Scope, TooShort
 from regflow.rules.regulation import Effective, Regulation
 
 __all__ = ["DeadlineState", "Status", "deadlines", "next_change"]
@@ -165,12 +165,21 @@ def _collect(case: Case, regulation: Regulation) -> list[_Instance]:
     instances: list[_Instance] = []
     open_: dict[tuple[int, str | None], _Instance] = {}
     started: set[int] = set()
+    waived: set[int] = set()
     case_wide: tuple[str | None, ...] = (None,)
     for event in case.events:
         data = event.data
+        if isinstance(data, Classified) and data.tight_confirmed:
+            # the curator confirmed a limit that leaves a deadline counted back from it no
+            # time; where that deadline's reading waives it, it is not owed at all (п. 7)
+            waived |= _waived(regulation.effective)
+            for key in [k for k in open_ if k[0] in waived]:
+                instances.remove(open_.pop(key))
         kind = getattr(data, "kind", None)
         actions = plan.get((data.type, kind.value if kind is not None else None), ())
         for index, action, per_department, once in actions:
+            if index in waived:
+                continue
             for subject in event.departments if per_department else case_wide:
                 key = (index, subject)
                 current = open_.get(key)
@@ -208,6 +217,22 @@ def _collect(case: Case, regulation: Regulation) -> list[_Instance]:
 
 _ENDING = frozenset({"excluded", "closed"})
 """Events that end a case, and with it every deadline still open."""
+
+
+def _waived(effective: Effective) -> set[int]:
+    """The deadlines (by index) counted back from a shortenable one whose ``too_short``
+    reading waives them when the curator confirms a limit that leaves them no time."""
+    rules = effective.deadlines
+    return {
+        index
+        for index, rule in enumerate(rules)
+        if rule.before is not None
+        and effective.deadline[rule.before].too_short is TooShort.WAIVE
+        and (
+            effective.deadline[rule.before].per_message
+            or effective.deadline[rule.before].by_importance
+        )
+    }
 
 
 def _limit(rule: Deadline, case: Case) -> Period:

@@ -66,7 +66,7 @@ from regflow.errors import (
     PermissionDenied,
     RuleViolation,
 )
-from regflow.rules.kinds import Deadline, Period, Permission
+from regflow.rules.kinds import Deadline, Period, Permission, TooShort
 from regflow.rules.regulation import Regulation
 from regflow.rules.vocabulary import DraftKind
 
@@ -300,26 +300,83 @@ def _detect(regulation: Regulation, org: Organization, command: Detect) -> tuple
 Handler = Callable[[_Context, Any], Iterator[tuple[str, Payload]]]
 
 
+def _applied(rule: Deadline, explicit: Period | None, importance: str | None) -> Period:
+    """The limit of a shortenable deadline (п. 7) under a classification: the curator's own
+    for the message, else the importance category's, else the rule's."""
+    if rule.per_message and explicit is not None:
+        return explicit
+    if importance is not None and importance in rule.by_importance:
+        return rule.by_importance[importance]
+    return rule.limit
+
+
 def _shortened(
-    regulation: Regulation, case: Case, explicit: Period | None, importance: str | None
+    regulation: Regulation, explicit: Period | None, importance: str | None
 ) -> Iterator[tuple[Deadline, Period]]:
     """``(rule, limit)`` for each shortenable deadline (п. 7) that a shorter limit changes."""
     for rule in regulation.effective.deadlines:
-        limit = explicit if rule.per_message else None
-        if limit is None and importance is not None:
-            limit = rule.by_importance.get(importance)
-        if limit is not None and limit != rule.limit:
+        limit = _applied(rule, explicit, importance)
+        if limit != rule.limit:
             yield rule, limit
 
 
-def _check_tight(
-    ctx: _Context, command: Command, explicit: Period | None, importance: str | None, step: str
+def _check_shortening(
+    ctx: _Context, command: Classify, explicit: Period | None, importance: str | None
 ) -> None:
-    """Refuse a shortened limit that leaves a deadline counted back from it at or before
-    ``command.at`` (ambiguity 3): the curator must confirm it explicitly."""
+    """п. 7 lets the curator respond "в сокращенный срок": a limit may be shortened, never
+    lengthened -- neither by a per-message limit nor by a re-classification."""
+    case = ctx.case
+    classified = any(isinstance(e.data, Classified) for e in case.events)
+    for rule in ctx.regulation.effective.deadlines:
+        if command.answer_limit is not None and rule.per_message:
+            limit = command.answer_limit
+            ceiling = _applied(rule, None, importance)
+            if not limit.minutes and not limit.days:
+                raise ctx.refuse(
+                    f"a '{rule.id}' limit of {limit} leaves no time", ctx.clause, command
+                )
+            if bool(limit.days) != bool(ceiling.days):
+                raise ctx.refuse(
+                    f"the '{rule.id}' limit is counted in {'days' if ceiling.days else 'hours'}, "
+                    f"like its {ceiling}; got {limit}",
+                    ctx.clause,
+                    command,
+                )
+            if limit > ceiling:
+                whose = (
+                    f"importance {importance!r} sets" if ceiling != rule.limit else "the rule sets"
+                )
+                raise ctx.refuse(
+                    f"the curator may only shorten the '{rule.id}' limit: {limit} is longer "
+                    f"than the {ceiling} {whose}",
+                    ctx.clause,
+                    command,
+                )
+        if classified and (rule.per_message or rule.by_importance):
+            before = _applied(rule, case.answer_limit, case.importance)
+            after = _applied(rule, explicit, importance)
+            if after.as_timedelta() > before.as_timedelta():
+                raise ctx.refuse(
+                    f"a re-classification cannot lengthen the '{rule.id}' limit from {before} to "
+                    f"{after}; set answer_limit to keep it",
+                    ctx.clause,
+                    command,
+                )
+
+
+def _tight(
+    ctx: _Context, command: Command, explicit: Period | None, importance: str | None, step: str
+) -> tuple[Deadline, str] | None:
+    """The first shortened rule that leaves a deadline counted back from it at or before
+    ``command.at``, with the words saying so; ``None`` when every one leaves time."""
     regulation = ctx.regulation
     wt = regulation.effective.calendar
-    for rule, limit in _shortened(regulation, ctx.case, explicit, importance):
+    case = ctx.case
+    for rule, limit in _shortened(regulation, explicit, importance):
+        if isinstance(command, Classify) and limit == _applied(
+            rule, case.answer_limit, case.importance
+        ):
+            continue  # a re-classification that keeps the limit in force sets nothing new
         due = wt.add(ctx.case.detected_at, limit.duration(rule.basis, rule.counting))
         for relative in regulation.effective.deadlines:
             if relative.before != rule.id:
@@ -328,37 +385,78 @@ def _check_tight(
                 due, relative.limit.duration(relative.basis, relative.counting)
             )
             if relative_due <= command.at:
-                raise ctx.refuse(
-                    f"the shortened {limit} '{rule.id}' limit puts the '{relative.id}' deadline at "
-                    f"{relative_due.isoformat()}, at or before {step}; confirm it explicitly "
-                    "(confirm_tight=True) to accept",
-                    ctx.clause,
-                    command,
+                return rule, (
+                    f"the shortened {limit} '{rule.id}' limit puts the '{relative.id}' deadline "
+                    f"at {relative_due.isoformat()}, at or before {step}"
                 )
+    return None
+
+
+def _check_tight(
+    ctx: _Context, command: Command, explicit: Period | None, importance: str | None, step: str
+) -> bool:
+    """Refuse a shortened limit that leaves a deadline counted back from it no time, unless
+    the rule's reading waives that deadline and the curator confirms (``confirm_tight``).
+
+    Returns True when such a limit is accepted (confirmed and waived).
+    """
+    found = _tight(ctx, command, explicit, importance, step)
+    if found is None:
+        return False
+    rule, words = found
+    if rule.too_short is TooShort.REFUSE:
+        raise ctx.refuse(
+            f"{words}: nobody could meet it, so the limit is refused; choose a longer one",
+            ctx.clause,
+            command,
+        )
+    if not getattr(command, "confirm_tight", False):
+        raise ctx.refuse(
+            f"{words}; confirm it (confirm_tight=True) to accept, and that deadline is not owed",
+            ctx.clause,
+            command,
+        )
+    return True
 
 
 def _classify(ctx: _Context, command: Classify) -> Iterator[tuple[str, Payload]]:
     regulation = ctx.regulation
+    rule = regulation.classification
+    clause = rule.citation.clause if rule is not None else ctx.clause
     if not command.topics:
-        raise ctx.refuse("a message needs at least one topic", ctx.clause, command)
-    if command.importance not in regulation.importance:
+        raise ctx.refuse("a message needs at least one topic", clause, command)
+    if (rule is None or rule.require_location) and not (command.location or "").strip():
+        raise ctx.refuse(
+            "name the location the message is about (п. 7: topic, location and importance)",
+            clause,
+            command,
+        )
+    if command.importance is None:
+        if rule is None or rule.require_importance:
+            raise ctx.refuse(
+                f"choose the importance category: {', '.join(regulation.importance)}",
+                clause,
+                command,
+            )
+    elif command.importance not in regulation.importance:
         raise ctx.refuse(
             f"unknown importance {command.importance!r}; the categories are "
             f"{', '.join(regulation.importance)}",
-            ctx.clause,
+            clause,
             command,
         )
-    if not command.confirm_tight:
-        _check_tight(ctx, command, command.answer_limit, command.importance, "classification")
+    explicit = command.answer_limit if command.answer_limit is not None else ctx.case.answer_limit
+    _check_shortening(ctx, command, explicit, command.importance)
+    waived = _check_tight(ctx, command, explicit, command.importance, "classification")
     yield (
         ctx.clause,
         Classified(
             command.topics,
             command.location,
             command.importance,
-            command.answer_limit,
+            explicit,
             command.significant,
-            command.confirm_tight,
+            waived,
         ),
     )
 
@@ -426,7 +524,13 @@ def _route(ctx: _Context, command: Route) -> Iterator[tuple[str, Payload]]:
         others = tuple(d for d in departments if d != lead)
         order = _order(ctx, command, departments, lead, command.order or (others,))
     if not (command.confirm_tight or case.tight_confirmed):
-        _check_tight(ctx, command, case.answer_limit, case.importance, "routing")
+        # the limit left time when it was set; routing after the deadline counted back from
+        # it has passed needs the curator's confirmation, under either reading
+        found = _tight(ctx, command, case.answer_limit, case.importance, "routing")
+        if found is not None:
+            raise ctx.refuse(
+                f"{found[1]}; confirm it (confirm_tight=True) to accept", ctx.clause, command
+            )
     clause = ctx.repeat if case.repeat_of else (ctx.co if len(departments) > 1 else ctx.clause)
     yield clause, Routed(departments, order, lead, added)
 

@@ -66,12 +66,18 @@ class Detected:
 
 @attrs.frozen
 class Classified:
-    """Topics, location and importance were set (п. 7)."""
+    """Topics, location and importance were set (п. 7).
+
+    ``answer_limit`` is the per-message limit in force after this event (one set
+    before and not restated is carried over); ``tight_confirmed``: the curator
+    confirmed a limit that leaves a deadline counted back from it no time, which
+    that deadline's reading (``too_short = "waive"``) then waives.
+    """
 
     type: ClassVar[str] = "classified"
     topics: tuple[str, ...]
     location: str | None
-    importance: str
+    importance: str | None
     answer_limit: Period | None = None
     significant: bool = False
     tight_confirmed: bool = False

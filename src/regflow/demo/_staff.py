@@ -191,7 +191,8 @@ class Week:
                 actor=me,
                 at=now,
                 topics=plan.topics,
-                location=plan.location,
+                # п. 7: a message that names no place is about the city as a whole
+                location=plan.location or "весь город",
                 importance=plan.importance,
                 significant=plan.significant,
             )

@@ -29,6 +29,7 @@ from pathlib import Path
 from regflow.rules.kinds import (
     AnswerForm,
     Basis,
+    Classification,
     ClauseNote,
     CoExecution,
     Deadline,
@@ -38,6 +39,7 @@ from regflow.rules.kinds import (
     Interpretation,
     Period,
     Permission,
+    TooShort,
 )
 from regflow.rules.regulation import Regulation, WorkingTimeSpec
 from regflow.rules.vocabulary import END_STAGES, STAGES
@@ -298,6 +300,11 @@ def _rules_by_clause(regulation: Regulation) -> dict[str, list[str]]:
         regulation.co_execution.citation.clause,
         _co_execution_item(regulation, regulation.co_execution),
     )
+    if regulation.classification is not None:
+        add(
+            regulation.classification.citation.clause,
+            _classification_item(regulation, regulation.classification),
+        )
     add(regulation.exclusion.citation.clause, _exclusion_item(regulation.exclusion))
     for clause, text in _answer_form_items(regulation, effective.answer_form):
         add(clause, text)
@@ -319,6 +326,20 @@ def _deadline_item(regulation: Regulation, deadline: Deadline) -> str:
         lines.append("  - counted once per case, from its first start")
     if deadline.per_message:
         lines.append("  - the curator may set a shorter limit for one message (п. 7)")
+    if deadline.per_message or deadline.by_importance:
+        relative = [d.id for d in regulation.effective.deadlines if d.before == deadline.id]
+        if relative:
+            counted = ", ".join(f"`{r}`" for r in relative)
+            if deadline.too_short is TooShort.REFUSE:
+                then = "the shorter limit is refused"
+            else:
+                then = (
+                    f"the curator may confirm it, and {counted} is then not owed "
+                    "(only this deadline binds)"
+                )
+            lines.append(
+                f"  - a shorter limit that puts {counted} at or before the moment it is set: {then}"
+            )
     shaped: dict[tuple[str, str], list[str]] = {}
     for interp, chosen, path in _settings_in_force(regulation):
         if path.startswith(f"deadlines.{deadline.id}."):
@@ -362,6 +383,29 @@ def _co_execution_item(regulation: Regulation, rule: CoExecution) -> str:
         f"each co-executor sends its part to the curator within the `{rule.deadline}` "
         f"deadline{within}; {lead}."
     )
+
+
+def _classification_item(regulation: Regulation, rule: Classification) -> str:
+    named = ["the topics"]
+    optional: list[str] = []
+    for required, words in (
+        (rule.require_location, "the location"),
+        (rule.require_importance, "the importance category"),
+    ):
+        (named if required else optional).append(words)
+    categories = ", ".join(f"`{i}`" for i in regulation.importance)
+    text = (
+        f"- **Classification.** The curator names {', '.join(named)}; a classification "
+        "without them is refused"
+    )
+    if optional:
+        text += f" ({' and '.join(optional)} may be left out)"
+    text += (
+        f". The importance categories are {categories}. A limit the curator sets for one "
+        "message may only shorten the deadline, never lengthen it, and a re-classification "
+        "cannot lengthen the limit in force."
+    )
+    return text
 
 
 def _exclusion_item(rule: Exclusion) -> str:

@@ -12,6 +12,7 @@ from regflow.rules.kinds import (
     AnswerForm,
     Basis,
     Citation,
+    Classification,
     ClauseNote,
     CoExecution,
     Deadline,
@@ -23,6 +24,7 @@ from regflow.rules.kinds import (
     Permission,
     Scope,
     Setting,
+    TooShort,
 )
 from regflow.rules.regulation import Effective, Regulation, WorkingTimeSpec, select_regulation
 from regflow.rules.toml import dump_regulation, load_regulation, load_regulation_file
@@ -45,6 +47,7 @@ __all__ = [
     "AnswerForm",
     "Basis",
     "Citation",
+    "Classification",
     "ClauseNote",
     "CoExecution",
     "Deadline",
@@ -60,6 +63,7 @@ __all__ = [
     "Regulation",
     "Scope",
     "Setting",
+    "TooShort",
     "WorkingTimeSpec",
     "blagoveshchensk_2020",
     "dump_regulation",

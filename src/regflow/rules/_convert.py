@@ -23,12 +23,21 @@ from regflow._strict import Rejected, describe_value
 from regflow.calendar import DayCounting
 from regflow.errors import Problem
 from regflow.rules import kinds
-from regflow.rules.kinds import Basis, Citation, EscalationTrigger, Period, Scope, Setting
+from regflow.rules.kinds import (
+    Basis,
+    Citation,
+    EscalationTrigger,
+    Period,
+    Scope,
+    Setting,
+    TooShort,
+)
 
 __all__ = ["Rejected", "describe_value", "key_path", "make_converter", "problems_of"]
 
 for _cls in (
     kinds.AnswerForm,
+    kinds.Classification,
     kinds.ClauseNote,
     kinds.CoExecution,
     kinds.Deadline,
@@ -99,7 +108,7 @@ def make_converter(clauses: Mapping[str, str] | None = None) -> cattrs.Converter
     converter.register_structure_hook(Period, structure_period)
     converter.register_unstructure_hook(Period, str)
 
-    for enum_type in (Basis, Scope, EscalationTrigger, DayCounting):
+    for enum_type in (Basis, Scope, EscalationTrigger, DayCounting, TooShort):
         converter.register_unstructure_hook(enum_type, lambda e: e.value)
 
     def structure_setting(value: Any, _type: type) -> Setting:

@@ -2,7 +2,8 @@
 
 Every clause 2-20 of the order is carried by at least one rule object or by
 a note saying why it has no executable rule; all ten deadlines of the table
-in ``regulation/clauses.md``; the seven ambiguities as interpretations.
+in ``regulation/clauses.md``; its seven ambiguities, and the further readings
+the text allows, as interpretations.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from regflow.rules._text_2180 import CLAUSES
 from regflow.rules.kinds import (
     AnswerForm,
     Citation,
+    Classification,
     ClauseNote,
     CoExecution,
     Deadline,
@@ -289,18 +291,21 @@ def _interpretations() -> tuple[Interpretation, ...]:
         Interpretation(
             "shortened-deadline",
             _c(7),
-            "п. 7 lets the curator shorten the deadline by importance but gives no numbers.",
-            default="by-importance",
+            "п. 7: on the basis of the topic, location and importance the curator 'may decide' "
+            "to respond in a shortened time, but the text gives no numbers. Does the category "
+            "shorten the deadline by itself, or only the curator's decision for a message?",
+            default="explicit-only",
             choices={
+                "explicit-only": "only the curator's decision for the message shortens it "
+                "(answer_limit when classifying): 'may decide' is a decision per message, and "
+                "the text sets no shorter limit by category",
                 "by-importance": "a 'high' importance message is answered within 5 working "
-                "hours; the curator may also set a limit per message; a limit that leaves the "
-                "draft deadline at or before routing is refused unless confirmed",
-                "explicit-only": "no shorter limit by category; only the curator's explicit "
-                "limit per message",
+                "hours without a decision; the curator may also set a shorter limit per "
+                "message. The 5 hours are the library's choice, not the text's",
             },
             settings={
-                "by-importance": (Setting("deadlines.answer.by_importance", {"high": "5h"}),),
                 "explicit-only": (Setting("deadlines.answer.by_importance", {}),),
+                "by-importance": (Setting("deadlines.answer.by_importance", {"high": "5h"}),),
             },
         ),
         Interpretation(
@@ -387,6 +392,24 @@ def _interpretations() -> tuple[Interpretation, ...]:
                 ),
             },
         ),
+        Interpretation(
+            "tight-limit",
+            _c(10),
+            "п. 10 wants the draft 4 hours before the п. 9 deadline. What if the curator "
+            "shortens that deadline (п. 7) so much that the draft deadline falls at or before "
+            "the moment the limit is set?",
+            default="refuse",
+            choices={
+                "refuse": "the limit is refused: a deadline no one could meet is not set, and "
+                "nobody is charged with its breach",
+                "waive": "the curator may confirm it (confirm_tight); the draft deadline is "
+                "then not owed and the shortened answer deadline alone binds the executor",
+            },
+            settings={
+                "refuse": (Setting("deadlines.answer.too_short", "refuse"),),
+                "waive": (Setting("deadlines.answer.too_short", "waive"),),
+            },
+        ),
     )
 
 
@@ -413,6 +436,7 @@ def blagoveshchensk_2020() -> Regulation:
         deadlines=_deadlines(),
         permissions=_permissions(),
         co_execution=CoExecution(_c(15)),
+        classification=Classification(_c(7)),
         exclusion=Exclusion(_c(18), ("intent-to-harm", "obscene", "insult", "threat-to-official")),
         answer_form=AnswerForm(
             _c(17),

@@ -4,6 +4,7 @@ A rule says *what* the regulation requires; the engine (``regflow.core``)
 enforces it. Kinds are few and orthogonal:
 
 - :class:`Deadline` -- a time limit that starts and stops on case events;
+- :class:`Classification` -- what the curator's classification must name (п. 7);
 - :class:`Permission` -- which role may issue which command at which stage;
 - :class:`CoExecution` -- contributions of several executors (п. 15);
 - :class:`Exclusion` -- content that ends a case without an answer (п. 18);
@@ -28,6 +29,7 @@ __all__ = [
     "AnswerForm",
     "Basis",
     "Citation",
+    "Classification",
     "ClauseNote",
     "CoExecution",
     "Deadline",
@@ -40,6 +42,7 @@ __all__ = [
     "Permission",
     "Scope",
     "Setting",
+    "TooShort",
 ]
 
 
@@ -142,6 +145,17 @@ class Scope(enum.Enum):
     """One instance per department the starting event names (п. 8, п. 15)."""
 
 
+class TooShort(enum.Enum):
+    """What a limit shortened under п. 7 may do to a deadline counted back from it (``before``)
+    when it puts that deadline at or before the instant the limit is set."""
+
+    REFUSE = "refuse"
+    """The shortened limit is refused: nobody could meet the deadline counted back from it."""
+    WAIVE = "waive"
+    """The curator may confirm it; the deadline counted back from it is then not owed (only
+    the shortened deadline binds), so nobody is charged with a step no one could take."""
+
+
 @attrs.frozen
 class Deadline:
     """A time limit of the regulation.
@@ -171,7 +185,10 @@ class Deadline:
             instance ends as cancelled, e.g. a co-executor's part once its
             department has left the case).
         once: only the first start opens an instance.
-        per_message: the curator may set this limit for one message (п. 7).
+        per_message: the curator may set this limit for one message (п. 7); only
+            shorter than ``limit`` (and than the importance category's), never longer.
+        too_short: for a shortenable deadline, what happens when a shortened limit
+            leaves a deadline counted back from it no time (see :class:`TooShort`).
     """
 
     id: str
@@ -192,6 +209,7 @@ class Deadline:
     cancelled_on: tuple[str, ...] = ()
     once: bool = False
     per_message: bool = False
+    too_short: TooShort = TooShort.REFUSE
 
     def describe(self) -> str:
         """The rule in plain words, with its parameters."""
@@ -215,6 +233,20 @@ class Deadline:
         if self.scope is Scope.DEPARTMENT:
             text += "; one per department"
         return text
+
+
+@attrs.frozen
+class Classification:
+    """What the curator's classification names (п. 7): the topic (or group of topics), the
+    location and the importance category, on which a shortened deadline may be decided.
+
+    Topics are always required; ``require_location`` and ``require_importance`` say whether
+    a classification without them is refused (another regulation may make them optional).
+    """
+
+    citation: Citation
+    require_location: bool = True
+    require_importance: bool = True
 
 
 @attrs.frozen

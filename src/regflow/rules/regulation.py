@@ -30,6 +30,7 @@ from regflow.errors import InvalidOfficeHours, InvalidRegulation, Problem
 from regflow.rules.kinds import (
     AnswerForm,
     Citation,
+    Classification,
     ClauseNote,
     CoExecution,
     Deadline,
@@ -201,6 +202,9 @@ class Regulation:
     co_execution: CoExecution
     exclusion: Exclusion
     answer_form: AnswerForm
+    classification: Classification | None = None
+    """What the curator's classification must name (п. 7); ``None``: topics, location and
+    importance, citing the ``classify`` permission's clause."""
     escalations: tuple[Escalation, ...] = ()
     interpretations: tuple[Interpretation, ...] = ()
     notes: tuple[ClauseNote, ...] = ()
@@ -267,6 +271,8 @@ class Regulation:
         yield self.co_execution
         yield self.exclusion
         yield self.answer_form
+        if self.classification is not None:
+            yield self.classification
         yield from self.escalations
         yield from self.interpretations
         yield from self.notes
@@ -312,8 +318,9 @@ def _check(reg: Regulation) -> Iterator[Problem]:
         ("co_execution", reg.co_execution),
         ("exclusion", reg.exclusion),
         ("answer_form", reg.answer_form),
+        ("classification", reg.classification),
     ):
-        if rule.citation.clause not in reg.clauses:
+        if rule is not None and rule.citation.clause not in reg.clauses:
             yield Problem(f"{name}.citation", f"unknown clause {rule.citation.clause!r}")
     yield from _duplicates("deadlines", [d.id for d in reg.deadlines])
     yield from _duplicates("escalations", [e.id for e in reg.escalations])
@@ -344,8 +351,9 @@ def _cited(reg: Regulation) -> Iterator[tuple[str, Any]]:
     for section in ("deadlines", "permissions", "escalations", "interpretations", "notes"):
         for index, rule in enumerate(getattr(reg, section)):
             yield f"{section}[{index}]", rule
-    for name in ("co_execution", "exclusion", "answer_form"):
-        yield name, getattr(reg, name)
+    for name in ("co_execution", "exclusion", "answer_form", "classification"):
+        if getattr(reg, name) is not None:
+            yield name, getattr(reg, name)
 
 
 def working_time_problems(spec: WorkingTimeSpec, path: str) -> Iterator[Problem]:

@@ -17,7 +17,8 @@ True
 The layout: top-level ``id``, ``title``, ``version``, ``effective_from``,
 ``effective_to`` (optional), ``legal_basis``, ``platforms``, ``importance``;
 then ``[clauses]`` (``"п. 9" = "the clause's text"``; rules cite a clause by
-its number), ``[working_time]``, ``[[deadlines]]``, ``[[permissions]]``,
+its number), ``[working_time]``, ``[classification]`` (optional: what the
+curator's classification must name), ``[[deadlines]]``, ``[[permissions]]``,
 ``[co_execution]``, ``[exclusion]``, ``[answer_form]``, ``[[escalations]]``,
 ``[[interpretations]]`` (``choices``: name -> meaning; ``settings``: name ->
 array of ``{path, value}``), ``[[notes]]`` and ``[choices]`` (interpretation
@@ -71,6 +72,7 @@ _LAYOUT = (
     "importance",
     "clauses",
     "working_time",
+    "classification",
     "deadlines",
     "permissions",
     "co_execution",
