@@ -219,3 +219,30 @@ def test_p05_this_towns_classification_names_location_and_importance_and_only_sh
     assert case.due("answer") == at("2025-11-10 16:30")
     with pytest.raises(RuleViolation, match="cannot lengthen"):
         classify("2025-11-10 11:40", importance="normal")
+
+
+def test_p14_this_towns_curator_appoints_the_preparer_and_the_order_is_never_rewritten() -> None:
+    case = Ensk("2025-11-10 11:30")
+    case.do(
+        Classify,
+        "2025-11-10 11:35",
+        CURATOR,
+        topics=("lighting",),
+        location="ул. Мира",
+        importance="normal",
+    )
+    with pytest.raises(RuleViolation, match="leave it out of the order") as caught:
+        case.do(
+            Route,
+            "2025-11-10 11:40",
+            CURATOR,
+            departments=("roads", "housing"),
+            lead="roads",
+            order=(("housing",), ("roads",)),
+        )
+    assert caught.value.clause == "п. 14"
+    case.do(
+        Route, "2025-11-10 11:40", CURATOR, departments=("roads", "housing"), preparer="bogdanov"
+    )
+    assert (case.driver.case.lead, case.driver.case.lead_executor) == ("roads", "bogdanov")
+    assert case.driver.case.stage == "in_work"

@@ -6,9 +6,10 @@
 
 from __future__ import annotations
 
-from regflow.core import SubmitContribution
-from regflow.errors import CommandRefused, RuleViolation
-from tests.engine.conftest import CaseDriver, assert_deadline, find_deadline, refused
+from regflow.core import Route, SubmitContribution
+from regflow.core.events import ContributionOpened, ContributionSubmitted, ExecutorAssigned
+from regflow.errors import CommandRefused, PermissionDenied, RuleViolation
+from tests.engine.conftest import REGULATION, CaseDriver, assert_deadline, find_deadline, refused
 
 
 def contributions(driver: CaseDriver) -> dict[str, str]:
@@ -192,3 +193,171 @@ def test_p15_a_department_routed_again_gets_a_fresh_2_hours_from_its_new_receipt
     case.assign("10:00", "improvement").assign("13:30", "housing")
     state = assert_deadline(case, "contribute", department="housing", due="2025-11-06 16:00")
     assert state.started_at == case.when("13:30")
+
+
+# -- п. 15(1): the curator's order is honoured or refused, never rewritten ----------------------
+
+IN_ORDER = REGULATION.choose(**{"lead-part": "in-order"})
+"""The other reading: the lead sends its own part in its turn too (п. 15(3) "каждым")."""
+
+
+def test_p15_an_order_naming_the_lead_is_refused_not_rewritten() -> None:
+    # reading lead-part = in-joint-draft: the lead's information goes into the joint draft;
+    # an order that gives it a turn of its own would be silently changed, so it is refused.
+    case = CaseDriver.detected("2025-11-06 09:00").classify("09:05")
+    text = refused(
+        case,
+        RuleViolation,
+        "п. 15",
+        lambda: case.route(
+            "09:10",
+            "improvement",
+            "housing",
+            order=(("housing",), ("improvement",)),
+            lead="improvement",
+        ),
+    )
+    assert "leave it out of the order" in text
+    case.route("09:10", "improvement", "housing", order=(("housing",),), lead="improvement")
+    assert case.case.order == (("housing",),)
+
+
+def test_p15_under_in_order_the_lead_sends_its_own_part_in_its_turn() -> None:
+    # reading lead-part = in-order: housing first, then improvement (the lead) itself; each
+    # part is due 2 working hours after its turn starts, then the lead drafts the answer.
+    case = CaseDriver.detected("2025-11-06 09:00", regulation=IN_ORDER).classify("09:05")
+    refused(
+        case,
+        RuleViolation,
+        "п. 15",
+        lambda: case.route(
+            "09:10", "improvement", "housing", order=(("housing",),), lead="improvement"
+        ),
+    )
+    case.route(
+        "09:10",
+        "improvement",
+        "housing",
+        order=(("housing",), ("improvement",)),
+        lead="improvement",
+    )
+    assert case.case.order == (("housing",), ("improvement",))
+    case.assign("09:15", "improvement").assign("09:20", "housing")
+    assert contributions(case) == {"housing": "pending"}
+    refused(case, RuleViolation, "п. 15", lambda: case.contribute("09:30", "improvement"))
+    case.contribute("10:00", "housing")
+    # improvement's turn starts at 10:00: due 12:00; volkova (its executor) answers for it
+    assert_deadline(
+        case, "contribute", department="improvement", due="2025-11-06 12:00", responsible="volkova"
+    )
+    refused(case, RuleViolation, "п. 15", lambda: case.submit("10:30"))
+    case.contribute("11:00", "improvement", text="Наша часть: тротуары")
+    assert contributions(case) == {"housing": "met", "improvement": "met"}
+    case.submit("11:30", text="Общий ответ")
+    assert case.case.stage == "awaiting_approval"
+
+
+def test_p15_under_in_order_a_lead_who_returns_leaves_the_new_lead_its_part() -> None:
+    case = CaseDriver.detected("2025-11-06 09:00", regulation=IN_ORDER).classify("09:05")
+    case.route("09:10", "improvement", "housing", lead="improvement")
+    case.assign("09:15", "improvement").assign("09:20", "housing")
+    assert contributions(case) == {"housing": "pending", "improvement": "pending"}
+    case.return_to_curator("09:40", "improvement")
+    assert case.case.lead == "housing"
+    # housing's part stays owed: alone now, it still prepares the answer from it
+    assert case.case.order == (("housing",),)
+    assert contributions(case) == {"housing": "pending", "improvement": "cancelled"}
+
+
+# -- п. 15(4): the curator appoints the executor who prepares the joint answer --------------------
+
+
+def appointed(when: str = "2025-11-06 09:00", preparer: str = "zaitsev") -> CaseDriver:
+    case = CaseDriver.detected(when).classify("09:05")
+    return case.do(
+        Route(
+            case_id=case.case.id,
+            actor="sokolova",
+            at=case.when("09:10"),
+            departments=("improvement", "housing"),
+            preparer=preparer,
+        )
+    )
+
+
+def test_p15_the_curator_appoints_the_person_who_prepares_the_joint_answer() -> None:
+    # zaitsev (improvement's second executor) is appointed: improvement leads, and its
+    # executor is designated by the appointment, so the case is in work at once.
+    case = appointed()
+    assert (case.case.lead, case.case.preparer, case.case.stage) == (
+        "improvement",
+        "zaitsev",
+        "in_work",
+    )
+    assert case.case.lead_executor == "zaitsev"
+    assigned = case.case.events[-1].data
+    assert isinstance(assigned, ExecutorAssigned)
+    assert (assigned.department, assigned.executor) == ("improvement", "zaitsev")
+    assert case.case.events[-1].clause == "п. 15"
+    # improvement's head keeps п. 8 but cannot designate another executor
+    text = refused(case, RuleViolation, "п. 15", lambda: case.assign("09:15", "improvement"))
+    assert "zaitsev" in text
+    case.assign("09:20", "housing").contribute("10:00", "housing")
+    refused(case, PermissionDenied, "п. 10", lambda: case.submit("10:10", actor="volkova"))
+    case.submit("10:10", actor="zaitsev")
+    assert case.case.stage == "awaiting_approval"
+    assert_deadline(case, "return", department="improvement", status="met")
+
+
+def test_p15_the_preparer_is_an_executor_of_a_routed_department_and_its_department_leads() -> None:
+    case = CaseDriver.detected("2025-11-06 09:00").classify("09:05")
+
+    def route(preparer: str, lead: str | None = None) -> None:
+        case.do(
+            Route(
+                case_id=case.case.id,
+                actor="sokolova",
+                at=case.when("09:10"),
+                departments=("improvement", "housing"),
+                lead=lead,
+                preparer=preparer,
+            )
+        )
+
+    text = refused(case, RuleViolation, "п. 15", lambda: route("kozlova"))  # transport's
+    assert "not an executor of improvement, housing" in text
+    refused(case, RuleViolation, "п. 15", lambda: route("zaitsev", lead="housing"))
+    route("ivanova")  # housing's executor: housing leads
+    assert (case.case.lead, case.case.lead_executor) == ("housing", "ivanova")
+
+
+def test_p06_p15_an_absent_preparers_work_goes_to_the_substitute() -> None:
+    # volkova is ill 2025-11-24..26; appointed on the 25th, zaitsev acts for her (п. 6).
+    case = appointed("2025-11-25 09:00", preparer="volkova")
+    assert case.case.preparer == "volkova"
+    assert case.case.lead_executor == "zaitsev"
+    assigned = case.case.events[-1].data
+    assert isinstance(assigned, ExecutorAssigned)
+    assert assigned.substitution is not None
+
+
+# -- what the notices of п. 15 need (the lead writes the notices) --------------------------------
+
+
+def test_p15_the_events_carry_whom_to_tell_and_when_a_turn_starts() -> None:
+    # a co-executor is told when its turn (and its 2-hour clock) starts: contribution_opened
+    # names the department and the executor, at the instant the clock starts; the lead's
+    # executor is told when a part arrives: contribution_submitted names the part's department
+    # and executor, and the case names the lead's executor.
+    case = routed_in_order().assign("09:20", "improvement").assign("09:30", "housing")
+    case.assign("09:40", "transport").contribute("11:00", "housing")
+    submitted, opened = case.case.events[-2:]
+    assert isinstance(submitted.data, ContributionSubmitted)
+    assert (submitted.data.department, submitted.data.executor) == ("housing", "ivanova")
+    assert isinstance(opened.data, ContributionOpened)
+    assert (opened.data.department, opened.data.executor, opened.at) == (
+        "transport",
+        "kozlova",
+        case.when("11:00"),
+    )
+    assert case.case.lead_executor == "volkova"

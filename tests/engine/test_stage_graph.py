@@ -40,16 +40,16 @@ def test_every_move_the_permissions_declare_is_one_the_engine_makes(regulation: 
 
 
 def test_a_declared_move_the_engine_cannot_make_is_refused_with_its_path() -> None:
-    # routing a classified message goes to 'routed': the lead's executor is not yet named
-    route = permission("route", "classified")
-    wrong = attrs.evolve(route, leads_to=("routed", "in_work"))
+    # a submitted draft awaits approval; it is never approved by being submitted
+    submit = permission("submit_draft", "in_work")
+    wrong = attrs.evolve(submit, leads_to=("awaiting_approval", "approved"))
     with pytest.raises(InvalidRegulation) as caught:
-        replaced(REGULATION, route, wrong)
-    index = list(REGULATION.permissions).index(route)
+        replaced(REGULATION, submit, wrong)
+    index = list(REGULATION.permissions).index(submit)
     found = {p.path: p.message for p in caught.value.problems}
     assert list(found) == [f"permissions[{index}].leads_to[1]"]
     assert (
-        "never moves a case from 'classified' to 'in_work'"
+        "never moves a case from 'in_work' to 'approved'"
         in found[f"permissions[{index}].leads_to[1]"]
     )
 
@@ -69,15 +69,17 @@ def test_a_stage_the_engine_cannot_run_the_command_at_is_refused() -> None:
 def test_the_toml_path_of_a_move_the_engine_cannot_make() -> None:
     text = dump_regulation(REGULATION)
     spoiled = text.replace(
-        'stages = ["classified"]\nleads_to = ["routed"]',
-        'stages = ["classified"]\nleads_to = ["in_work"]',
+        'command = "submit_draft"\nroles = ["executor"]\nstages = ["in_work"]\n'
+        'leads_to = ["awaiting_approval"]',
+        'command = "submit_draft"\nroles = ["executor"]\nstages = ["in_work"]\n'
+        'leads_to = ["approved"]',
         1,
     )
     assert spoiled != text
     with pytest.raises(InvalidRegulation) as caught:
         load_regulation(spoiled)
     paths = [p.path for p in caught.value.problems]
-    index = list(REGULATION.permissions).index(permission("route", "classified"))
+    index = list(REGULATION.permissions).index(permission("submit_draft", "in_work"))
     assert paths == [f"$.permissions[{index}].leads_to[0]"]
 
 

@@ -117,3 +117,31 @@ def test_the_stored_json_record_reads_back_equal(events) -> None:
         assert back.hash == event.hash
         assert json.loads(event_to_json(back)) == json.loads(text)  # read back: re-encoded
     assert verify([event_from_json(event_to_json(e)) for e in events]) == len(events)
+
+
+def test_a_field_added_later_leaves_older_events_their_hashes() -> None:
+    # Routed.preparer (п. 15(4)) came after routed events were first written: at its default
+    # it is left out of the canonical form, so a history written before it verifies unchanged.
+    import hashlib
+    import json
+
+    from regflow.core.codec import event_from_json, event_to_json
+    from regflow.core.events import GENESIS, Event, Routed, canonical
+
+    plain = Routed(("improvement",), (), "improvement", ("improvement",))
+    at = CaseDriver.detected("2025-11-06 09:00").case.detected_at
+    written_before = (
+        '{"actor":"sokolova","at":"2025-11-06T00:00:00+00:00","case_id":"c","clause":"п. 7",'
+        '"data":{"added":["improvement"],"departments":["improvement"],"lead":"improvement",'
+        '"order":[]},"prev_hash":"' + GENESIS + '","seq":2,"type":"routed"}'
+    )
+    assert canonical("c", 2, at, "sokolova", "п. 7", plain, GENESIS) == written_before.encode()
+    old = Event("c", 2, at, "sokolova", "п. 7", plain, GENESIS, "")
+    old = attrs.evolve(old, hash=hashlib.sha256(written_before.encode()).hexdigest())
+    record = json.loads(event_to_json(old))
+    assert "preparer" not in record["data"]
+    assert event_from_json(event_to_json(old)).hash == old.hash
+    named = attrs.evolve(plain, preparer="zaitsev")
+    made = Event.make("c", 2, at, "sokolova", "п. 15", named, GENESIS)
+    assert json.loads(made.data_json or "")["preparer"] == "zaitsev"
+    assert event_from_json(event_to_json(made)) == made

@@ -104,7 +104,7 @@ def test_a_deadline_says_which_interpretation_shaped_it() -> None:
 def test_the_other_rule_kinds_are_in_plain_words() -> None:
     assert (
         "**Permission `route`.** The curator may send the message to the competent "
-        "department(s) when the case is at `classified`; the case moves to `routed`."
+        "department(s) when the case is at `classified`; the case moves to `routed` or `in_work`."
     ) in section(SPEC, "### п. 7")
     assert (
         "**Permission `route`.** The curator may send the message to the competent "
@@ -231,3 +231,12 @@ def test_p07_the_classification_and_the_shortened_deadline_in_plain_words() -> N
     waive = section(render_regulation(REGULATION.choose(**{"tight-limit": "waive"})), "### п. 9")
     assert "the curator may confirm it, and `draft` is then not owed" in waive
     assert "The 5 hours are the library's choice, not the text's" in SPEC
+
+
+def test_p15_the_lead_part_reading_shows_in_the_rule() -> None:
+    p15 = section(SPEC, "### п. 15")
+    assert "so an order naming the lead is refused" in p15
+    assert "appoint the person who prepares the joint draft" in p15
+    assert "Interpretation `lead-part`" in p15
+    other = section(render_regulation(REGULATION.choose(**{"lead-part": "in-order"})), "### п. 15")
+    assert "the lead department sends its own part in its turn of the order too" in other

@@ -301,6 +301,7 @@ def test_the_interpretations_and_their_defaults() -> None:
         "working-hours": "standard",
         "final-bounds": "publication",
         "tight-limit": "refuse",
+        "lead-part": "in-joint-draft",
     }
     for interpretation in BLAGOVESHCHENSK.interpretations:
         assert len(interpretation.choices) >= 2, interpretation.id

@@ -81,6 +81,8 @@ class Case:
     """The departments the message is routed to now (returns remove theirs)."""
     order: tuple[tuple[str, ...], ...] = ()
     lead: str | None = None
+    preparer: str | None = None
+    """The person the curator appointed to prepare the answer (п. 15(4)), if any."""
     executors: Mapping[str, str] = attrs.field(factory=dict)
     """Department -> its designated executor."""
     opened: frozenset[str] = frozenset()
@@ -169,6 +171,7 @@ def evolve(case: Case | None, event: Event) -> Case:
             departments=data.departments,
             order=data.order,
             lead=data.lead,
+            preparer=data.preparer or (case.preparer if data.lead == case.lead else None),
             executors=executors,
             opened=frozenset(d for d in case.opened if d in kept),
             contributed=frozenset(d for d in case.contributed if d in kept),
@@ -177,7 +180,10 @@ def evolve(case: Case | None, event: Event) -> Case:
         remaining = tuple(d for d in case.departments if d != data.department)
         executors = {d: p for d, p in case.executors.items() if d != data.department}
         lead = case.lead if case.lead in remaining else (remaining[0] if remaining else None)
-        gone = {data.department, lead}
+        # a lead that sends a part of its own stands in the order (a reading of п. 15);
+        # otherwise a department that comes to lead leaves the order
+        lead_in_order = any(case.lead in group for group in case.order)
+        gone = {data.department} if lead_in_order else {data.department, lead}
         groups = (tuple(d for d in group if d not in gone) for group in case.order)
         order = tuple(group for group in groups if group)
         stage = "classified" if not remaining else "in_work" if lead in executors else "routed"
@@ -189,6 +195,7 @@ def evolve(case: Case | None, event: Event) -> Case:
             executors=executors,
             order=order,
             lead=lead,
+            preparer=case.preparer if lead == case.lead else None,
         )
     if isinstance(data, ExecutorAssigned):
         executors = {**case.executors, data.department: data.executor}

@@ -98,13 +98,24 @@ class Route(_Command):
     With several departments: ``order`` is the curator's order of
     contributions (groups in sequence, departments in a group in parallel,
     п. 15(1)) and ``lead`` the department whose executor prepares the joint
-    draft (п. 15(4)). Without ``order``, all contribute at once.
+    draft (п. 15(4)). Without ``order``, all contribute at once. Whether the
+    lead sends a part of its own in the order is the regulation's reading
+    (``CoExecution.lead_contributes``): an order that does not fit it is refused,
+    never rewritten.
+
+    ``preparer`` is the person the curator appoints to prepare the (joint)
+    answer (п. 15(4)): an executor of one of the routed departments, whose
+    department then leads (naming another lead is refused). The appointment
+    designates that department's executor at once (the case is in work); its
+    head may still return the message (п. 8) but not designate someone else;
+    an absent preparer's work goes to the department's substitute (п. 6).
     """
 
     departments: tuple[str, ...]
     order: tuple[tuple[str, ...], ...] = ()
     lead: str | None = None
     confirm_tight: bool = False
+    preparer: str | None = None
     name: ClassVar[str] = "route"
 
 

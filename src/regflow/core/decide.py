@@ -88,6 +88,11 @@ class _Context:
         return self.regulation.co_execution.citation.clause
 
     @property
+    def lead_contributes(self) -> bool:
+        """Whether the lead sends a part of its own in the curator's order (a reading of п. 15)."""
+        return self.regulation.effective.co_execution.lead_contributes
+
+    @property
     def form(self) -> str:
         """The clause on the answer's form."""
         return self.regulation.effective.answer_form.citation.clause
@@ -107,14 +112,21 @@ def _local_day(org: Organization, at: dt.datetime) -> dt.date:
 
 
 def case_roles(
-    org: Organization, case: Case | None, command: Command, day: dt.date
+    org: Organization,
+    case: Case | None,
+    command: Command,
+    day: dt.date,
+    *,
+    lead_contributes: bool = False,
 ) -> frozenset[str]:
     """The roles ``command.actor`` holds in ``case`` for this command.
 
     A department head is a head only for the departments the case is routed
     to (and, for a department-specific command, for that department); the
     executor is the lead department's executor on duty; a co-executor is the
-    executor on duty of another routed department.
+    executor on duty of another routed department -- and, with
+    ``lead_contributes`` (the regulation's reading of п. 15), the lead's
+    executor for a command naming the lead's own department (its own part).
     """
     actor = command.actor
     roles: set[str] = set()
@@ -134,6 +146,8 @@ def case_roles(
             continue
         if ident == case.lead:
             roles.add("executor")
+            if lead_contributes and department == ident:
+                roles.add("co_executor")
         elif department is None or department == ident:
             roles.add("co_executor")
     return frozenset(roles)
@@ -183,7 +197,8 @@ def decide(
             command=name,
         )
     day = _local_day(org, command.at)
-    roles = case_roles(org, case, command, day)
+    contributes = regulation.effective.co_execution.lead_contributes
+    roles = case_roles(org, case, command, day, lead_contributes=contributes)
     allowed = [p for p in permissions if roles & set(p.roles)]
     if not allowed:
         needed = sorted({role for p in permissions for role in p.roles})
@@ -468,17 +483,29 @@ def _order(
     lead: str,
     order: tuple[tuple[str, ...], ...],
 ) -> tuple[tuple[str, ...], ...]:
-    """The curator's order of contributions, checked: every department but the lead once."""
-    others = tuple(d for d in departments if d != lead)
-    listed = [d for group in order for d in group if d != lead]
-    if sorted(listed) != sorted(others) or any(not group for group in order):
+    """The curator's order of contributions, checked, never rewritten (п. 15(1)): every
+    contributing department once, in non-empty groups. Whether the lead contributes is the
+    regulation's reading (``co_execution.lead_contributes``)."""
+    listed = [d for group in order for d in group]
+    if not ctx.lead_contributes and lead in listed:
         raise ctx.refuse(
-            "the order must list every department but the lead exactly once, in non-empty groups",
+            f"the order names the lead {lead!r}, whose executor prepares the joint draft from "
+            "the others' parts: under this regulation it sends no part of its own, so leave "
+            "it out of the order",
             ctx.co,
             command,
         )
-    groups = (tuple(d for d in group if d != lead) for group in order)
-    return tuple(group for group in groups if group)
+    expected = departments if ctx.lead_contributes else tuple(d for d in departments if d != lead)
+    if sorted(listed) != sorted(expected) or any(not group for group in order):
+        who = (
+            "every department, the lead too,"
+            if ctx.lead_contributes
+            else ("every department but the lead")
+        )
+        raise ctx.refuse(
+            f"the order must list {who} exactly once, in non-empty groups", ctx.co, command
+        )
+    return order
 
 
 def _route(ctx: _Context, command: Route) -> Iterator[tuple[str, Payload]]:
@@ -497,20 +524,48 @@ def _route(ctx: _Context, command: Route) -> Iterator[tuple[str, Payload]]:
     if not added:
         raise ctx.refuse("the message is already routed to all of these", ctx.clause, command)
     departments = (*case.departments, *added)
+    preparer = command.preparer
+    named_lead = command.lead
+    if preparer is not None:
+        # п. 15(4): the curator appoints the executor who prepares the (joint) answer; the
+        # department that person works for leads
+        own = [d for d in departments if preparer in ctx.org.department(d).executors]
+        if not own:
+            raise ctx.refuse(
+                f"{preparer!r} is not an executor of {', '.join(departments)}: the curator "
+                "appoints the preparer among the executors of the routed departments",
+                ctx.co,
+                command,
+            )
+        if named_lead is not None and named_lead not in own:
+            raise ctx.refuse(
+                f"{preparer!r} is not an executor of the lead {named_lead!r}: the appointed "
+                "preparer's department leads",
+                ctx.co,
+                command,
+            )
+        named_lead = named_lead or own[0]
     if case.lead is not None and case.departments:
         # others keep working; the curator re-routes a part returned under п. 8
-        lead = command.lead or case.lead
+        lead = named_lead or case.lead
         if lead != case.lead:
             raise ctx.refuse("the lead stays while others work on the message", ctx.co, command)
+        if preparer is not None and case.lead in case.executors:
+            raise ctx.refuse(
+                f"{case.executors[case.lead]!r} already prepares the answer", ctx.co, command
+            )
         fresh = tuple(d for d in added if d != lead)
-        order = _order(ctx, command, departments, lead, case.order + (command.order or (fresh,)))
+        order = case.order + (command.order or ((fresh,) if fresh else ()))
+        order = _order(ctx, command, departments, lead, order)
     elif len(departments) == 1:
-        lead = command.lead or departments[0]
+        lead = named_lead or departments[0]
         if lead != departments[0]:
             raise ctx.refuse("the lead must be one of the departments", ctx.co, command)
+        if command.order:
+            raise ctx.refuse("one department has no order of parts", ctx.co, command)
         order = ()
     else:
-        lead = command.lead or ""
+        lead = named_lead or ""
         if not lead:
             if ctx.regulation.co_execution.lead_required:
                 raise ctx.refuse(
@@ -521,8 +576,10 @@ def _route(ctx: _Context, command: Route) -> Iterator[tuple[str, Payload]]:
             lead = departments[0]
         if lead not in departments:
             raise ctx.refuse("the lead must be one of the departments", ctx.co, command)
-        others = tuple(d for d in departments if d != lead)
-        order = _order(ctx, command, departments, lead, command.order or (others,))
+        everyone = (
+            departments if ctx.lead_contributes else tuple(d for d in departments if d != lead)
+        )
+        order = _order(ctx, command, departments, lead, command.order or (everyone,))
     if not (command.confirm_tight or case.tight_confirmed):
         # the limit left time when it was set; routing after the deadline counted back from
         # it has passed needs the curator's confirmation, under either reading
@@ -532,7 +589,21 @@ def _route(ctx: _Context, command: Route) -> Iterator[tuple[str, Payload]]:
                 f"{found[1]}; confirm it (confirm_tight=True) to accept", ctx.clause, command
             )
     clause = ctx.repeat if case.repeat_of else (ctx.co if len(departments) > 1 else ctx.clause)
-    yield clause, Routed(departments, order, lead, added)
+    yield clause, Routed(departments, order, lead, added, preparer)
+    if preparer is not None:
+        try:
+            executor, reason = ctx.org.resolve_executor(lead, preparer, ctx.day)
+        except NoExecutorAvailable as exc:
+            raise ctx.refuse(str(exc), ctx.co, command) from exc
+        yield ctx.co, ExecutorAssigned(lead, preparer, executor, reason)
+        after = attrs.evolve(
+            case,
+            departments=departments,
+            order=order,
+            lead=lead,
+            executors={**case.executors, lead: executor},
+        )
+        yield from _open_ready(ctx, after)
 
 
 def _return(ctx: _Context, command: ReturnToCurator) -> Iterator[tuple[str, Payload]]:
@@ -564,7 +635,12 @@ def _return(ctx: _Context, command: ReturnToCurator) -> Iterator[tuple[str, Payl
             case.last_hash,
         ),
     )
-    if after.lead is not None and after.lead != case.lead and after.lead in owed:
+    if (
+        not ctx.lead_contributes
+        and after.lead is not None
+        and after.lead != case.lead
+        and after.lead in owed
+    ):
         yield (
             ctx.co,
             ContributionCancelled(after.lead, "its department now prepares the joint answer"),
@@ -576,7 +652,11 @@ def _return(ctx: _Context, command: ReturnToCurator) -> Iterator[tuple[str, Payl
 def _open_ready(ctx: _Context, case: Case) -> Iterator[tuple[str, Payload]]:
     """Contribution clocks that start now: assigned departments of the first unfinished group."""
     for group in case.order:
-        pending = [d for d in group if d not in case.contributed and d != case.lead]
+        pending = [
+            d
+            for d in group
+            if d not in case.contributed and (d != case.lead or ctx.lead_contributes)
+        ]
         for ident in pending:
             executor = case.executors.get(ident)
             if executor is not None and ident not in case.opened:
@@ -590,6 +670,13 @@ def _assign(ctx: _Context, command: AssignExecutor) -> Iterator[tuple[str, Paylo
     if command.department not in case.departments:
         raise ctx.refuse(
             f"the message is not routed to {command.department!r}", ctx.clause, command
+        )
+    if case.preparer is not None and command.department == case.lead:
+        raise ctx.refuse(
+            f"the curator appointed {case.preparer!r} to prepare the answer (п. 15(4)); "
+            "the head may return the message but not designate another executor",
+            ctx.co,
+            command,
         )
     try:
         executor, reason = ctx.org.resolve_executor(command.department, command.executor, ctx.day)
@@ -606,7 +693,7 @@ def _assign(ctx: _Context, command: AssignExecutor) -> Iterator[tuple[str, Paylo
 def _contribute(ctx: _Context, command: SubmitContribution) -> Iterator[tuple[str, Payload]]:
     case = ctx.case
     department = command.department
-    if department == case.lead or department not in case.departments:
+    if (department == case.lead and not ctx.lead_contributes) or department not in case.departments:
         raise ctx.refuse(
             f"{department!r} is not a co-executor's department here", ctx.clause, command
         )
@@ -656,7 +743,9 @@ def _submit_draft(ctx: _Context, command: SubmitDraft) -> Iterator[tuple[str, Pa
             ctx.form,
             command,
         )
+    owing = case.departments if ctx.lead_contributes and len(case.departments) > 1 else ()
     missing = [d for d in case.co_executors() if d not in case.contributed]
+    missing += [d for d in owing if d not in case.contributed]
     missing += [d for d in case.departments if d != case.lead and d not in case.executors]
     if kind is DraftKind.ANSWER and missing:
         raise ctx.refuse(

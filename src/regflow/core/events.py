@@ -23,6 +23,7 @@ from regflow.rules.kinds import Period
 from regflow.rules.vocabulary import DraftKind
 
 __all__ = [
+    "ADDED",
     "GENESIS",
     "Approved",
     "ClarificationReceived",
@@ -51,6 +52,11 @@ __all__ = [
 
 GENESIS = "0" * 64
 """The 'previous hash' of a case's first event."""
+
+ADDED = "regflow.added"
+"""Field metadata key of a payload field added after events were first written: the
+canonical form leaves such a field out while it is at its default, so an event written
+before the field existed keeps its hash (``attrs.field(default=..., metadata={ADDED: True})``)."""
 
 
 @attrs.frozen
@@ -90,6 +96,10 @@ class Routed:
     ``departments`` is every department the case is routed to after this
     event; ``added`` those this routing sent it to (all of them, unless the
     curator re-routes a part returned under п. 8 while others keep working).
+    ``order`` is the curator's order as given (it names the lead only where the
+    regulation's reading has the lead send a part of its own). ``preparer`` is
+    the person the curator appointed to prepare the answer (п. 15(4)), if any;
+    an ``executor_assigned`` event for the lead's department follows.
     """
 
     type: ClassVar[str] = "routed"
@@ -97,6 +107,7 @@ class Routed:
     order: tuple[tuple[str, ...], ...]
     lead: str
     added: tuple[str, ...]
+    preparer: str | None = attrs.field(default=None, metadata={ADDED: True})
 
 
 @attrs.frozen
@@ -309,15 +320,26 @@ PAYLOADS: dict[str, type[Payload]] = {
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
-_FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}
+_ALWAYS: Any = object()
+"""Stands for "no default to leave out" in :data:`_FIELD_NAMES`. Any: a sentinel."""
+
+_FIELD_NAMES: dict[type, tuple[tuple[str, Any], ...] | None] = {}
 
 
-def _field_names(kind: type) -> tuple[str, ...] | None:
-    """The field names of an attrs class, in order (``None`` for any other class)."""
+def _field_names(kind: type) -> tuple[tuple[str, Any], ...] | None:
+    """``(name, default to leave out or _ALWAYS)`` of an attrs class's fields, in order
+    (``None`` for any other class). Any: a field's default, of any type."""
     try:
         return _FIELD_NAMES[kind]
     except KeyError:
-        names = tuple(f.name for f in attrs.fields(kind)) if attrs.has(kind) else None
+        names = (
+            tuple(
+                (f.name, f.default if f.metadata.get(ADDED) else _ALWAYS)
+                for f in attrs.fields(kind)
+            )
+            if attrs.has(kind)
+            else None
+        )
         _FIELD_NAMES[kind] = names
         return names
 
@@ -331,7 +353,12 @@ def _plain(value: Any) -> Any:
         return str(value)
     names = _field_names(kind)
     if names is not None:
-        return {name: _plain(getattr(value, name)) for name in names}
+        plain = {}
+        for name, default in names:
+            field = getattr(value, name)
+            if default is _ALWAYS or field != default:
+                plain[name] = _plain(field)
+        return plain
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC).isoformat()
     if isinstance(value, dt.date):

@@ -298,7 +298,7 @@ def _rules_by_clause(regulation: Regulation) -> dict[str, list[str]]:
         add(permission.citation.clause, _permission_item(permission))
     add(
         regulation.co_execution.citation.clause,
-        _co_execution_item(regulation, regulation.co_execution),
+        _co_execution_item(regulation, effective.co_execution),
     )
     if regulation.classification is not None:
         add(
@@ -377,11 +377,24 @@ def _co_execution_item(regulation: Regulation, rule: CoExecution) -> str:
         else "the curator may name the lead executor (by default the first department's), "
         "who prepares the joint draft from the parts"
     )
+    if rule.lead_contributes:
+        own = (
+            "the lead department sends its own part in its turn of the order too, and the "
+            "order must name it"
+        )
+    else:
+        own = (
+            "the lead's own information goes into the joint draft it prepares, so an order "
+            "naming the lead is refused"
+        )
     return (
         "- **Several executors.** The curator sets the order in which the executors prepare "
         "their parts (groups one after another, the departments of a group in parallel); "
+        "an order that does not fit the rules below is refused, never rewritten; "
         f"each co-executor sends its part to the curator within the `{rule.deadline}` "
-        f"deadline{within}; {lead}."
+        f"deadline{within}; {lead}; {own}. The curator may instead appoint the person who "
+        "prepares the joint draft: an executor of one of the routed departments, whose "
+        "department then leads and whose appointment designates its executor."
     )
 
 

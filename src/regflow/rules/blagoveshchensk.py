@@ -183,7 +183,8 @@ def _permissions() -> tuple[Permission, ...]:
     return (
         Permission("detect", ("curator",), ("new",), ("detected",), _c(7)),
         Permission("classify", ("curator",), ("detected", "classified"), ("classified",), _c(7)),
-        Permission("route", ("curator",), ("classified",), ("routed",), _c(7)),
+        # in work at once when the curator appoints the person who prepares the answer
+        Permission("route", ("curator",), ("classified",), ("routed", "in_work"), _c(7)),
         # routing again adds departments (a part returned under п. 8); the lead's stage stays
         Permission("route", ("curator",), ("routed", "in_work"), ("routed", "in_work"), _c(7)),
         Permission(
@@ -408,6 +409,26 @@ def _interpretations() -> tuple[Interpretation, ...]:
             settings={
                 "refuse": (Setting("deadlines.answer.too_short", "refuse"),),
                 "waive": (Setting("deadlines.answer.too_short", "waive"),),
+            },
+        ),
+        Interpretation(
+            "lead-part",
+            _c(15),
+            "п. 15(3) gives 'each executor' 2 hours to send its information; п. 15(4) has the "
+            "appointed executor prepare the joint draft 'taking into account the information "
+            "of the co-executors'. Does the lead department send its own part in the "
+            "curator's order too?",
+            default="in-joint-draft",
+            choices={
+                "in-joint-draft": "no: the lead's own information goes into the joint draft it "
+                "prepares; an order that names the lead is refused (it would be a part nobody "
+                "sends)",
+                "in-order": "yes: the curator's order names the lead too; it sends its part "
+                "in its turn within 2 hours, like every executor, then prepares the joint draft",
+            },
+            settings={
+                "in-joint-draft": (Setting("co_execution.lead_contributes", False),),
+                "in-order": (Setting("co_execution.lead_contributes", True),),
             },
         ),
     )

@@ -282,15 +282,25 @@ class Permission:
 class CoExecution:
     """Several executors (п. 15): the curator's order, parts to the curator, a lead.
 
+    The lead department's executor prepares the joint draft (п. 15(4)); the
+    curator may appoint that person by name (``Route.preparer``), who must be
+    an executor of one of the routed departments and whose department then leads.
+
     Attributes:
         deadline: the id of the per-department contribution deadline.
         lead_required: with several departments the curator names the lead
             who prepares the joint draft (п. 15(4)).
+        lead_contributes: the lead department sends its own part in its turn
+            of the curator's order, like the others, before the joint draft
+            (an order naming the lead is then required to); otherwise its
+            information goes into the joint draft it prepares and an order
+            naming the lead is refused.
     """
 
     citation: Citation
     deadline: str = "contribute"
     lead_required: bool = True
+    lead_contributes: bool = False
 
 
 @attrs.frozen

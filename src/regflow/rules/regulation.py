@@ -143,6 +143,8 @@ class Effective:
     triggers: Mapping[tuple[str, str | None], tuple[Action, ...]]
     touched_by: Mapping[str, tuple[str, ...]]
     """Deadline id -> the interpretations whose settings change it."""
+    co_execution: CoExecution
+    """The rule on several executors, with the readings in force applied."""
     memo: dict[object, object] = attrs.field(factory=dict, eq=False, repr=False, hash=False)
     """Values the engine derives from these rules, computed once (e.g. durations)."""
 
@@ -560,6 +562,7 @@ def _resolve(reg: Regulation) -> tuple[Effective | None, list[Problem]]:
     sections: dict[str, Any] = {
         "working_time": reg.working_time,
         "answer_form": reg.answer_form,
+        "co_execution": reg.co_execution,
     }
     choices: dict[str, str] = {}
     problems: list[Problem] = list(working_time_problems(reg.working_time, "working_time"))
@@ -586,6 +589,8 @@ def _resolve(reg: Regulation) -> tuple[Effective | None, list[Problem]]:
                 targets = [rest.partition(".")[0]]
             elif section == "working_time":
                 targets = [d.id for d in ordered]
+            elif section == "co_execution":
+                targets = [reg.co_execution.deadline]
             else:
                 targets = []
             for target in targets:
@@ -600,6 +605,7 @@ def _resolve(reg: Regulation) -> tuple[Effective | None, list[Problem]]:
         choices,
         _triggers(ordered),
         {ident: tuple(ids) for ident, ids in touched.items()},
+        sections["co_execution"],
     )
     return effective, problems
 

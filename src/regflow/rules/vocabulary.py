@@ -172,9 +172,10 @@ KEEPS: frozenset[str] = frozenset(
 TRANSITIONS: Mapping[str, Mapping[str, frozenset[str]]] = {
     "detect": {"new": frozenset({"detected"})},
     "classify": {s: frozenset({"classified"}) for s in ("detected", "classified")},
-    # the stage after routing is the lead's: in work once its executor is designated
+    # the stage after routing is the lead's: in work once its executor is designated (at
+    # once when the curator appoints the person who prepares the answer, п. 15(4))
     "route": {
-        "classified": frozenset({"routed"}),
+        "classified": frozenset({"routed", "in_work"}),
         "routed": frozenset({"routed"}),
         "in_work": frozenset({"in_work"}),
     },
