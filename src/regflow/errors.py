@@ -157,12 +157,14 @@ class InvalidRegulation(RegflowError, ValueError):
 class CommandRefused(RegflowError):
     """A command the regulation does not allow; nothing was changed.
 
-    ``clause`` cites the rule, ``case_id`` and ``command`` say where.
+    ``clause`` cites the rule (empty for a step no clause provides, such as
+    closing a case), ``case_id`` and ``command`` say where.
     """
 
     def __init__(self, message: str, *, clause: str, case_id: str = "", command: str = "") -> None:
         where = f"case {case_id}: " if case_id else ""
-        super().__init__(f"{where}{command + ': ' if command else ''}{message} ({clause})")
+        cited = clause or "no clause: an addition of the library"
+        super().__init__(f"{where}{command + ': ' if command else ''}{message} ({cited})")
         self.reason = message
         self.clause = clause
         self.case_id = case_id

@@ -222,8 +222,8 @@ class CaseDriver:
     def link_repeat(self, when: str, previous: str) -> CaseDriver:
         return self.do(LinkRepeat(**self._base(when, CURATOR), previous_case_id=previous))
 
-    def close(self, when: str, reason: str = "") -> CaseDriver:
-        return self.do(Close(**self._base(when, CURATOR), reason=reason))
+    def close(self, when: str, reason: str = "", note: str = "") -> CaseDriver:
+        return self.do(Close(**self._base(when, CURATOR), reason=reason, note=note))
 
     def answer_in_full(self, start: str) -> CaseDriver:
         """Classify, route to improvement, assign, draft, approve, publish: from ``start``

@@ -20,6 +20,7 @@ from regflow.core import (
     ApproveDraft,
     AssignExecutor,
     Classify,
+    Close,
     Detect,
     Organization,
     RecordClarification,
@@ -246,3 +247,14 @@ def test_p14_this_towns_curator_appoints_the_preparer_and_the_order_is_never_rew
     )
     assert (case.driver.case.lead, case.driver.case.lead_executor) == ("roads", "bogdanov")
     assert case.driver.case.stage == "in_work"
+
+
+def test_this_towns_closing_reasons_are_its_own_list_and_cite_no_clause() -> None:
+    case = Ensk("2025-11-10 11:30")
+    with pytest.raises(RuleViolation, match="unknown reason 'withdrawn'") as caught:
+        case.do(Close, "2025-11-10 11:40", CURATOR, reason="withdrawn")
+    assert caught.value.clause == ""
+    case.do(Close, "2025-11-10 11:40", CURATOR, reason="duplicate", note="см. ensk-1")
+    closed = case.driver.case.events[-1]
+    assert (closed.type, closed.clause) == ("closed", "")
+    assert case.status("answer", now="2025-11-12 10:00") == "cancelled"

@@ -11,7 +11,7 @@ import attrs
 import pytest
 
 from regflow.core import Escalate
-from regflow.core.events import Escalated
+from regflow.core.events import Closed, Escalated
 from regflow.errors import RuleViolation
 from regflow.rules import DraftKind
 from tests.engine.conftest import REGULATION, CaseDriver, assert_deadline, refused
@@ -28,7 +28,7 @@ def every_next_step(case: CaseDriver) -> list[Callable[[], object]]:
         lambda: case.escalate("12:00"),
         lambda: case.link_repeat("12:00", "case-0"),
         lambda: case.exclude("12:00"),
-        lambda: case.close("12:00", reason="повтор"),
+        lambda: case.close("12:00", reason="duplicate"),
     ]
 
 
@@ -86,31 +86,64 @@ def test_p18_a_message_under_approval_can_no_longer_be_excluded() -> None:
     refused(case, RuleViolation, "п. 18", lambda: case.exclude("09:35"))
 
 
-# -- closing -------------------------------------------------------------------------------------
+# -- closing: the library's addition (no clause of the order says it) ----------------------------
 
 
-def test_p05_closing_cancels_open_deadlines_and_refuses_any_further_command() -> None:
+def test_closing_needs_a_reason_of_the_regulations_list_and_cites_no_clause() -> None:
     case = CaseDriver.detected("2025-11-06 09:00")
     case.classify("09:05").route("09:10", "improvement").assign("09:15", "improvement")
-    refused(case, RuleViolation, "п. 5", lambda: case.close("09:20"))  # no answer, no reason
-    case.close("09:20", reason="автор удалил комментарий")
+    text = refused(case, RuleViolation, "", lambda: case.close("09:20"))  # no answer, no reason
+    assert "deleted (автор удалил сообщение)" in text
+    assert "(no clause: an addition of the library)" in text
+    text = refused(case, RuleViolation, "", lambda: case.close("09:20", reason="надоело"))
+    assert "unknown reason 'надоело'" in text
+    case.close("09:20", reason="deleted")
     assert case.case.stage == "closed"
+    closed = case.case.events[-1]
+    assert closed.clause == ""  # not п. 5, nor any clause that does not say it
+    assert isinstance(closed.data, Closed)
+    assert closed.data.reason == "deleted"
     for ident in ("answer", "draft"):
         assert_deadline(case, ident, status="cancelled", now="2025-11-07 09:00")
     before = case.case
     for step in every_next_step(case):
         with pytest.raises(RuleViolation, match="closed") as info:
             step()
-        assert info.value.clause.startswith("п. ")
+        assert info.value.clause.startswith("п. ") or info.value.command == "close"
         assert case.case is before
 
 
-def test_p05_an_answered_case_closes_without_a_reason() -> None:
+def test_closing_leaves_a_deadline_already_due_breached() -> None:
+    # route due 9:30; nobody routed; closed at 9:45 as withdrawn: the route was missed before.
+    case = CaseDriver.detected("2025-11-06 09:00").classify("09:05")
+    case.close("09:45", reason="withdrawn")
+    assert_deadline(case, "route", due="2025-11-06 09:30", status="breached")
+    assert_deadline(case, "answer", status="cancelled", now="2025-11-10 12:00")
+
+
+def test_closing_an_answered_case_needs_no_reason() -> None:
     case = CaseDriver.detected("2025-11-06 09:00").answer_in_full("09:05")
     case.close("09:45")
     assert case.case.stage == "closed"
     assert_deadline(case, "answer", status="met", met_at="2025-11-06 09:35")
-    refused(case, RuleViolation, "п. 5", lambda: case.close("09:50"))
+    refused(case, RuleViolation, "", lambda: case.close("09:50"))
+
+
+def test_a_regulation_without_closing_ends_an_unanswered_case_only_by_exclusion() -> None:
+    strict = attrs.evolve(REGULATION, closing=None)
+    case = CaseDriver.detected("2025-11-06 09:00", regulation=strict)
+    text = refused(case, RuleViolation, "", lambda: case.close("09:05", reason="deleted"))
+    assert "closes only an answered case" in text
+    answered = CaseDriver.detected("2025-11-06 09:00", regulation=strict).answer_in_full("09:05")
+    answered.close("09:45")
+    assert answered.case.stage == "closed"
+
+
+def test_the_reasons_to_close_are_a_closed_list_in_the_regulation() -> None:
+    assert [r.id for r in REGULATION.closing.reasons] == ["deleted", "duplicate", "withdrawn"]
+    assert all(r.citation is None and r.why for r in REGULATION.closing.reasons)
+    close = REGULATION.effective.permissions["close"]
+    assert [p.citation for p in close] == [None]
 
 
 # -- п. 20: escalation to the deputy mayors -----------------------------------------------------

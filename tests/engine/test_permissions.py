@@ -195,7 +195,7 @@ def _command(name: str, driver: CaseDriver | None, actor: str) -> Command:
         "exclude": lambda: Exclude(**base, category="obscene", evidence="***"),
         "escalate": lambda: Escalate(**base, reason="significant"),
         "link_repeat": lambda: LinkRepeat(**base, previous_case_id="case-0"),
-        "close": lambda: Close(**base, reason="сообщение удалено автором"),
+        "close": lambda: Close(**base, reason="deleted"),
     }
     return make[name]()
 
@@ -228,8 +228,10 @@ def test_role_against_command(command: str, label: str, allowed: bool) -> None:
     with pytest.raises(PermissionDenied) as info:
         handle(REGULATION, ORG, before, issued)
     error = info.value
-    assert error.clause == REGULATION.effective.permissions[command][0].citation.clause
-    assert error.clause.startswith("п. ")
+    citation = REGULATION.effective.permissions[command][0].citation
+    # closing is no clause's step: its refusals cite none (the library's addition)
+    assert error.clause == (citation.clause if citation is not None else "")
+    assert error.clause.startswith("п. ") or command == "close"
     assert error.command == command
     assert actor in str(error), f"the refusal does not name {actor}: {error}"
     if driver is not None:

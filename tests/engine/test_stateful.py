@@ -369,7 +369,9 @@ class CaseLives(RuleBasedStateMachine):
             refused = exc
         if refused is not None:
             assert case == before, "a refused command changed the case"
-            assert refused.clause in self.regulation.clauses, f"refusal cites {refused.clause!r}"
+            assert refused.clause in self._clauses(command.name), (
+                f"refusal cites {refused.clause!r}"
+            )
             return
         note(f"  accepted: {', '.join(e.type for e in events)} -> {after.stage}")
         assert refusal is None, f"accepted although {refusal}"
@@ -377,7 +379,9 @@ class CaseLives(RuleBasedStateMachine):
         assert after.events == (*case.events, *events)
         for event in events:
             assert (event.case_id, event.actor, event.at) == (case.id, command.actor, command.at)
-            assert event.clause in self.regulation.clauses, f"{event.type} cites {event.clause!r}"
+            assert event.clause in self._clauses(command.name), (
+                f"{event.type} cites {event.clause!r}"
+            )
         targets = self._targets(command.name, case.stage)
         assert after.stage in targets, (
             f"{command.name} moved the case from {case.stage!r} to {after.stage!r}; "
@@ -385,6 +389,13 @@ class CaseLives(RuleBasedStateMachine):
         )
         self.stores[case.id].extend(events)
         self.cases[case.id] = after
+
+    def _clauses(self, name: str) -> set[str]:
+        """The clauses a command may cite: the regulation's, and none ("") for a step no
+        clause provides (closing)."""
+        rules = self.regulation.effective.permissions.get(name, ())
+        uncited = any(p.citation is None for p in rules)
+        return set(self.regulation.clauses) | ({""} if uncited else set())
 
     def _targets(self, name: str, stage: str) -> set[str]:
         """The stages the permissions for ``name`` at ``stage`` lead to; a permission whose
@@ -490,7 +501,7 @@ class CaseLives(RuleBasedStateMachine):
                 significant=draw(st.booleans(), label="significant"),
                 confirm_tight=draw(st.booleans(), label="confirm_tight"),
             )
-            return command, None if command.topics else "no topic"
+            return command, None if command.topics and command.location else "no topic or place"
         if kind == "route":
             return self._route(base, data, sound=sound), None
         if kind == "assign":
@@ -542,8 +553,11 @@ class CaseLives(RuleBasedStateMachine):
             command = Exclude(**base, category=category, evidence=text)
             return command, "an unknown category" if category == "spam" else None
         assert kind == "close", kind
-        unanswered = blank and case.stage != "answered"
-        return Close(**base, reason=text), "unanswered, no reason" if unanswered else None
+        reason = pick(("deleted", "withdrawn"), ("deleted", "", "повтор"), "close reason")
+        unanswered = reason not in ("deleted", "withdrawn") and case.stage != "answered"
+        wrong = reason not in ("deleted", "withdrawn", "")
+        command = Close(**base, reason=reason, note=text)
+        return command, "no reason of the list" if unanswered or wrong else None
 
     def _route(self, base: _Base, data: st.DataObject, *, sound: bool) -> Route:
         draw = data.draw

@@ -407,7 +407,7 @@ def test_the_markdown_report_has_russian_headings_and_formatted_numbers(
     ) in text
     assert (
         "| Управление благоустройства и дорожного хозяйства (пример) | 3 | 3 | 3 | 0 | 100 % "
-        "| 0 | 1 | 0 | 1 | 10 мин / 10 мин | 18 мин / 18 мин | 40 мин / 40 мин "
+        "| 0 | 1 | 0 | 0 | 1 | 10 мин / 10 мин | 18 мин / 18 мин | 40 мин / 40 мин "
         "| 2 ч 08 мин / 14 ч 08 мин |"
     ) in text
     assert "| подготовка и размещение ответа (`answer`) | п. 9 | 2 |" in text
@@ -534,3 +534,37 @@ def test_every_regulation_version_judging_a_case_is_named(week: Week) -> None:
         "blagoveshchensk-2180@2020-07-13",
         "blagoveshchensk-2180@2024-01-01",
     )
+
+
+def test_closed_without_an_answer_is_its_own_figure_and_never_silently_out_of_the_share() -> None:
+    # Mon 10 Nov. d1: closed as deleted at 10:10, before its answer deadline (Mon 18:00):
+    # not judged, and said so. d2: detected Mon 09:00, routed, nobody answered; closed as
+    # withdrawn on Tue at 12:00, after the answer deadline (Mon 17:00): judged late.
+    # d3: answered on time, then closed: not "closed without an answer".
+    d1 = CaseDriver.detected("2025-11-10 10:00").close("10:10", reason="deleted")
+    d2 = CaseDriver.detected("2025-11-10 09:00")
+    d2.classify("09:05").route("09:10", "improvement").assign("09:15", "improvement")
+    d2.close("2025-11-11 12:00", reason="withdrawn")
+    d3 = CaseDriver.detected("2025-11-10 11:00").answer_in_full("11:05").close("11:45")
+    report = build_report(
+        [d1.case, d2.case, d3.case],
+        regulation_for=lambda case: REGULATION,
+        organization=ORG,
+        start=START,
+        end=END,
+        now=NOW,
+    )
+    totals = report.totals
+    assert (totals.closed_unanswered, totals.closed_not_judged) == (2, 1)
+    assert (totals.on_time, totals.late, totals.judged) == (1, 1, 2)
+    text = render_markdown(report)
+    assert "- Закрыто без ответа: 2\n" in text
+    assert (
+        "- Ответ в срок: 1 из 2 (50 %); не оценены 1 закрытых без ответа до истечения срока "
+        "(закрытые после истечения срока учтены как нарушившие срок)\n"
+    ) in text
+    document = json.loads(render_json(report))
+    assert document["totals"]["closed_unanswered"] == 2
+    assert document["totals"]["closed_not_judged"] == 1
+    rows = list(csv.DictReader(io.StringIO(render_csv(report))))
+    assert (rows[0]["closed_unanswered"], rows[0]["closed_not_judged"]) == ("2", "1")

@@ -298,3 +298,18 @@ def test_a_working_time_set_by_a_reading_not_chosen_is_checked() -> None:
 
 def test_a_missing_clauses_table_is_one_problem_not_one_per_citation() -> None:
     assert problems_of(spoiled(lambda d: d.pop("clauses"))) == {"$.clauses": "required, missing"}
+
+
+def test_the_closing_reasons_are_read_and_checked_with_their_paths() -> None:
+    def mistakes(data: dict[str, Any]) -> None:
+        reasons = data["closing"]["reasons"]
+        reasons[1]["id"] = reasons[0]["id"]
+        reasons[0]["title"] = " "
+        reasons[0]["citation"] = "п. 99"
+
+    found = problems_of(spoiled(mistakes))
+    assert found == {
+        "$.closing.reasons[1].id": "'deleted' is used twice",
+        "$.closing.reasons[0].title": "say what the reason is, in words an official reads",
+        "$.closing.reasons[0].citation": "unknown clause 'п. 99'",
+    }

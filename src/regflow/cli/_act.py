@@ -210,7 +210,14 @@ SPECS: tuple[_Spec, ...] = (
         "the curator marks the message as a repeat of an earlier case (п. 16)",
         (_Field("previous_case_id", "the earlier case", required=True),),
     ),
-    _Spec(c.Close, "the curator closes the case (п. 5)", (_Field("reason", "why, if unanswered"),)),
+    _Spec(
+        c.Close,
+        "the curator closes the case (no clause: an addition of the library)",
+        (
+            _Field("reason", "if unanswered: a closing reason's id (deleted, duplicate...)"),
+            _Field("note", "more in words (which case a duplicate is of)"),
+        ),
+    ),
 )
 """Every command a person issues, as an ``act`` subcommand (detection is ``ingest``)."""
 

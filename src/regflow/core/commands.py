@@ -244,9 +244,15 @@ class LinkRepeat(_Command):
 
 @attrs.frozen(kw_only=True)
 class Close(_Command):
-    """The curator closes the case (answered, or with a reason)."""
+    """The curator closes the case: an answered one, or an unanswered one for a reason.
+
+    ``reason`` is the id of one of the regulation's reasons to close without an
+    answer (``Regulation.closing``: e.g. ``"deleted"``); ``note`` says more in
+    free text (which earlier case a duplicate is of).
+    """
 
     reason: str = ""
+    note: str = ""
     name: ClassVar[str] = "close"
 
 

@@ -424,7 +424,8 @@ def _basis(effective: Effective, rule: Deadline, limit: Period, start: str, paus
         text = f"{limit.words(rule.basis)} from {start.replace('_', ' ')}"
     if limit != rule.limit:
         classify = effective.permissions.get("classify", ())
-        text += f" (shortened, {classify[0].citation.clause})" if classify else " (shortened)"
+        cited = classify[0].citation if classify else None
+        text += f" (shortened, {cited.clause})" if cited else " (shortened)"
     if paused:
         text += f"; paused {paused} time(s)"
     effective.memo[key] = text

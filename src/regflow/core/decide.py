@@ -275,7 +275,11 @@ def handle(
 
 
 def _clause(permissions: Any) -> str:
-    return permissions[0].citation.clause if permissions else "(no permission rule)"
+    """The clause of the first permission; ``""`` for one no clause provides."""
+    if not permissions:
+        return "(no permission rule)"
+    citation = permissions[0].citation
+    return citation.clause if citation is not None else ""
 
 
 def _absence_hint(org: Organization, case: Case | None, command: Command, day: dt.date) -> str:
@@ -852,9 +856,26 @@ def _link(ctx: _Context, command: LinkRepeat) -> Iterator[tuple[str, Payload]]:
 
 
 def _close(ctx: _Context, command: Close) -> Iterator[tuple[str, Payload]]:
-    if ctx.case.stage != "answered" and not command.reason.strip():
-        raise ctx.refuse("a case closed without a final answer needs a reason", ctx.clause, command)
-    yield ctx.clause, Closed(command.reason)
+    """An answered case closes; an unanswered one only for a reason of the regulation's
+    closed list (closing is no step of the text: the list says why each reason is there)."""
+    closing = ctx.regulation.closing
+    reasons = closing.reasons if closing is not None else ()
+    answered = ctx.case.stage == "answered"
+    if not command.reason and answered:
+        yield ctx.clause, Closed("", command.note)
+        return
+    found = closing.reason(command.reason) if closing is not None else None
+    if found is None:
+        known = "; ".join(f"{r.id} ({r.title})" for r in reasons)
+        if not reasons:
+            text = "this regulation closes only an answered case; exclude under its exclusion rule"
+        elif not command.reason:
+            text = f"a case closed without an answer needs one of the reasons: {known}"
+        else:
+            text = f"unknown reason {command.reason!r}; the reasons are: {known}"
+        raise ctx.refuse(text, ctx.clause, command)
+    clause = found.citation.clause if found.citation is not None else ctx.clause
+    yield clause, Closed(found.id, command.note)
 
 
 _HANDLERS: dict[type, Handler] = {

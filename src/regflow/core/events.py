@@ -261,10 +261,12 @@ class RepeatLinked:
 
 @attrs.frozen
 class Closed:
-    """The case was closed."""
+    """The case was closed: ``reason`` is the id of the regulation's reason to close
+    without an answer (empty for an answered case), ``note`` the curator's words."""
 
     type: ClassVar[str] = "closed"
     reason: str = ""
+    note: str = attrs.field(default="", metadata={ADDED: True})
 
 
 Payload = (

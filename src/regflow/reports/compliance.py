@@ -102,6 +102,12 @@ class Metrics:
         answered: cases with a final answer published.
         on_time, late: cases whose main deadline (п. 9) was met, or was
             breached (late, or overdue and still open); others are not yet judged.
+        closed_unanswered: cases closed without a final answer («закрыто без
+            ответа»: a step of the library, not of the text; see the regulation's
+            closing reasons). One whose main deadline had passed when it was closed
+            is judged late like any other; one closed before is not judged (the
+            answer was no longer owed) and is counted in ``closed_not_judged``, so
+            the share on time never leaves it out unsaid.
         to_route: detection to the first routing (п. 7).
         to_answer: detection to the first answer or interim answer published (п. 9).
         breaches: breached deadlines counted for the row (see the module docstring).
@@ -119,6 +125,8 @@ class Metrics:
     repeats: int
     excluded: int
     escalations: int
+    closed_unanswered: int = 0
+    closed_not_judged: int = 0
 
     @property
     def judged(self) -> int:
@@ -253,6 +261,7 @@ class _Facts:
     to_answer: tuple[dt.timedelta, dt.timedelta] | None
     excluded: str | None
     escalations: tuple[str, ...]
+    closed_unanswered: bool = False
 
 
 def build_report(
@@ -423,6 +432,8 @@ def _study(
         excluded=next((e.data.category for e in case.events if isinstance(e.data, Excluded)), None),
         escalations=tuple(e.data.reason for e in case.events if isinstance(e.data, Escalated)),
     )
+    if case.stage == "closed" and not fact.answered:
+        fact = attrs.evolve(fact, closed_unanswered=True)
     return fact, breaches
 
 
@@ -438,6 +449,8 @@ def _metrics(facts: Sequence[_Facts], breaches: int) -> Metrics:
         repeats=sum(f.case.repeat_of is not None for f in facts),
         excluded=sum(f.excluded is not None for f in facts),
         escalations=sum(len(f.escalations) for f in facts),
+        closed_unanswered=sum(f.closed_unanswered for f in facts),
+        closed_not_judged=sum(f.closed_unanswered and f.on_time is None for f in facts),
     )
 
 
@@ -616,12 +629,13 @@ def render_markdown(report: ComplianceReport) -> str:
         f"- Сообщений: {totals.messages}",
         f"- Дан окончательный ответ: {totals.answered}",
         f"- Ответ в срок: {totals.on_time} из {totals.judged} "
-        f"({_percent(totals.on_time, totals.judged)})",
+        f"({_percent(totals.on_time, totals.judged)})" + _not_judged_words(totals),
         f"- Время до направления в орган: {_timing_words(totals.to_route)}",
         f"- Время до ответа: {_timing_words(totals.to_answer)}",
         f"- Нарушений сроков: {totals.breaches}",
         f"- Повторных сообщений (п. 16): {totals.repeats}",
         f"- Исключено из обработки (п. 18): {totals.excluded}",
+        f"- Закрыто без ответа: {totals.closed_unanswered}",
         f"- Доведено до заместителей мэра (п. 20): {totals.escalations}",
         "",
         "## По органам",
@@ -689,6 +703,16 @@ def render_markdown(report: ComplianceReport) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _not_judged_words(totals: Metrics) -> str:
+    """What the share on time leaves out, said beside it."""
+    if not totals.closed_not_judged:
+        return ""
+    return (
+        f"; не оценены {totals.closed_not_judged} закрытых без ответа до истечения срока "
+        "(закрытые после истечения срока учтены как нарушившие срок)"
+    )
+
+
 def _main_label(report: ComplianceReport, ident: str) -> str:
     clause = next((d.clause for d in report.breaches_by_deadline if d.deadline == ident), "")
     return f"{ident} ({clause})" if clause else ident
@@ -714,10 +738,10 @@ def _responsible_words(breach: Breach) -> str:
 def _md_rows(title: str, rows: Sequence[Row], name: Callable[[Row], str]) -> list[str]:
     lines = [
         f"| {title} | Сообщений | Дан ответ | В срок | Нарушен основной срок | Доля в срок "
-        "| Нарушений сроков | Повторных | Исключено | П. 20 "
+        "| Нарушений сроков | Повторных | Исключено | Закрыто без ответа | П. 20 "
         "| Направление: медиана (раб. / кал.) | Направление: 90 % "
         "| Ответ: медиана (раб. / кал.) | Ответ: 90 % |",
-        "|---|" + "---|" * 13,
+        "|---|" + "---|" * 14,
     ]
     for row in rows:
         m = row.metrics
@@ -732,13 +756,14 @@ def _md_rows(title: str, rows: Sequence[Row], name: Callable[[Row], str]) -> lis
                 m.breaches,
                 m.repeats,
                 m.excluded,
+                m.closed_unanswered,
                 m.escalations,
                 *_spread_cells(m.to_route),
                 *_spread_cells(m.to_answer),
             )
         )
     if not rows:
-        lines.append("| — |" + " |" * 13)
+        lines.append("| — |" + " |" * 14)
     return lines
 
 
@@ -775,6 +800,8 @@ CSV_COLUMNS = (
     "repeats",
     "excluded",
     "escalations",
+    "closed_unanswered",
+    "closed_not_judged",
     "route_count",
     "route_working_median_min",
     "route_working_p90_min",
@@ -796,8 +823,9 @@ def render_csv(report: ComplianceReport) -> str:
     ``executor``); ``id`` (empty for the totals and for cases of no
     department) and ``name``; the counts of :class:`Metrics` (``messages``,
     ``answered``, ``on_time``, ``late``, ``breaches``, ``repeats``,
-    ``excluded``, ``escalations``); ``share_on_time`` as a fraction 0..1
-    (empty when nothing is judged); for routing and answering, the number of
+    ``excluded``, ``escalations``, ``closed_unanswered``,
+    ``closed_not_judged``); ``share_on_time`` as a fraction 0..1 (empty when
+    nothing is judged); for routing and answering, the number of
     cases timed (``route_count``, ``answer_count``) and the median and 90th
     percentile in working and clock minutes (``*_min``, empty when none).
     Numbers use a dot; rows end with ``\\r\\n``. Write it as ``utf-8-sig`` for
@@ -826,6 +854,8 @@ def render_csv(report: ComplianceReport) -> str:
                     m.repeats,
                     m.excluded,
                     m.escalations,
+                    m.closed_unanswered,
+                    m.closed_not_judged,
                     *_timing_cells(m.to_route),
                     *_timing_cells(m.to_answer),
                 ]
@@ -922,6 +952,8 @@ def _metrics_json(m: Metrics) -> dict[str, Any]:
         "repeats": m.repeats,
         "excluded": m.excluded,
         "escalations": m.escalations,
+        "closed_unanswered": m.closed_unanswered,
+        "closed_not_judged": m.closed_not_judged,
         "to_route": _timing_json(m.to_route),
         "to_answer": _timing_json(m.to_answer),
     }

@@ -138,6 +138,7 @@ def _summary(report: ComplianceReport) -> list[str]:
         ("Нарушений сроков", str(m.breaches)),
         ("Повторных (п. 16)", str(m.repeats)),
         ("Исключено (п. 18)", str(m.excluded)),
+        ("Закрыто без ответа", str(m.closed_unanswered)),
         ("Доведено до заместителей (п. 20)", str(m.escalations)),
     ]
     items = [f"<li><strong>{_e(value)}</strong>{_e(label)}</li>" for label, value in tiles]
@@ -148,7 +149,9 @@ def _summary(report: ComplianceReport) -> list[str]:
         "</ul>",
         f"<p>Ответ в срок: {m.on_time} из {m.judged} оценённых сообщений "
         '<span class="muted">(не оценены сообщения, срок ответа по которым ещё не истёк, '
-        "и исключённые)</span>.</p>",
+        "исключённые и закрытые без ответа до истечения срока"
+        f"{f': {m.closed_not_judged}' if m.closed_not_judged else ''}; закрытые позже "
+        "учтены как нарушившие срок)</span>.</p>",
         f"<p>Время до направления в орган: {_e(_timing_words(m.to_route))}.</p>",
         f"<p>Время до ответа: {_e(_timing_words(m.to_answer))}.</p>",
     ]

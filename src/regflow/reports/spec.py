@@ -31,6 +31,7 @@ from regflow.rules.kinds import (
     Basis,
     Classification,
     ClauseNote,
+    CloseReason,
     CoExecution,
     Deadline,
     Escalation,
@@ -103,6 +104,7 @@ def render_regulation(regulation: Regulation) -> str:
         _header(regulation),
         _working_time(regulation),
         _clauses(regulation),
+        _additions(regulation),
         _deadline_table(regulation),
         _interpretations(regulation),
         _diagram(regulation),
@@ -295,7 +297,8 @@ def _rules_by_clause(regulation: Regulation) -> dict[str, list[str]]:
     for deadline in effective.deadlines:
         add(deadline.citation.clause, _deadline_item(regulation, deadline))
     for permission in regulation.permissions:
-        add(permission.citation.clause, _permission_item(permission))
+        # a permission no clause provides is listed with the library's additions
+        add(permission.citation.clause if permission.citation else "", _permission_item(permission))
     add(
         regulation.co_execution.citation.clause,
         _co_execution_item(regulation, effective.co_execution),
@@ -314,7 +317,42 @@ def _rules_by_clause(regulation: Regulation) -> dict[str, list[str]]:
         add(interp.citation.clause, _interpretation_item(regulation, interp))
     for note in regulation.notes:
         add(note.citation.clause, _note_item(note))
+    if regulation.closing is not None:
+        for reason in regulation.closing.reasons:
+            add(reason.citation.clause if reason.citation else "", _close_reason_item(reason))
     return index
+
+
+def _close_reason_item(reason: CloseReason) -> str:
+    why = f" {_capital(reason.why)}" if reason.why else ""
+    why = why if why.endswith(".") or not why else why + "."
+    return f"- **Closing without an answer: `{reason.id}`** («{reason.title}»).{why}"
+
+
+def _additions(regulation: Regulation) -> str:
+    """What the library adds to the text: the steps and reasons no clause provides."""
+    items = _rules_by_clause(regulation).get("", [])
+    lines = [
+        "## Additions of the library",
+        "",
+        "Steps no clause of the regulation provides; the library has them because real work "
+        "needs them, and says why. They cite no clause.",
+        "",
+    ]
+    closing = regulation.closing
+    if closing is not None:
+        lines += [
+            "**Closing a case.** The text ends a case only with an answer, or without one "
+            "by exclusion (" + regulation.exclusion.citation.clause + '); it has no "closed '
+            'without an answer". The curator may close an answered case, and an unanswered '
+            "one only for a reason of this closed list. Deadlines already due when a case is "
+            "closed stay breached; those not yet due end cancelled. The compliance report "
+            "counts such cases as «закрыто без ответа» beside the share answered on time."
+            + (f" {_capital(closing.note)}" if closing.note else ""),
+            "",
+        ]
+    lines += items if items else ["_None._"]
+    return "\n".join(lines)
 
 
 def _deadline_item(regulation: Regulation, deadline: Deadline) -> str:

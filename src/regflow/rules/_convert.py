@@ -38,6 +38,8 @@ __all__ = ["Rejected", "describe_value", "key_path", "make_converter", "problems
 for _cls in (
     kinds.AnswerForm,
     kinds.Classification,
+    kinds.CloseReason,
+    kinds.Closing,
     kinds.ClauseNote,
     kinds.CoExecution,
     kinds.Deadline,

@@ -16,6 +16,8 @@ from regflow.rules.kinds import (
     Citation,
     Classification,
     ClauseNote,
+    CloseReason,
+    Closing,
     CoExecution,
     Deadline,
     Escalation,
@@ -246,7 +248,8 @@ def _permissions() -> tuple[Permission, ...]:
             ("detected", "classified"),
             _c(16),
         ),
-        Permission("close", ("curator",), (*open_stages, "answered"), ("closed",), _c(5)),
+        # no clause closes a case (see Regulation.closing): the library's addition
+        Permission("close", ("curator",), (*open_stages, "answered"), ("closed",)),
     )
 
 
@@ -434,6 +437,34 @@ def _interpretations() -> tuple[Interpretation, ...]:
     )
 
 
+def _closing() -> Closing:
+    return Closing(
+        (
+            CloseReason(
+                "deleted",
+                "автор удалил сообщение",
+                "п. 13 has the answer posted where the message was published; once the author "
+                "has deleted it there is no message to answer there",
+            ),
+            CloseReason(
+                "duplicate",
+                "то же сообщение уже рассматривается в другом деле",
+                "the same message found twice (copied to another place) is answered once, in "
+                "the other case (name it in the note); a new message on a question already "
+                "handled is a repeat and is routed again (п. 16), not closed",
+            ),
+            CloseReason(
+                "withdrawn",
+                "автор отозвал сообщение: вопрос решён или снят",
+                "п. 7 has the curator react to messages that need a reaction; one its author "
+                "withdrew no longer does",
+            ),
+        ),
+        note="Without it a post deleted within minutes would keep every deadline running to "
+        "a breach no one could avoid.",
+    )
+
+
 def blagoveshchensk_2020() -> Regulation:
     """The order of Blagoveshchensk decree No. 2180 (13.07.2020) as executable rules.
 
@@ -459,6 +490,7 @@ def blagoveshchensk_2020() -> Regulation:
         co_execution=CoExecution(_c(15)),
         classification=Classification(_c(7)),
         exclusion=Exclusion(_c(18), ("intent-to-harm", "obscene", "insult", "threat-to-official")),
+        closing=_closing(),
         answer_form=AnswerForm(
             _c(17),
             repeat_citation=_c(16),
@@ -495,6 +527,13 @@ def blagoveshchensk_2020() -> Regulation:
                 _c(4),
                 "Official accounts are data of the organisation (Organization.accounts), "
                 "from which answers are published (п. 13).",
+            ),
+            ClauseNote(
+                _c(5),
+                "The curator (the mayor's media adviser) is the role 'curator' of the "
+                "organisation: the permissions to detect, classify, route (п. 7) and to "
+                "approve or return drafts (п. 11) name it. It is not a ground to close a case; "
+                "see Additions of the library.",
             ),
             ClauseNote(
                 _c(19),

@@ -8,6 +8,7 @@ enforces it. Kinds are few and orthogonal:
 - :class:`Permission` -- which role may issue which command at which stage;
 - :class:`CoExecution` -- contributions of several executors (п. 15);
 - :class:`Exclusion` -- content that ends a case without an answer (п. 18);
+- :class:`Closing` -- the closed list of other reasons to end a case unanswered;
 - :class:`AnswerForm` -- what an answer must contain, and platform limits (п. 17);
 - :class:`Escalation` -- what goes to the deputy mayors (п. 20);
 - :class:`Interpretation` -- a named reading of an ambiguous passage;
@@ -31,6 +32,8 @@ __all__ = [
     "Citation",
     "Classification",
     "ClauseNote",
+    "CloseReason",
+    "Closing",
     "CoExecution",
     "Deadline",
     "Escalation",
@@ -264,7 +267,9 @@ class Permission:
     roles: tuple[str, ...]
     stages: tuple[str, ...]
     leads_to: tuple[str, ...]
-    citation: Citation
+    citation: Citation | None = None
+    """The clause that provides the command; ``None`` for a step no clause says (the
+    library's addition, such as closing a case), shown as such in the spec."""
 
     @property
     def keeps(self) -> bool:
@@ -314,6 +319,42 @@ class Exclusion:
     citation: Citation
     categories: tuple[str, ...]
     requires_evidence: bool = True
+
+
+@attrs.frozen
+class CloseReason:
+    """One reason the curator may close a case that has no answer.
+
+    Attributes:
+        id: the name a ``Close`` command gives (``"deleted"``).
+        title: what it is, in the regulation's language (an official reads it).
+        why: why a case may end so, although the text does not say it.
+        citation: the clause that grounds it, if one does (none: the library's addition).
+    """
+
+    id: str
+    title: str
+    why: str = ""
+    citation: Citation | None = None
+
+
+@attrs.frozen
+class Closing:
+    """The closed list of reasons to end a case without an answer, besides exclusion.
+
+    A regulation may have none (``Regulation.closing = None``): its unanswered
+    cases then end only by exclusion; an answered case may always be closed.
+    Deadlines already due when a case is closed stay breached; those not yet
+    due end cancelled.
+    """
+
+    reasons: tuple[CloseReason, ...]
+    note: str = ""
+    """Why the regulation has closing at all (for the spec)."""
+
+    def reason(self, ident: str) -> CloseReason | None:
+        """The reason called ``ident``, if it is on the list."""
+        return next((r for r in self.reasons if r.id == ident), None)
 
 
 @attrs.frozen

@@ -32,6 +32,7 @@ from regflow.rules.kinds import (
     Citation,
     Classification,
     ClauseNote,
+    Closing,
     CoExecution,
     Deadline,
     Escalation,
@@ -207,6 +208,8 @@ class Regulation:
     classification: Classification | None = None
     """What the curator's classification must name (п. 7); ``None``: topics, location and
     importance, citing the ``classify`` permission's clause."""
+    closing: Closing | None = None
+    """The reasons to close a case that has no answer; ``None``: only an answered case closes."""
     escalations: tuple[Escalation, ...] = ()
     interpretations: tuple[Interpretation, ...] = ()
     notes: tuple[ClauseNote, ...] = ()
@@ -275,6 +278,8 @@ class Regulation:
         yield self.answer_form
         if self.classification is not None:
             yield self.classification
+        if self.closing is not None:
+            yield from self.closing.reasons
         yield from self.escalations
         yield from self.interpretations
         yield from self.notes
@@ -313,6 +318,8 @@ def _check(reg: Regulation) -> Iterator[Problem]:
     )
     for section, rules in cited:
         for index, rule in enumerate(rules):
+            if rule.citation is None:  # type: ignore[attr-defined]
+                continue  # a permission no clause provides: the library's addition
             clause = rule.citation.clause  # type: ignore[attr-defined]
             if clause not in reg.clauses:
                 yield Problem(f"{section}[{index}].citation", f"unknown clause {clause!r}")
@@ -327,6 +334,16 @@ def _check(reg: Regulation) -> Iterator[Problem]:
     yield from _duplicates("deadlines", [d.id for d in reg.deadlines])
     yield from _duplicates("escalations", [e.id for e in reg.escalations])
     yield from _duplicates("interpretations", [i.id for i in reg.interpretations])
+    if reg.closing is not None:
+        yield from _duplicates("closing.reasons", [r.id for r in reg.closing.reasons])
+        for index, reason in enumerate(reg.closing.reasons):
+            path = f"closing.reasons[{index}]"
+            if not reason.id.strip():
+                yield Problem(f"{path}.id", "a reason needs a name")
+            if not reason.title.strip():
+                yield Problem(f"{path}.title", "say what the reason is, in words an official reads")
+            if reason.citation is not None and reason.citation.clause not in reg.clauses:
+                yield Problem(f"{path}.citation", f"unknown clause {reason.citation.clause!r}")
     yield from _check_deadlines(reg.deadlines, reg, "")
     yield from _check_permissions(reg)
     if not reg.exclusion.categories:
@@ -352,7 +369,12 @@ def _check(reg: Regulation) -> Iterator[Problem]:
 def _cited(reg: Regulation) -> Iterator[tuple[str, Any]]:
     for section in ("deadlines", "permissions", "escalations", "interpretations", "notes"):
         for index, rule in enumerate(getattr(reg, section)):
-            yield f"{section}[{index}]", rule
+            if rule.citation is not None:
+                yield f"{section}[{index}]", rule
+    if reg.closing is not None:
+        for index, reason in enumerate(reg.closing.reasons):
+            if reason.citation is not None:
+                yield f"closing.reasons[{index}]", reason
     for name in ("co_execution", "exclusion", "answer_form", "classification"):
         if getattr(reg, name) is not None:
             yield name, getattr(reg, name)

@@ -19,7 +19,8 @@ The layout: top-level ``id``, ``title``, ``version``, ``effective_from``,
 then ``[clauses]`` (``"п. 9" = "the clause's text"``; rules cite a clause by
 its number), ``[working_time]``, ``[classification]`` (optional: what the
 curator's classification must name), ``[[deadlines]]``, ``[[permissions]]``,
-``[co_execution]``, ``[exclusion]``, ``[answer_form]``, ``[[escalations]]``,
+``[co_execution]``, ``[exclusion]``, ``[closing]`` (optional: ``reasons``, an
+array of ``{id, title, why, citation}``), ``[answer_form]``, ``[[escalations]]``,
 ``[[interpretations]]`` (``choices``: name -> meaning; ``settings``: name ->
 array of ``{path, value}``), ``[[notes]]`` and ``[choices]`` (interpretation
 -> the reading chosen). ``examples/other_city/regulation.toml`` is a full one.
@@ -77,6 +78,7 @@ _LAYOUT = (
     "permissions",
     "co_execution",
     "exclusion",
+    "closing",
     "answer_form",
     "escalations",
     "interpretations",
