@@ -503,7 +503,12 @@ class CaseLives(RuleBasedStateMachine):
             )
             return command, None if command.topics and command.location else "no topic or place"
         if kind == "route":
-            return self._route(base, data, sound=sound), None
+            route = self._route(base, data, sound=sound)
+            named = {d for group in route.order for d in group}
+            # the order is never rewritten: one naming the lead (who sends no part of its
+            # own under the default reading of п. 15) is refused
+            lead_named = len(route.departments) > 1 and route.lead in named
+            return route, "the order names the lead" if lead_named else None
         if kind == "assign":
             own = DEPARTMENT_EXECUTORS.get(department, ())
             executor = pick(own or [STRANGER], [*own, "kozlova", STRANGER], "executor")
