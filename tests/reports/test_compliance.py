@@ -412,7 +412,8 @@ def test_the_markdown_report_has_russian_headings_and_formatted_numbers(
     ) in text
     assert "| подготовка и размещение ответа (`answer`) | п. 9 | 2 |" in text
     assert (
-        "| не выполнено | 29 ч 00 мин | исполнитель Иванова Мария Сергеевна (`ivanova`) |" in text
+        "| не выполнено | 29 ч 00 мин | исполнитель Иванова Мария Сергеевна (`ivanova`); "
+        "этап на момент истечения: подготовка проекта ответа (п. 10) |" in text
     )
     assert "- нецензурная брань (`obscene`): 1" in text
     assert "| 12.11.2025 | 2 |" in text

@@ -461,7 +461,7 @@ def _state(
     # п. 19: a breach is charged as of the instant it fell due; anything else as of its step
     # or, while it runs, of now.
     when = due if status is Status.BREACHED else met.at if met is not None else min(now, due)
-    responsible, department, held = _responsible(
+    role, responsible, department, held = _responsible(
         case, rule, instance.department, organization, when
     )
     return DeadlineState(
@@ -474,7 +474,7 @@ def _state(
         status=status,
         met_at=met.at if met is not None else None,
         met_by=met.actor if met is not None else None,
-        responsible_role=rule.responsible,
+        responsible_role=role,
         responsible=responsible,
         basis=_basis(effective, rule, limit, instance.start.type, len(instance.paused)),
         interpretations=_readings(effective, rule.id),
@@ -501,23 +501,23 @@ def _responsible(
     department: str | None,
     organization: Organization,
     when: dt.datetime,
-) -> tuple[str | None, str | None, str]:
-    """Who answers for a deadline at ``when`` (п. 19), the department they answer in, and
-    the stage the case was in: the role's holder on duty then (an absent executor's
-    substitute, п. 6)."""
+) -> tuple[str, str | None, str | None, str]:
+    """Who answers for a deadline at ``when`` (п. 19): the role, its holder on duty then (an
+    absent executor's substitute, п. 6), the department they answer in, and the stage the
+    case was in."""
     holding = case.held_at(when)
     role = rule.responsible
     if rule.attribution is Attribution.HOLDER and rule.scope is Scope.CASE:
         role = _HOLDER.get(holding.stage, role)
     if role == "curator":
-        return case.detected_by, None, holding.stage
+        return role, case.detected_by, None, holding.stage
     ident = department if department is not None else holding.lead
     if ident is None:
-        return None, None, holding.stage
+        return role, None, None, holding.stage
     if role == "department_head":
-        return organization.department(ident).head, ident, holding.stage
+        return role, organization.department(ident).head, ident, holding.stage
     assigned = holding.executors.get(ident)
     if assigned is None:
-        return None, ident, holding.stage
+        return role, None, ident, holding.stage
     day = when.astimezone(organization.zone).date()
-    return organization.on_duty(ident, assigned, day), ident, holding.stage
+    return role, organization.on_duty(ident, assigned, day), ident, holding.stage

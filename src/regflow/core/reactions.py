@@ -240,8 +240,9 @@ def _escalated(ctx: _Context, event: Event, data: Escalated) -> Iterator[Effect]
         "observed": str(data.observed),
         "threshold": str(data.threshold),
     }
-    for deputy in data.deputies:
-        yield ctx.notice(NoticeKind.ESCALATION, deputy, f"{_key(event)}/{deputy}", event, **fields)
+    # nobody supervises the question: the curator is told, to pass it on (п. 20)
+    for person in data.deputies or ctx.org.curators:
+        yield ctx.notice(NoticeKind.ESCALATION, person, f"{_key(event)}/{person}", event, **fields)
 
 
 def _failed(ctx: _Context, event: Event, data: PublicationFailed) -> Iterator[Effect]:

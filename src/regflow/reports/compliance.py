@@ -159,6 +159,8 @@ class Breach:
     late_by: dt.timedelta
     responsible_role: str
     responsible: Ref | None
+    held_at: str | None = None
+    """The stage the case was in when the deadline fell due: which step was overdue."""
 
 
 @attrs.frozen
@@ -392,9 +394,7 @@ def _study(
     for state in states:
         if state.status is not Status.BREACHED:
             continue
-        department = state.department
-        if department is None and state.responsible_role != "curator":
-            department = case.lead
+        department = state.department or state.accountable_department
         done = state.met_at
         breaches.append(
             Breach(
@@ -408,6 +408,7 @@ def _study(
                 late_by=max((done or ended) - state.due, dt.timedelta(0)),
                 responsible_role=state.responsible_role,
                 responsible=names.person(state.responsible),
+                held_at=state.held_at,
             )
         )
     fact = _Facts(
@@ -564,6 +565,20 @@ _ROLES = {
     "co_executor": "соисполнитель",
 }
 
+_STAGES = {
+    "detected": "направление в орган (п. 7)",
+    "classified": "направление в орган (п. 7)",
+    "routed": "назначение исполнителя (п. 6)",
+    "in_work": "подготовка проекта ответа (п. 10)",
+    "awaiting_approval": "согласование проекта куратором (п. 11)",
+    "rework": "доработка проекта (п. 12)",
+    "approved": "размещение ответа (п. 13)",
+    "interim_published": "подготовка окончательного ответа (п. 14)",
+    "answered": "ответ размещён",
+    "excluded": "исключено (п. 18)",
+    "closed": "закрыто",
+}
+
 
 def _deadline_label(ident: str, title: str) -> str:
     """Russian words for the built-in deadlines; another regulation's title otherwise."""
@@ -708,7 +723,14 @@ def _timing_words(timing: Timing) -> str:
 def _responsible_words(breach: Breach) -> str:
     role = _ROLES.get(breach.responsible_role, breach.responsible_role)
     who = f"{breach.responsible.name} (`{breach.responsible.id}`)" if breach.responsible else "—"
-    return f"{role} {who}"
+    return f"{role} {who}{_held_words(breach)}"
+
+
+def _held_words(breach: Breach) -> str:
+    """Which step was overdue when the deadline fell due (п. 19), in words."""
+    if breach.held_at is None:
+        return ""
+    return f"; этап на момент истечения: {_STAGES.get(breach.held_at, breach.held_at)}"
 
 
 def _md_rows(title: str, rows: Sequence[Row], name: Callable[[Row], str]) -> list[str]:
@@ -897,6 +919,7 @@ def _document(report: ComplianceReport) -> dict[str, Any]:
                 "late_by_minutes": _minutes(b.late_by),
                 "responsible_role": b.responsible_role,
                 "responsible": ref(b.responsible),
+                "held_at": b.held_at,
             }
             for b in report.breaches
         ],

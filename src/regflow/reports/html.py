@@ -25,6 +25,7 @@ from regflow.reports.compliance import (
     Row,
     _deadline_label,
     _duration,
+    _held_words,
     _local,
     _main_label,
     _percent,
@@ -252,9 +253,10 @@ def _breaches(report: ComplianceReport) -> list[str]:
 
 def _responsible(breach: Breach) -> str:
     role = _e(_ROLES.get(breach.responsible_role, breach.responsible_role))
+    held = _e(_held_words(breach))
     if breach.responsible is None:
-        return f"{role} —"
-    return f"{role} {_e(breach.responsible.name)} <code>{_e(breach.responsible.id)}</code>"
+        return f"{role} —{held}"
+    return f"{role} {_e(breach.responsible.name)} <code>{_e(breach.responsible.id)}</code>{held}"
 
 
 def _repeats(report: ComplianceReport) -> list[str]:
