@@ -6,21 +6,25 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+
+import attrs
 from collections.abc import Callable
 
 import pytest
 
 from regflow.core import (
     ApproveDraft,
+    Organization,
     AssignExecutor,
     Classify,
     Escalate,
+    LinkRepeat,
     RequestPublication,
     Route,
     SubmitDraft,
     replay,
 )
-from regflow.errors import PermissionDenied, PublishError
+from regflow.errors import PermissionDenied, PublishError, UnknownCase
 from regflow.ports.store import Store
 from regflow.rules import DraftKind
 from regflow.service import Municipality, Service, open_service
@@ -37,14 +41,16 @@ StoreFactory = Callable[[], Store]
 
 
 def make(
-    store: Store, publisher: object | None = None
+    store: Store,
+    publisher: object | None = None,
+    organizations: tuple[Organization, ...] = (ORG,),
 ) -> tuple[Service, RecordingNotifier, FixedClock]:
     """The service over ``store`` with recording fakes, the clock at 2025-11-24 09:00."""
     notifier = RecordingNotifier()
     clock = FixedClock(at("2025-11-24 09:00"))
     service = open_service(
         store=store,
-        municipalities=[Municipality(ORG, (REGULATION,))],
+        municipalities=[Municipality(org, (REGULATION,)) for org in organizations],
         notifier=notifier,
         publisher=publisher or RecordingPublisher(),  # type: ignore[arg-type]
         screener=KeywordScreener({"убью": "threat-to-official"}),
@@ -96,7 +102,7 @@ def assert_index_follows_events(store: Store, case_id: str) -> None:
     )
 
 
-class ServiceScenarios:
+class _Scenarios:
     """The service's scenarios on a store from ``store_factory``."""
 
     @pytest.fixture
@@ -297,3 +303,173 @@ class ServiceScenarios:
         requested = [e.data.key for e in before.events if e.type == "publication_requested"]
         assert list(publisher.posts) == requested
         assert reopened.case(case_id).stage == "answered"
+
+
+def routed_and_assigned(
+    service: Service, org: Organization = ORG, *, at_: str = "2025-11-24 09:00", **classify: object
+) -> str:
+    """A new case of ``org``, classified, routed to improvement and assigned by 09:15."""
+    day = at_[:10]
+    case_id, _ = service.intake(message(at(at_)), organization=org.id, actor="sokolova")
+    service.handle(
+        Classify(
+            case_id=case_id,
+            actor="sokolova",
+            at=at(f"{day} 09:05"),
+            topics=("roads",),
+            **classify,  # type: ignore[arg-type]
+        )
+    )
+    service.handle(
+        Route(
+            case_id=case_id, actor="sokolova", at=at(f"{day} 09:10"), departments=("improvement",)
+        )
+    )
+    service.handle(
+        AssignExecutor(
+            case_id=case_id,
+            actor="morozov",
+            at=at(f"{day} 09:15"),
+            department="improvement",
+            executor="zaitsev",
+        )
+    )
+    return case_id
+
+
+def escalations(service: Service, case_id: str) -> list[object]:
+    """The п. 20 escalation events of a case."""
+    return [e.data for e in service.case(case_id).events if e.type == "escalated"]
+
+
+class ReactionScenarios:
+    """п. 19 and п. 20 through the service: who is told, what is escalated, once."""
+
+    def test_p07_the_head_of_the_routed_department_is_told(self, store: Store) -> None:
+        service, notifier, clock = make(store)
+        routed_and_assigned(service)
+        clock.instant = at("2025-11-24 09:16")
+        service.dispatch()
+        assert [n.kind for n in notifier.to("morozov")] == ["routed"]
+        assert [n.kind for n in notifier.to("zaitsev")] == ["assigned"]
+
+    def test_p19_a_breach_goes_to_the_responsible_person_and_every_curator(
+        self, store: Store
+    ) -> None:
+        two = attrs.evolve(ORG, curators=("sokolova", "belov"))
+        service, notifier, clock = make(store, organizations=(two,))
+        routed_and_assigned(service, two)
+        # the draft (п. 10) is due at 14:00, 4 hours before the answer (18:00): nobody sends it
+        assert service.tick(at("2025-11-24 14:01")).breaches == 1
+        clock.instant = at("2025-11-24 14:02")
+        service.dispatch()
+        breached = sorted(n.recipient for n in notifier.sent if n.kind == "breach")
+        assert breached == ["belov", "sokolova", "zaitsev"]
+        (to_executor,) = [n for n in notifier.to("zaitsev") if n.kind == "breach"]
+        assert f"ответственный: {ORG.person('zaitsev').name}" in to_executor.text
+        assert "(п. 10)" in to_executor.subject
+
+    def test_p20_a_significant_message_is_escalated_once_and_on_the_record(
+        self, store: Store
+    ) -> None:
+        service, notifier, clock = make(store)
+        case_id, _ = service.intake(
+            message(at("2025-11-24 09:00")), organization=ORG.id, actor="sokolova"
+        )
+        for minute, topics in (("09:05", ("roads",)), ("09:07", ("roads", "lighting"))):
+            service.handle(
+                Classify(
+                    case_id=case_id,
+                    actor="sokolova",
+                    at=at(f"2025-11-24 {minute}"),
+                    topics=topics,
+                    significant=True,
+                )
+            )
+        (escalated,) = escalations(service, case_id)  # once per message
+        assert escalated.automatic and escalated.reason == "significant"  # type: ignore[attr-defined]
+        assert escalated.deputies == ("belov",)  # type: ignore[attr-defined]
+        event = next(e for e in service.case(case_id).events if e.type == "escalated")
+        assert (event.seq, event.actor, event.clause) == (3, "regflow", "п. 20")
+        clock.instant = at("2025-11-24 09:30")
+        service.dispatch()
+        (told,) = [n for n in notifier.to("belov") if n.kind == "escalation"]
+        assert "общественно значимое сообщение" in told.text
+        assert_index_follows_events(store, case_id)
+
+    def test_p20_a_surge_is_escalated_once_per_window(self, store: Store) -> None:
+        service, notifier, clock = make(store)
+        place = {"location": "ул. Ленина"}
+        first = [routed_and_assigned(service, **place) for _ in range(4)]
+        assert all(escalations(service, c) == [] for c in first)
+        fifth = routed_and_assigned(service, **place)  # the 5th message within 24 hours
+        (surge,) = escalations(service, fifth)
+        assert (surge.observed, surge.threshold, surge.topic) == (5, 5, "roads")  # type: ignore[attr-defined]
+        sixth = routed_and_assigned(service, **place)
+        assert escalations(service, sixth) == []  # the same window: once
+        elsewhere = routed_and_assigned(service, location="ул. Зейская")
+        assert escalations(service, elsewhere) == []
+        clock.instant = at("2025-11-24 09:30")
+        service.dispatch()
+        told = [n for n in notifier.to("belov") if n.kind == "escalation"]
+        assert len(told) == 1
+        assert "повышенная социальная активность: 5 сообщений" in told[0].text
+
+    def test_p20_a_department_s_repeated_breaches_are_escalated_once_per_municipality(
+        self, store: Store
+    ) -> None:
+        other = attrs.evolve(ORG, id="other-city")
+        service, notifier, clock = make(store, organizations=(ORG, other))
+        # two of the other city's cases breach in the same department: not this city's
+        for _ in range(2):
+            routed_and_assigned(service, other)
+        ours = [routed_and_assigned(service) for _ in range(3)]
+        # each case's draft (п. 10, case-wide) is due 14:00; missed while improvement held it
+        ticked = service.tick(at("2025-11-24 14:01"))
+        assert (ticked.breaches, ticked.escalations) == (5, 1)
+        raised = [data for case in ours for data in escalations(service, case)]
+        assert len(raised) == 1
+        (escalation,) = raised
+        assert escalation.shortcomings_of == "improvement"  # type: ignore[attr-defined]
+        assert (escalation.observed, escalation.threshold) == (3, 3)  # type: ignore[attr-defined]
+        # the answers (п. 9) are missed at 18:00: more breaches, the same window, no second
+        # here; the other city's fourth breach is its own third and more
+        later = service.tick(at("2025-11-24 18:01"))
+        assert (later.breaches, later.escalations) == (5, 1)
+        assert len([data for case in ours for data in escalations(service, case)]) == 1
+        clock.instant = at("2025-11-24 18:05")
+        service.dispatch()
+        told = [n for n in notifier.to("belov") if n.kind == "escalation" and n.case_id in ours]
+        assert len(told) == 1
+        assert ORG.department("improvement").name in told[0].text
+        for case in ours:
+            assert_index_follows_events(store, case)
+
+    def test_p16_a_repeat_must_link_to_a_case_that_exists(self, store: Store) -> None:
+        service, _notifier, _clock = make(store)
+        earlier = routed_and_assigned(service)
+        case_id, _ = service.intake(
+            message(at("2025-11-24 10:00")), organization=ORG.id, actor="sokolova"
+        )
+        with pytest.raises(UnknownCase):
+            service.handle(
+                LinkRepeat(
+                    case_id=case_id,
+                    actor="sokolova",
+                    at=at("2025-11-24 10:05"),
+                    previous_case_id="no-such-case",
+                )
+            )
+        service.handle(
+            LinkRepeat(
+                case_id=case_id,
+                actor="sokolova",
+                at=at("2025-11-24 10:05"),
+                previous_case_id=earlier,
+            )
+        )
+        assert service.case(case_id).repeat_of == earlier
+
+
+class ServiceScenarios(_Scenarios, ReactionScenarios):
+    """Every scenario of the service on a store from ``store_factory``."""
