@@ -6,24 +6,24 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-
-import attrs
 from collections.abc import Callable
 
+import attrs
 import pytest
 
 from regflow.core import (
     ApproveDraft,
-    Organization,
     AssignExecutor,
     Classify,
     Escalate,
     LinkRepeat,
+    Organization,
     RequestPublication,
     Route,
     SubmitDraft,
     replay,
 )
+from regflow.core.events import Escalated
 from regflow.errors import PermissionDenied, PublishError, UnknownCase
 from regflow.ports.store import Store
 from regflow.rules import DraftKind
@@ -337,9 +337,9 @@ def routed_and_assigned(
     return case_id
 
 
-def escalations(service: Service, case_id: str) -> list[object]:
-    """The п. 20 escalation events of a case."""
-    return [e.data for e in service.case(case_id).events if e.type == "escalated"]
+def escalations(service: Service, case_id: str) -> list[Escalated]:
+    """The п. 20 escalations of a case (their events' payloads)."""
+    return [e.data for e in service.case(case_id).events if isinstance(e.data, Escalated)]
 
 
 class ReactionScenarios:
@@ -387,8 +387,8 @@ class ReactionScenarios:
                 )
             )
         (escalated,) = escalations(service, case_id)  # once per message
-        assert escalated.automatic and escalated.reason == "significant"  # type: ignore[attr-defined]
-        assert escalated.deputies == ("belov",)  # type: ignore[attr-defined]
+        assert escalated.automatic
+        assert (escalated.reason, escalated.deputies) == ("significant", ("belov",))
         event = next(e for e in service.case(case_id).events if e.type == "escalated")
         assert (event.seq, event.actor, event.clause) == (3, "regflow", "п. 20")
         clock.instant = at("2025-11-24 09:30")
@@ -404,7 +404,7 @@ class ReactionScenarios:
         assert all(escalations(service, c) == [] for c in first)
         fifth = routed_and_assigned(service, **place)  # the 5th message within 24 hours
         (surge,) = escalations(service, fifth)
-        assert (surge.observed, surge.threshold, surge.topic) == (5, 5, "roads")  # type: ignore[attr-defined]
+        assert (surge.observed, surge.threshold, surge.topic) == (5, 5, "roads")
         sixth = routed_and_assigned(service, **place)
         assert escalations(service, sixth) == []  # the same window: once
         elsewhere = routed_and_assigned(service, location="ул. Зейская")
@@ -430,8 +430,8 @@ class ReactionScenarios:
         raised = [data for case in ours for data in escalations(service, case)]
         assert len(raised) == 1
         (escalation,) = raised
-        assert escalation.shortcomings_of == "improvement"  # type: ignore[attr-defined]
-        assert (escalation.observed, escalation.threshold) == (3, 3)  # type: ignore[attr-defined]
+        assert escalation.shortcomings_of == "improvement"
+        assert (escalation.observed, escalation.threshold) == (3, 3)
         # the answers (п. 9) are missed at 18:00: more breaches, the same window, no second
         # here; the other city's fourth breach is its own third and more
         later = service.tick(at("2025-11-24 18:01"))
