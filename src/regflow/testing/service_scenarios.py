@@ -1,6 +1,19 @@
-"""The service's scenarios, for any store: subclass :class:`ServiceScenarios` with a
-``store_factory`` fixture that opens the same store again on each call (the memory,
-SQLite and PostgreSQL stores all run them)."""
+"""The service's scenarios, for any store, as a pytest suite.
+
+Subclass :class:`ServiceScenarios` with a ``store_factory`` fixture that opens the same
+store again on each call (memory, SQLite and PostgreSQL run them; so can yours)::
+
+    class TestServiceOnMyStore(ServiceScenarios):
+        @pytest.fixture
+        def store_factory(self, tmp_path):
+            return lambda: MyStore(tmp_path / "store")
+
+Where the port's contract (:class:`~regflow.testing.StoreContract`) proves the parts of a
+store one by one, these prove it under the service: one post one case, a stale cache,
+publication exactly once, warnings and breaches once, п. 20's escalations once per window
+and per municipality, everything there after reopening. They run on the sample
+municipality of :mod:`regflow.testing.sample`.
+"""
 
 from __future__ import annotations
 
@@ -23,21 +36,26 @@ from regflow.core import (
     SubmitDraft,
     replay,
 )
-from regflow.core.events import Escalated
+from regflow.core.events import Escalated, PublicationRequested
 from regflow.errors import PermissionDenied, PublishError, UnknownCase
 from regflow.ports.store import Store
 from regflow.rules import DraftKind
 from regflow.service import Municipality, Service, open_service
-from regflow.testing import (
+from regflow.testing.fakes import (
     FixedClock,
     FlakyPublisher,
     KeywordScreener,
     RecordingNotifier,
     RecordingPublisher,
 )
-from tests.engine.conftest import ORG, REGULATION, at, message
+from regflow.testing.sample import at, message, sample_organization, sample_regulation
+
+__all__ = ["ReactionScenarios", "ServiceScenarios", "StoreFactory", "answered_request", "make"]
 
 StoreFactory = Callable[[], Store]
+"""Opens the store under test (the same one again on each call)."""
+ORG = sample_organization()
+REGULATION = sample_regulation()
 
 
 def make(
@@ -300,24 +318,30 @@ class _Scenarios:
         assert reopened.case(case_id) == before
         clock.instant = at("2025-11-24 10:16")
         assert reopened.dispatch().delivered >= 1  # the publication request survived
-        requested = [e.data.key for e in before.events if e.type == "publication_requested"]
+        requested = [e.data.key for e in before.events if isinstance(e.data, PublicationRequested)]
         assert list(publisher.posts) == requested
         assert reopened.case(case_id).stage == "answered"
 
 
 def routed_and_assigned(
-    service: Service, org: Organization = ORG, *, at_: str = "2025-11-24 09:00", **classify: object
+    service: Service,
+    org: Organization = ORG,
+    *,
+    location: str | None = None,
+    significant: bool = False,
 ) -> str:
-    """A new case of ``org``, classified, routed to improvement and assigned by 09:15."""
-    day = at_[:10]
-    case_id, _ = service.intake(message(at(at_)), organization=org.id, actor="sokolova")
+    """A new case of ``org`` detected 2025-11-24 09:00: classified on roads, routed to
+    improvement and assigned to zaitsev by 09:15."""
+    day = "2025-11-24"
+    case_id, _ = service.intake(message(at(f"{day} 09:00")), organization=org.id, actor="sokolova")
     service.handle(
         Classify(
             case_id=case_id,
             actor="sokolova",
             at=at(f"{day} 09:05"),
             topics=("roads",),
-            **classify,  # type: ignore[arg-type]
+            location=location,
+            significant=significant,
         )
     )
     service.handle(
@@ -399,13 +423,13 @@ class ReactionScenarios:
 
     def test_p20_a_surge_is_escalated_once_per_window(self, store: Store) -> None:
         service, notifier, clock = make(store)
-        place = {"location": "ул. Ленина"}
-        first = [routed_and_assigned(service, **place) for _ in range(4)]
+        place = "ул. Ленина"
+        first = [routed_and_assigned(service, location=place) for _ in range(4)]
         assert all(escalations(service, c) == [] for c in first)
-        fifth = routed_and_assigned(service, **place)  # the 5th message within 24 hours
+        fifth = routed_and_assigned(service, location=place)  # the 5th message within 24 hours
         (surge,) = escalations(service, fifth)
         assert (surge.observed, surge.threshold, surge.topic) == (5, 5, "roads")
-        sixth = routed_and_assigned(service, **place)
+        sixth = routed_and_assigned(service, location=place)
         assert escalations(service, sixth) == []  # the same window: once
         elsewhere = routed_and_assigned(service, location="ул. Зейская")
         assert escalations(service, elsewhere) == []
