@@ -39,6 +39,7 @@ from regflow.core.events import Classified, Event, PublicationRequested
 from regflow.core.message import Message
 from regflow.core.organization import Organization
 from regflow.core.reactions import (
+    BREACH_MARKS,
     Effect,
     Escalation,
     Notice,
@@ -529,7 +530,7 @@ class Service:
             if rule.trigger is not EscalationTrigger.REPEATED_BREACHES:
                 continue
             since = window_start(rule, at)
-            breaches = uow.marks.count("breach/", since, department, limit=rule.threshold)
+            breaches = uow.marks.count(BREACH_MARKS, since, department, limit=rule.threshold)
             escalation = repeated_breaches(org, rule, department, at, breaches)
             if escalation is not None:
                 found.append(escalation)

@@ -55,6 +55,7 @@ from regflow.rules.regulation import Regulation
 from regflow.rules.vocabulary import Platform
 
 __all__ = [
+    "BREACH_MARKS",
     "SYSTEM",
     "Escalation",
     "Notice",
@@ -73,6 +74,8 @@ __all__ = [
 
 SYSTEM = "regflow"
 """The actor of what the rules do by themselves (an automatic п. 20 escalation)."""
+BREACH_MARKS = "breach/"
+"""What every breach's mark starts with: count marks with this prefix to count breaches."""
 
 
 class NoticeKind(enum.Enum):
