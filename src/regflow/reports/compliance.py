@@ -51,6 +51,7 @@ __all__ = [
     "ComplianceReport",
     "DayLoad",
     "DeadlineBreaches",
+    "Flagged",
     "Metrics",
     "Ref",
     "Repeat",
@@ -183,6 +184,20 @@ class Repeat:
 
 
 @attrs.frozen
+class Flagged:
+    """A message the screener flagged under п. 18 that the curator did not exclude: the
+    curator decides, and the decision is on the record.
+
+    ``answered``: an answer (or interim answer) was published all the same.
+    """
+
+    case_id: str
+    categories: tuple[str, ...]
+    department: Ref | None
+    answered: bool
+
+
+@attrs.frozen
 class Tally:
     """A count under a key (an exclusion category, an escalation reason)."""
 
@@ -213,6 +228,7 @@ class ComplianceReport:
         breaches_by_deadline: every deadline of the regulations, with its breaches.
         breaches: each breach, by due instant.
         repeats: each repeat message.
+        flagged: each message the screener flagged (п. 18) that was not excluded.
         exclusions, escalations: by category and by reason (zeros included).
         daily: messages per local day of the period.
     """
@@ -234,6 +250,7 @@ class ComplianceReport:
     exclusions: tuple[Tally, ...]
     escalations: tuple[Tally, ...]
     daily: tuple[DayLoad, ...]
+    flagged: tuple[Flagged, ...] = ()
 
 
 # -- building ----------------------------------------------------------------
@@ -324,6 +341,16 @@ def build_report(
             Repeat(f.case.id, f.case.repeat_of, names.department(f.department))
             for f in facts
             if f.case.repeat_of is not None
+        ),
+        flagged=tuple(
+            Flagged(
+                f.case.id,
+                f.case.screening,
+                names.department(f.department),
+                any(isinstance(e.data, Published) for e in f.case.events),
+            )
+            for f in facts
+            if f.case.screening and f.excluded is None
         ),
         exclusions=_tally(
             [c for r in regulations.values() for c in r.exclusion.categories],
@@ -688,6 +715,17 @@ def render_markdown(report: ComplianceReport) -> str:
             for t in report.exclusions
         ),
         "",
+        "Отмечены фильтром как возможно подлежащие исключению, но не исключены куратором:",
+        "",
+        *(
+            f"- `{f.case_id}`: "
+            + ", ".join(_md(_CATEGORIES.get(c, c)) for c in f.categories)
+            + ("; ответ размещён" if f.answered else "; ответ не размещён")
+            + (f"; {_md(f.department.name)}" if f.department else "")
+            for f in report.flagged
+        ),
+        *(["Нет."] if not report.flagged else []),
+        "",
         "## Доведено до заместителей мэра (п. 20)",
         "",
         *(
@@ -926,6 +964,15 @@ def _document(report: ComplianceReport) -> dict[str, Any]:
         "repeats": [
             {"case_id": r.case_id, "repeat_of": r.repeat_of, "department": ref(r.department)}
             for r in report.repeats
+        ],
+        "flagged": [
+            {
+                "case_id": f.case_id,
+                "categories": list(f.categories),
+                "department": ref(f.department),
+                "answered": f.answered,
+            }
+            for f in report.flagged
         ],
         "exclusions": [{"category": t.key, "count": t.count} for t in report.exclusions],
         "escalations": [{"reason": t.key, "count": t.count} for t in report.escalations],
