@@ -9,19 +9,32 @@ How a message is read:
 1. Lower case, ``ё`` as ``е``; the text keeps its length, so offsets stay valid.
 2. Words are cut out, and pieces are glued back when a word was broken up to
    dodge filters: ``х*й``, ``х_у_й`` always; ``х.у.й``, ``х-у-й``, ``х у й``
-   only if the glued word is flagged (so ``т.е.`` and ``кто-то`` stay as they are).
+   if the glued word is one the screener acts on (obscene, insulting, a word
+   that insults a person, a threat word), so ``т.е.`` and ``кто-то`` stay as
+   they are. Letters spelled out one by one are read from where a word may
+   begin and end: the run's ends, a one-letter word (``и б л я т ь``), a change
+   of separator (``х у й  в а м``); so ``с а б л я`` holds no ``б л я``. A run
+   spelled out that holds no such word is read as one word (``з н а ю``).
 3. In a word with a Cyrillic letter, Latin and digit look-alikes become Cyrillic
-   (``xуй``, ``6ля``, ``3асранец``), and a ``*`` is also tried as a hidden
-   letter (``п*зда``). In a Russian message a word all in Latin look-alikes is
+   (``xуй``, ``6ля``, ``3асранец``, ``Пи$дец``); a Latin letter that passes for
+   two (``h`` for н or х) is read both ways (``hyйня``); a ``*`` is also tried
+   as a hidden letter (``п*зда``), unless stars stand between single letters
+   (``С*у*к*и``). In a Russian message a word all in Latin look-alikes is
    read as Cyrillic (``XYЙ``), and any Latin word is transliterated and matched
    against a narrower list (``nahuy``; not ``other``, which reads от-хер).
-   Repeated letters are squeezed (``сууука``).
+   Repeated letters are squeezed (``сууука``, ``ууубью``).
 4. Words are matched whole against roots with their prefixes and endings
    (obscene), against insulting nouns, and, for words that insult only when
    said of a person (``козёл``), against the words around them.
-5. Threat phrases are searched in the normalised text; a threat is one against
-   an official when its sentence names officials, the administration or "your"
-   family, or when it is in the second person and the message names them.
+5. Threat phrases are searched in the normalised text, threats to someone's
+   family among them (п. 18: «а также членов его семьи»: ``твоим детям не
+   жить``, ``сыну мэра ноги переломаю``). A threat is one against an official
+   when its sentence names officials, the administration or "your" (``ваши``)
+   family, or when it is in the second person and the message names them;
+   otherwise it is an intent to harm.
+
+The corpus in ``tests/adapters/corpus_ru.py`` measures this; the figures are
+in docs/service.md, "Screening".
 
 Every :class:`~regflow.ports.Finding` points at the original text: ``start`` and
 ``end`` are offsets in it and ``text`` is the slice.
@@ -60,7 +73,8 @@ _SPACES = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"[.!?;…\n]")
 _HIDDEN_LETTERS = "уиеяаобздлхй"  # what a "*" hides in obscene words
 _MAX_FILLINGS = len(_HIDDEN_LETTERS) ** 3
-_MAX_CHAIN = 8  # pieces glued at most: "п-и-з-д-е-ц" has six
+_MAX_AMBIGUOUS = 4  # Latin letters read two ways in one word at most
+_MAX_CHAIN = 16  # pieces glued at most: "п.о.в.ы.ё.б.ы.в.а.л.и.с.ь" has 13
 
 
 def _alternation(patterns: Iterable[str]) -> re.Pattern[str]:
@@ -120,6 +134,19 @@ def _primary(raw: str, russian: bool) -> str:
 @functools.lru_cache(maxsize=1 << 16)
 def _is_anchor(word: str) -> bool:
     return _ANCHOR_RE.fullmatch(word) is not None
+
+
+def _ambiguous(word: str) -> Iterator[str]:
+    """Readings of a mixed word with each Latin letter that passes for two Cyrillic ones
+    read either way (bounded), the other Latin letters as look-alikes."""
+    slots = [i for i, ch in enumerate(word) if ch in lex.AMBIGUOUS_LOOKALIKES]
+    if not slots or len(slots) > _MAX_AMBIGUOUS:
+        return
+    letters = list(word)
+    for choice in itertools.product(*(lex.AMBIGUOUS_LOOKALIKES[word[i]] for i in slots)):
+        for i, letter in zip(slots, choice, strict=True):
+            letters[i] = letter
+        yield lex.squeeze(_translit("".join(letters).translate(_LOOKALIKE)))
 
 
 def _fillings(template: str) -> Iterator[str]:
@@ -205,32 +232,100 @@ class RussianScreener:
             if chain and _links(low[chain[-1].end : unit.start], chain[-1], unit):
                 chain.append(unit)
                 continue
-            tokens.extend(self._unchained(chain, russian))
+            tokens.extend(self._unchained(chain, low, russian))
             chain = [unit]
-        tokens.extend(self._unchained(chain, russian))
+        tokens.extend(self._unchained(chain, low, russian))
         return tokens
 
-    def _unchained(self, chain: list[_Token], russian: bool) -> Iterator[_Token]:
-        """The chain's units, glued where the glued word is flagged (longest first)."""
+    def _unchained(self, chain: list[_Token], low: str, russian: bool) -> Iterator[_Token]:
+        """The chain's units, glued where the glued word is one the screener reads.
+
+        A glued word is taken longest first, and only where a word may begin and
+        end: at the chain's ends, next to a piece of two letters or more, where the
+        separator changes ("б л я  в а м"), or across a one-letter word ("и б л я т ь").
+        So a spelled-out "с.т.р.а.х.у.й" or "с а б л я" holds no "х.у.й" or "б.л.я".
+        """
+        if len(chain) < 2:
+            yield from chain  # most words stand alone
+            return
+        gaps = [low[a.end : b.start] for a, b in itertools.pairwise(chain)]
+        common = max(set(gaps), key=gaps.count) if gaps else ""
+        n = len(chain)
+
+        def split(k: int) -> bool:  # units k - 1 and k are apart anyway
+            return (
+                k in (0, n)
+                or len(chain[k - 1].raw) > 1
+                or len(chain[k].raw) > 1
+                or gaps[k - 1] != common
+            )
+
+        def limit(i: int) -> int:  # a glued word does not cross a change of separator
+            k = i + 1
+            while k < n and (
+                gaps[k - 1] == common or len(chain[k - 1].raw) > 1 or len(chain[k].raw) > 1
+            ):
+                k += 1
+            return k
+
+        starts = [False] * (n + 1)
+        for k in range(n + 1):
+            starts[k] = split(k) or (starts[k - 1] and chain[k - 1].raw in lex.WORD_BEFORE)
+        ends = [False] * (n + 1)
+        for k in range(n, -1, -1):
+            ends[k] = split(k) or (ends[k + 1] and chain[k].raw in lex.WORD_AFTER)
         i = 0
-        while i < len(chain):
-            for j in range(min(len(chain), i + _MAX_CHAIN), i + 1, -1):
-                raw = "".join(u.raw for u in chain[i:j])
-                # a Cyrillic letter, or "x.year" in code would be read as a word
-                if _CYRILLIC.search(raw) and self._word_category(raw, russian) is not None:
-                    yield _Token(chain[i].start, chain[j - 1].end, raw)
-                    i = j
-                    break
-            else:
-                yield chain[i]
-                i += 1
+        while i < n:
+            j = self._flagged_end(chain, i, ends, russian, limit(i)) if starts[i] else None
+            if j is not None:
+                yield _Token(chain[i].start, chain[j - 1].end, "".join(u.raw for u in chain[i:j]))
+                i = j
+                starts[i] = True
+                continue
+            k = i + 1
+            while k < n and not split(k):
+                k += 1
+            if starts[i] and k - i >= 3 and chain[i].raw not in lex.WORD_BEFORE:
+                # a word spelled out letter by letter ("з н а ю"), read as one
+                yield _Token(chain[i].start, chain[k - 1].end, "".join(u.raw for u in chain[i:k]))
+                i = k
+                starts[i] = True
+                continue
+            yield chain[i]
+            i += 1
+
+    def _flagged_end(
+        self, chain: list[_Token], i: int, ends: list[bool], russian: bool, limit: int
+    ) -> int | None:
+        """Where the longest word the screener acts on, glued from ``chain[i]`` on to
+        ``chain[limit - 1]`` at most, ends."""
+        for j in range(min(limit, i + _MAX_CHAIN), i + 1, -1):
+            if not ends[j]:
+                continue
+            raw = "".join(u.raw for u in chain[i:j])
+            # a Cyrillic letter, or letters spelled one by one in a Russian message
+            # ("n.a.h.u.y"): "x.year" in code is no word
+            spelled = russian and all(len(u.raw) == 1 for u in chain[i:j])
+            if (spelled or _CYRILLIC.search(raw)) and self._gluable(raw, russian):
+                return j
+        return None
+
+    def _gluable(self, raw: str, russian: bool) -> bool:
+        """Whether pieces glued into ``raw`` make a word the screener acts on."""
+        if self._word_category(raw, russian) is not None:
+            return True
+        word = _primary(raw, russian)
+        return _CONTEXT_INSULT_RE.fullmatch(word) is not None or _is_anchor(word)
 
     @staticmethod
     def _readings(raw: str) -> Iterator[str]:
         """Other readings of a word than its primary one."""
         word = raw.replace("*", "")
         if _CYRILLIC.search(word) and _LATIN_WORD.search(word):
-            yield lex.squeeze(_translit(word))  # "hуй": h for х, not for н
+            yield from _ambiguous(word)  # "hуй", "hyйня": h for х, not for н
+        pieces = raw.split("*")
+        if len(pieces) > 2 and all(len(piece) == 1 for piece in pieces):
+            return  # "с*у*к*и": stars between letters part them, they hide none
         if "*" in raw and _CYRILLIC.search(raw):
             yield from (lex.squeeze(f) for f in _fillings(raw.translate(_LOOKALIKE)))
 
