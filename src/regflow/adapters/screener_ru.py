@@ -238,18 +238,21 @@ class RussianScreener:
         return tokens
 
     def _unchained(self, chain: list[_Token], low: str, russian: bool) -> Iterator[_Token]:
-        """The chain's units, glued where the glued word is one the screener reads.
+        """The chain's units, glued into the words they were split from.
 
-        A glued word is taken longest first, and only where a word may begin and
-        end: at the chain's ends, next to a piece of two letters or more, where the
-        separator changes ("б л я  в а м"), or across a one-letter word ("и б л я т ь").
-        So a spelled-out "с.т.р.а.х.у.й" or "с а б л я" holds no "х.у.й" or "б.л.я".
+        Where letters stand one by one, a word runs from a boundary to a boundary:
+        the chain's ends, a piece of two letters or more, a change of separator
+        ("х у й  в а м"); a word the screener acts on may also end before a
+        one-letter word ("в о р ю г и в мэрии"), and one may begin after "а", "и",
+        "о", "я" ("и б л я т ь"). A run of single letters that holds no such word
+        is read as one word ("з н а ю"), so a spelled-out "с а б л я" or
+        "с.т.р.а.х.у.й" holds no "б л я" or "х.у.й".
         """
         if len(chain) < 2:
             yield from chain  # most words stand alone
             return
         gaps = [low[a.end : b.start] for a, b in itertools.pairwise(chain)]
-        common = max(set(gaps), key=gaps.count) if gaps else ""
+        common = max(gaps, key=gaps.count)  # ties: the first, so the reading is stable
         n = len(chain)
 
         def split(k: int) -> bool:  # units k - 1 and k are apart anyway
@@ -260,39 +263,26 @@ class RussianScreener:
                 or gaps[k - 1] != common
             )
 
-        def limit(i: int) -> int:  # a glued word does not cross a change of separator
-            k = i + 1
-            while k < n and (
-                gaps[k - 1] == common or len(chain[k - 1].raw) > 1 or len(chain[k].raw) > 1
-            ):
-                k += 1
-            return k
-
-        starts = [False] * (n + 1)
-        for k in range(n + 1):
-            starts[k] = split(k) or (starts[k - 1] and chain[k - 1].raw in lex.WORD_BEFORE)
         ends = [False] * (n + 1)
         for k in range(n, -1, -1):
             ends[k] = split(k) or (ends[k + 1] and chain[k].raw in lex.WORD_AFTER)
         i = 0
         while i < n:
-            j = self._flagged_end(chain, i, ends, russian, limit(i)) if starts[i] else None
-            if j is not None:
+            run = i + 1  # the run of single letters from chain[i], or chain[i] alone
+            while not split(run):
+                run += 1
+            limit = run  # a glued word does not cross a change of separator
+            while limit < n and gaps[limit - 1] == common:
+                limit += 1
+            j = self._flagged_end(chain, i, ends, russian, limit)
+            if j is None and run - i > 1 and chain[i].raw not in lex.WORD_BEFORE:
+                j = run  # a word spelled out letter by letter, read as one
+            if j is None:
+                yield chain[i]
+                i += 1
+            else:
                 yield _Token(chain[i].start, chain[j - 1].end, "".join(u.raw for u in chain[i:j]))
                 i = j
-                starts[i] = True
-                continue
-            k = i + 1
-            while k < n and not split(k):
-                k += 1
-            if starts[i] and k - i >= 3 and chain[i].raw not in lex.WORD_BEFORE:
-                # a word spelled out letter by letter ("з н а ю"), read as one
-                yield _Token(chain[i].start, chain[k - 1].end, "".join(u.raw for u in chain[i:k]))
-                i = k
-                starts[i] = True
-                continue
-            yield chain[i]
-            i += 1
 
     def _flagged_end(
         self, chain: list[_Token], i: int, ends: list[bool], russian: bool, limit: int
@@ -300,13 +290,9 @@ class RussianScreener:
         """Where the longest word the screener acts on, glued from ``chain[i]`` on to
         ``chain[limit - 1]`` at most, ends."""
         for j in range(min(limit, i + _MAX_CHAIN), i + 1, -1):
-            if not ends[j]:
-                continue
             raw = "".join(u.raw for u in chain[i:j])
-            # a Cyrillic letter, or letters spelled one by one in a Russian message
-            # ("n.a.h.u.y"): "x.year" in code is no word
-            spelled = russian and all(len(u.raw) == 1 for u in chain[i:j])
-            if (spelled or _CYRILLIC.search(raw)) and self._gluable(raw, russian):
+            # a Cyrillic letter: "x.year" in code is no word
+            if ends[j] and _CYRILLIC.search(raw) and self._gluable(raw, russian):
                 return j
         return None
 
