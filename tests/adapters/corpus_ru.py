@@ -502,7 +502,10 @@ LATIN_LOOKALIKES = {
     "с": "c", "т": "t", "у": "y", "х": "x",
 }  # fmt: skip
 SIGNS = {"о": "0", "з": "3", "ч": "4", "б": "6", "а": "@", "с": "$", "е": "ё", "в": "8", "я": "9"}
+SYMBOLS = {"х": "}{", "и": "|/|", "ж": "}|{", "ц": "|_|"}
 SEPARATORS = (" ", ".", "-", "*", "_", ". ")
+INVISIBLES = ("\u200b", "\u00ad")  # a zero-width space, a soft hyphen
+ACCENT = "\u0301"  # a combining acute, as a stress mark
 _VOWELS_AND_SONORANTS = "аеёиоуыэюялмнрс"
 
 
@@ -514,7 +517,8 @@ def disguises(word: str) -> tuple[tuple[str, str], ...]:
     """``(kind, variant)`` for each disguise of a Cyrillic ``word``.
 
     One Latin look-alike at a time and all at once, one sign or digit at a time,
-    the letters parted by each separator, one letter repeated, capitals.
+    the signs that draw a letter, the letters parted by each separator, an
+    invisible character in the middle, a stress mark, one letter repeated, capitals.
     """
 
     def latin(ch: str) -> str:
@@ -527,10 +531,16 @@ def disguises(word: str) -> tuple[tuple[str, str], ...]:
             found.append(("latin", word[:i] + latin(ch) + word[i + 1 :]))
         if ch.lower() in SIGNS:
             found.append(("sign", word[:i] + SIGNS[ch.lower()] + word[i + 1 :]))
+        if ch.lower() in SYMBOLS:
+            found.append(("symbol", word[:i] + SYMBOLS[ch.lower()] + word[i + 1 :]))
         if ch.lower() in _VOWELS_AND_SONORANTS:
             found.append(("repeated", word[:i] + ch * 4 + word[i + 1 :]))
     found.append(("latin", "".join(latin(ch) for ch in word)))
     found.extend(("separated", separator.join(word)) for separator in SEPARATORS)
+    middle = len(word) // 2
+    found.extend(("invisible", word[:middle] + mark + word[middle:]) for mark in INVISIBLES)
+    vowel = next(i for i, ch in enumerate(word.lower()) if ch in "аеёиоуыэюя")
+    found.append(("accent", word[: vowel + 1] + ACCENT + word[vowel + 1 :]))
     found.append(("capitals", word.upper()))
     return tuple(found)
 

@@ -227,12 +227,16 @@ _VOCABULARY = sorted(
     | {w for m, _ in corpus.THREAT_TO_OFFICIAL + corpus.INTENT_TO_HARM for w in m.split()}
     | set(corpus.ORDINARY_WORDS)
 )
-_PIECES = st.sampled_from(_VOCABULARY) | st.sampled_from(
-    [" ", "  ", "\n", ".", "-", "*", "_", "!", ",", "@", "3", "ё", "x", "y", "İ", "ß", "\u0301"]
+_PIECES = (
+    st.sampled_from(_VOCABULARY)
+    | st.sampled_from(
+        [" ", "  ", "\n", ".", "-", "*", "_", "!", ",", "@", "3", "ё", "x", "y", "İ", "ß", "\u0301"]
+    )
+    | st.sampled_from(["\u200b", "\u00ad", "}{", "|/|", "|", "}", "<", ">"])
 )
 _MESSAGES = (
     st.lists(_PIECES, max_size=40).map("".join)
-    | st.text(alphabet="хуйпизделбяьъоаумнкр *_.-@036xyaeop!?,\n", max_size=80)
+    | st.text(alphabet="хуйпизделбяьъоаумнкр *_.-@036xyaeop!?,\n}{|/<>\u200b\u0301", max_size=80)
     | st.text(max_size=80)
 )
 

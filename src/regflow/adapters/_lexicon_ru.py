@@ -22,12 +22,14 @@ __all__ = [
     "BETWEEN_ADDRESS",
     "CONTEXT_INSULTS",
     "INSULTS",
+    "INVISIBLE",
     "LATIN_OBSCENE",
     "LATIN_WHITELIST",
     "LOOKALIKES",
     "OBSCENE",
     "OFFICIALS",
     "SECOND_PERSON",
+    "SYMBOL_LETTERS",
     "THREATS",
     "THREAT_ANCHORS",
     "TRANSLIT",
@@ -57,6 +59,18 @@ LOOKALIKES: dict[str, str] = {
     # Ukrainian and Belarusian letters used as Russian ones.
     "і": "и", "ї": "и", "є": "е", "ў": "у",
 }  # fmt: skip
+
+SYMBOL_LETTERS: dict[str, str] = {
+    # Signs that draw a Cyrillic letter ("}{уй", "п|/|здец", "}|{"), read inside a word.
+    "}{": "х", "><": "х", "|/|": "и", "}|{": "ж", ">|<": "ж", "|_|": "ц",
+}  # fmt: skip
+
+INVISIBLE = (
+    # Characters that show nothing, typed inside a word to part it: the soft hyphen,
+    # zero-width spaces and joiners, the word joiner, the byte order mark, and
+    # combining accents ("ху́йня").
+    "\u00ad\u200b\u200c\u200d\u2060\ufeff\u0300-\u036f"
+)
 
 AMBIGUOUS_LOOKALIKES: dict[str, str] = {
     # Latin letters that pass for more than one Cyrillic letter in a Cyrillic word:

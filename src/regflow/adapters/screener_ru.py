@@ -8,14 +8,17 @@ How a message is read:
 
 1. Lower case, ``ё`` as ``е``; the text keeps its length, so offsets stay valid.
 2. Words are cut out, and pieces are glued back when a word was broken up to
-   dodge filters: ``х*й``, ``х_у_й`` always; ``х.у.й``, ``х-у-й``, ``х у й``
-   if the glued word is one the screener acts on (obscene, insulting, a word
-   that insults a person, a threat word), so ``т.е.`` and ``кто-то`` stay as
-   they are. Letters spelled out one by one are read from where a word may
-   begin and end: the run's ends, a one-letter word (``и б л я т ь``), a change
-   of separator (``х у й  в а м``); so ``с а б л я`` holds no ``б л я``. A run
-   spelled out that holds no such word is read as one word (``з н а ю``).
-3. In a word with a Cyrillic letter, Latin and digit look-alikes become Cyrillic
+   dodge filters: ``х*й``, ``х_у_й`` and a word parted by an invisible
+   character (a soft hyphen, a zero-width space, a stress mark) always;
+   ``х.у.й``, ``х-у-й``, ``х у й`` if the glued word is one the screener acts
+   on (obscene, insulting, a word that insults a person, a threat word), so
+   ``т.е.`` and ``кто-то`` stay as they are. Letters spelled out one by one
+   are read from where a word may begin and end: the run's ends, a one-letter
+   word (``и б л я т ь``), a change of separator (``х у й  в а м``); so
+   ``с а б л я`` holds no ``б л я``. A spelled-out run that holds no such
+   word is read as one word (``з н а ю``).
+3. Signs that draw a letter become it (``}{уй``, ``п|/|здец``). In a word with
+   a Cyrillic letter, Latin and digit look-alikes become Cyrillic
    (``xуй``, ``6ля``, ``3асранец``, ``Пи$дец``); a Latin letter that passes for
    two (``h`` for н or х) is read both ways (``hyйня``); a ``*`` is also tried
    as a hidden letter (``п*зда``), unless stars stand between single letters
@@ -64,7 +67,11 @@ _WORD_CATEGORIES = (_OBSCENE, _INSULT)
 
 _YO = str.maketrans("ё", "е")
 _LOOKALIKE = str.maketrans(lex.LOOKALIKES)
-_PIECE = re.compile(r"(?:[^\W_]|[@$])+")
+_SYMBOLS = sorted(lex.SYMBOL_LETTERS, key=len, reverse=True)
+_LETTER = r"(?:[^\W_]|[@$]|" + "|".join(map(re.escape, _SYMBOLS)) + ")"
+_MARKS = "\u0300-\u036f"  # combining accents, kept in the word they mark
+_PIECE = re.compile(f"{_LETTER}(?:{_LETTER}|[{_MARKS}])*")
+_INVISIBLE = re.compile(f"[{lex.INVISIBLE}]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN_WORD = re.compile(r"[a-z]+")
 _TRANSLIT = re.compile("|".join(re.escape(latin) for latin, _ in lex.TRANSLIT) + "|y")
@@ -220,12 +227,13 @@ class RussianScreener:
         units: list[_Token] = []
         for match in _PIECE.finditer(low):
             start, end = match.span()
+            piece = _symbol_letters(match.group())
             if units and _glues(low[units[-1].end : start]):
                 last = units[-1]
-                hidden = low[last.end : start].replace("_", "")
-                units[-1] = _Token(last.start, end, last.raw + hidden + match.group())
+                hidden = _INVISIBLE.sub("", low[last.end : start]).replace("_", "")
+                units[-1] = _Token(last.start, end, last.raw + hidden + piece)
             else:
-                units.append(_Token(start, end, match.group()))
+                units.append(_Token(start, end, piece))
         tokens: list[_Token] = []
         chain: list[_Token] = []
         for unit in units:
@@ -400,9 +408,20 @@ class RussianScreener:
         return Finding(category, start, end, text[start:end])
 
 
+def _symbol_letters(piece: str) -> str:
+    """``piece`` with the signs that draw a letter ("}{", "|/|") made that letter,
+    accents dropped."""
+    if piece.isalnum():
+        return piece
+    piece = _INVISIBLE.sub("", piece)
+    for symbol in _SYMBOLS:
+        piece = piece.replace(symbol, lex.SYMBOL_LETTERS[symbol])
+    return piece
+
+
 def _glues(gap: str) -> bool:
-    """Pieces of one word split by ``*`` or ``_`` ("х*й", "х_у_й")."""
-    return 0 < len(gap) <= 3 and not gap.strip("*_")
+    """Pieces of one word split by ``*``, ``_`` or an invisible character ("х*й", "х_у_й")."""
+    return 0 < len(gap) <= 3 and not _INVISIBLE.sub("", gap).strip("*_")
 
 
 def _links(gap: str, left: _Token, right: _Token) -> bool:
