@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from regflow.adapters.screener_ru import RussianScreener
 from regflow.ports import Finding, Screener
+from regflow.rules import blagoveshchensk_2020
 from tests.adapters import corpus_ru as corpus
 
 CATEGORIES = {"intent-to-harm", "obscene", "insult", "threat-to-official"}
@@ -215,6 +216,14 @@ def test_the_integrator_can_add_roots(screener: Screener) -> None:
 def test_added_roots_must_name_a_word_category() -> None:
     with pytest.raises(ValueError, match="threat-to-official"):
         RussianScreener(extra_roots={"threat-to-official": [r"убью"]})
+
+
+def test_p18_the_categories_are_the_rulesets_exclusion_categories(screener: Screener) -> None:
+    assert set(blagoveshchensk_2020().exclusion.categories) == CATEGORIES == set(POSITIVES)
+    found = {
+        f.category for entries in POSITIVES.values() for m, _ in entries for f in screener.screen(m)
+    }
+    assert found == CATEGORIES
 
 
 def test_an_empty_message_has_no_findings(screener: Screener) -> None:
