@@ -2,7 +2,8 @@
 
 Offline and rule-based. It suggests a category with the passage that made it do
 so; the curator decides whether the message is excluded. The word lists are
-data in :mod:`regflow.adapters._lexicon_ru`.
+data in :mod:`regflow.adapters._lexicon_ru`; how a message is cut into words
+and each word read is :mod:`regflow.adapters._words_ru`.
 
 How a message is read:
 
@@ -52,9 +53,8 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
-import attrs
-
 from regflow.adapters import _lexicon_ru as lex
+from regflow.adapters import _words_ru as words
 from regflow.ports.effects import Finding
 
 __all__ = ["RussianScreener"]
@@ -66,22 +66,8 @@ _THREAT = "threat-to-official"
 _WORD_CATEGORIES = (_OBSCENE, _INSULT)
 
 _YO = str.maketrans("ё", "е")
-_LOOKALIKE = str.maketrans(lex.LOOKALIKES)
-_SYMBOLS = sorted(lex.SYMBOL_LETTERS, key=len, reverse=True)
-_LETTER = r"(?:[^\W_]|[@$]|" + "|".join(map(re.escape, _SYMBOLS)) + ")"
-_MARKS = "\u0300-\u036f"  # combining accents, kept in the word they mark
-_PIECE = re.compile(f"{_LETTER}(?:{_LETTER}|[{_MARKS}])*")
-_INVISIBLE = re.compile(f"[{lex.INVISIBLE}]")
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_LATIN_WORD = re.compile(r"[a-z]+")
-_TRANSLIT = re.compile("|".join(re.escape(latin) for latin, _ in lex.TRANSLIT) + "|y")
-_TRANSLIT_TABLE = dict(lex.TRANSLIT)
 _SPACES = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"[.!?;…\n]")
-_HIDDEN_LETTERS = "уиеяаобздлхй"  # what a "*" hides in obscene words
-_MAX_FILLINGS = len(_HIDDEN_LETTERS) ** 3
-_MAX_AMBIGUOUS = 4  # Latin letters read two ways in one word at most
-_MAX_CHAIN = 16  # pieces glued at most: "п.о.в.ы.ё.б.ы.в.а.л.и.с.ь" has 13
 
 
 def _alternation(patterns: Iterable[str]) -> re.Pattern[str]:
@@ -105,65 +91,9 @@ _OFFICIALS_RE = re.compile(lex.squeeze(lex.OFFICIALS))
 _SECOND_PERSON_RE = re.compile(lex.squeeze(lex.SECOND_PERSON))
 
 
-@attrs.frozen
-class _Token:
-    start: int
-    end: int
-    raw: str
-    """Lower case, separators dropped, a ``*`` left where it hid letters."""
-
-
-def _translit(word: str) -> str:
-    def one(match: re.Match[str]) -> str:
-        latin = match.group()
-        if latin == "y":  # "й" after a vowel ("huy"), "ы" elsewhere ("ty")
-            before = word[match.start() - 1 : match.start()]
-            return "й" if before and before in "aeiouy" else "ы"
-        return _TRANSLIT_TABLE[latin]
-
-    return _TRANSLIT.sub(one, word)
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _primary(raw: str, russian: bool) -> str:
-    """The one reading of a word used for context and threats."""
-    word = raw.replace("*", "")
-    if _CYRILLIC.search(word):
-        # look-alikes first ("xуй"); a Latin letter with no look-alike is transliterated
-        return lex.squeeze(_translit(word.translate(_LOOKALIKE)))
-    if russian and word.isalpha():
-        mapped = word.translate(_LOOKALIKE)
-        if not _LATIN_WORD.search(mapped):  # "XYЙ" typed all in Latin look-alikes, no digits
-            return lex.squeeze(mapped)
-    return lex.squeeze(word)
-
-
 @functools.lru_cache(maxsize=1 << 16)
 def _is_anchor(word: str) -> bool:
     return _ANCHOR_RE.fullmatch(word) is not None
-
-
-def _ambiguous(word: str) -> Iterator[str]:
-    """Readings of a mixed word with each Latin letter that passes for two Cyrillic ones
-    read either way (bounded), the other Latin letters as look-alikes."""
-    slots = [i for i, ch in enumerate(word) if ch in lex.AMBIGUOUS_LOOKALIKES]
-    if not slots or len(slots) > _MAX_AMBIGUOUS:
-        return
-    letters = list(word)
-    for choice in itertools.product(*(lex.AMBIGUOUS_LOOKALIKES[word[i]] for i in slots)):
-        for i, letter in zip(slots, choice, strict=True):
-            letters[i] = letter
-        yield lex.squeeze(_translit("".join(letters).translate(_LOOKALIKE)))
-
-
-def _fillings(template: str) -> Iterator[str]:
-    """``template`` with each ``*`` replaced by a letter, every way (bounded)."""
-    holes = template.count("*")
-    if not holes or len(_HIDDEN_LETTERS) ** holes > _MAX_FILLINGS:
-        return
-    parts = template.split("*")
-    for letters in itertools.product(_HIDDEN_LETTERS, repeat=holes):
-        yield "".join(itertools.chain.from_iterable(zip(parts, (*letters, ""), strict=True)))
 
 
 class RussianScreener:
@@ -207,9 +137,9 @@ class RussianScreener:
         if len(low) != len(text):  # a few letters lower to two characters ("İ")
             low = "".join(ch.lower()[0] for ch in text)
         low = low.translate(_YO)
-        russian = _CYRILLIC.search(low) is not None
-        tokens = self._tokens(low, russian)
-        primaries = [_primary(t.raw, russian) for t in tokens]
+        russian = words.CYRILLIC.search(low) is not None
+        tokens = words.tokens(low, functools.partial(self._gluable, russian=russian))
+        primaries = [words.primary(t.raw, russian) for t in tokens]
         found: list[Finding] = []
         for i, token in enumerate(tokens):
             category = self._word_category(token.raw, russian)
@@ -223,108 +153,15 @@ class RussianScreener:
 
     # --- words ---------------------------------------------------------------
 
-    def _tokens(self, low: str, russian: bool) -> list[_Token]:
-        units: list[_Token] = []
-        for match in _PIECE.finditer(low):
-            start, end = match.span()
-            piece = _symbol_letters(match.group())
-            if units and _glues(low[units[-1].end : start]):
-                last = units[-1]
-                hidden = _INVISIBLE.sub("", low[last.end : start]).replace("_", "")
-                units[-1] = _Token(last.start, end, last.raw + hidden + piece)
-            else:
-                units.append(_Token(start, end, piece))
-        tokens: list[_Token] = []
-        chain: list[_Token] = []
-        for unit in units:
-            if chain and _links(low[chain[-1].end : unit.start], chain[-1], unit):
-                chain.append(unit)
-                continue
-            tokens.extend(self._unchained(chain, low, russian))
-            chain = [unit]
-        tokens.extend(self._unchained(chain, low, russian))
-        return tokens
-
-    def _unchained(self, chain: list[_Token], low: str, russian: bool) -> Iterator[_Token]:
-        """The chain's units, glued into the words they were split from.
-
-        Where letters stand one by one, a word runs from a boundary to a boundary:
-        the chain's ends, a piece of two letters or more, a change of separator
-        ("х у й  в а м"); a word the screener acts on may also end before a
-        one-letter word ("в о р ю г и в мэрии"), and one may begin after "а", "и",
-        "о", "я" ("и б л я т ь"). A run of single letters that holds no such word
-        is read as one word ("з н а ю"), so a spelled-out "с а б л я" or
-        "с.т.р.а.х.у.й" holds no "б л я" or "х.у.й".
-        """
-        if len(chain) < 2:
-            yield from chain  # most words stand alone
-            return
-        gaps = [low[a.end : b.start] for a, b in itertools.pairwise(chain)]
-        common = max(gaps, key=gaps.count)  # ties: the first, so the reading is stable
-        n = len(chain)
-
-        def split(k: int) -> bool:  # units k - 1 and k are apart anyway
-            return (
-                k in (0, n)
-                or len(chain[k - 1].raw) > 1
-                or len(chain[k].raw) > 1
-                or gaps[k - 1] != common
-            )
-
-        ends = [False] * (n + 1)
-        for k in range(n, -1, -1):
-            ends[k] = split(k) or (ends[k + 1] and chain[k].raw in lex.WORD_AFTER)
-        i = 0
-        while i < n:
-            run = i + 1  # the run of single letters from chain[i], or chain[i] alone
-            while not split(run):
-                run += 1
-            limit = run  # a glued word does not cross a change of separator
-            while limit < n and gaps[limit - 1] == common:
-                limit += 1
-            j = self._flagged_end(chain, i, ends, russian, limit)
-            if j is None and run - i > 1 and chain[i].raw not in lex.WORD_BEFORE:
-                j = run  # a word spelled out letter by letter, read as one
-            if j is None:
-                yield chain[i]
-                i += 1
-            else:
-                yield _Token(chain[i].start, chain[j - 1].end, "".join(u.raw for u in chain[i:j]))
-                i = j
-
-    def _flagged_end(
-        self, chain: list[_Token], i: int, ends: list[bool], russian: bool, limit: int
-    ) -> int | None:
-        """Where the longest word the screener acts on, glued from ``chain[i]`` on to
-        ``chain[limit - 1]`` at most, ends."""
-        for j in range(min(limit, i + _MAX_CHAIN), i + 1, -1):
-            raw = "".join(u.raw for u in chain[i:j])
-            # a Cyrillic letter: "x.year" in code is no word
-            if ends[j] and _CYRILLIC.search(raw) and self._gluable(raw, russian):
-                return j
-        return None
-
     def _gluable(self, raw: str, russian: bool) -> bool:
         """Whether pieces glued into ``raw`` make a word the screener acts on."""
         if self._word_category(raw, russian) is not None:
             return True
-        word = _primary(raw, russian)
+        word = words.primary(raw, russian)
         return _CONTEXT_INSULT_RE.fullmatch(word) is not None or _is_anchor(word)
 
-    @staticmethod
-    def _readings(raw: str) -> Iterator[str]:
-        """Other readings of a word than its primary one."""
-        word = raw.replace("*", "")
-        if _CYRILLIC.search(word) and _LATIN_WORD.search(word):
-            yield from _ambiguous(word)  # "hуй", "hyйня": h for х, not for н
-        pieces = raw.split("*")
-        if len(pieces) > 2 and all(len(piece) == 1 for piece in pieces):
-            return  # "с*у*к*и": stars between letters part them, they hide none
-        if "*" in raw and _CYRILLIC.search(raw):
-            yield from (lex.squeeze(f) for f in _fillings(raw.translate(_LOOKALIKE)))
-
     def _classify(self, raw: str, russian: bool) -> str | None:
-        for reading in itertools.chain([_primary(raw, russian)], self._readings(raw)):
+        for reading in itertools.chain([words.primary(raw, russian)], words.readings(raw)):
             if reading in self._whitelist:
                 return None
             if _OBSCENE_RE.fullmatch(reading):
@@ -342,13 +179,13 @@ class RussianScreener:
             and not _LATIN_WHITELIST_RE.fullmatch(word)
         ):
             # a Latin word in a Russian message, against the narrower Latin list
-            reading = lex.squeeze(_translit(word))
+            reading = lex.squeeze(words.translit(word))
             if reading not in self._whitelist and _LATIN_OBSCENE_RE.fullmatch(reading):
                 return _OBSCENE
         return None
 
     @staticmethod
-    def _insults_in_context(i: int, tokens: list[_Token], words: list[str], low: str) -> bool:
+    def _insults_in_context(i: int, tokens: list[words.Token], words: list[str], low: str) -> bool:
         """Whether a word that insults only a person is said of one here."""
         if not _CONTEXT_INSULT_RE.fullmatch(words[i]):
             return False
@@ -375,7 +212,7 @@ class RussianScreener:
     # --- threats -------------------------------------------------------------
 
     def _threats(
-        self, text: str, low: str, tokens: list[_Token], words: list[str]
+        self, text: str, low: str, tokens: list[words.Token], words: list[str]
     ) -> Iterator[Finding]:
         norm, offsets = _threat_text(low, tokens, words)
         spans: list[tuple[int, int]] = []
@@ -408,35 +245,7 @@ class RussianScreener:
         return Finding(category, start, end, text[start:end])
 
 
-def _symbol_letters(piece: str) -> str:
-    """``piece`` with the signs that draw a letter ("}{", "|/|") made that letter,
-    accents dropped."""
-    if piece.isalnum():
-        return piece
-    piece = _INVISIBLE.sub("", piece)
-    for symbol in _SYMBOLS:
-        piece = piece.replace(symbol, lex.SYMBOL_LETTERS[symbol])
-    return piece
-
-
-def _glues(gap: str) -> bool:
-    """Pieces of one word split by ``*``, ``_`` or an invisible character ("х*й", "х_у_й")."""
-    return 0 < len(gap) <= 3 and not _INVISIBLE.sub("", gap).strip("*_")
-
-
-def _links(gap: str, left: _Token, right: _Token) -> bool:
-    """Pieces that may be one word split by dots, hyphens or spaces ("х.у.й", "х у й")."""
-    if 0 < len(gap) <= 2 and not gap.strip(".-'’"):
-        return True
-    return (
-        len(left.raw) == 1
-        and len(right.raw) == 1
-        and 0 < len(gap) <= 3
-        and not gap.strip(" \t.-*_")
-    )
-
-
-def _threat_text(low: str, tokens: list[_Token], words: list[str]) -> tuple[str, list[int]]:
+def _threat_text(low: str, tokens: list[words.Token], words: list[str]) -> tuple[str, list[int]]:
     """The message as normalised words and kept punctuation, spaces squeezed.
 
     Returns the text and where each word starts in it. Threat phrases begin
