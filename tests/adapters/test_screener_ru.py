@@ -116,7 +116,9 @@ def test_p18_ordinary_words_stay_clean_in_every_disguise(screener: Screener, wor
     assert flagged == []
 
 
-@pytest.mark.parametrize(("message", "categories", "why"), corpus.AMBIGUOUS, ids=lambda m: m[:40])
+@pytest.mark.parametrize(
+    ("message", "categories", "why"), corpus.AMBIGUOUS, ids=[m[:40] for m, _, _ in corpus.AMBIGUOUS]
+)
 def test_p18_ambiguous_messages_get_the_documented_reading(
     screener: Screener, message: str, categories: tuple[str, ...], why: str
 ) -> None:
