@@ -6,9 +6,15 @@ come in the forms people use to get past filters: Latin and digit look-alikes,
 letters split by dots, dashes, spaces, stars, repeated letters, other word forms.
 
 The ordinary lists must produce no finding at all: words and sentences that
-naive substring filters flag ("страхуй", "оскорблять", "сабля"), words that
+naive substring filters flag ("страхуй", "оскорблять", "сабля"), streets,
+surnames and places ("Хуторская", "Гандурин", "Ебергард", "Херпучи"), words that
 insult only when said of a person, used of animals and things, sentences with
 the verbs of threats used of things ("убить подвеску"), and polite complaints.
+
+``AMBIGUOUS`` holds texts that read both ways, with the reading the screener
+gives them and why. :func:`disguises` makes every form of a word the screener
+promises to see through; the tests try each positive word and each ordinary
+word in all of them. docs/service.md shows the figures.
 """
 
 OBSCENE: tuple[tuple[str, str], ...] = (
