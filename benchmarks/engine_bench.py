@@ -257,11 +257,7 @@ def run(settings: Settings, quick: bool, with_profile: bool) -> None:
 
     def deadline_calls() -> None:
         for _ in calls:
-            deadlines(case, regulation, wt, now)
-
-    def deadline_calls_named() -> None:
-        for _ in calls:
-            deadlines(case, regulation, wt, now, org)
+            deadlines(case, regulation, wt, now, organization=org)
 
     us = median_ns(settings.rounds, deadline_calls) / 1e3 / settings.calls
     rows.append(
@@ -273,10 +269,6 @@ def run(settings: Settings, quick: bool, with_profile: bool) -> None:
         )
     )
     workloads["deadlines"] = deadline_calls
-    us = median_ns(settings.rounds, deadline_calls_named) / 1e3 / settings.calls
-    rows.append(
-        Row("deadlines: same, naming responsible persons (`organization=`)", f"{us:.1f} µs/call")
-    )
 
     def verify_calls() -> None:
         for _ in calls:

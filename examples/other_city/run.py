@@ -53,7 +53,7 @@ case, _events = handle(
 def show(heading: str) -> None:
     print()
     print(heading)
-    for state in deadlines(case, regulation):
+    for state in deadlines(case, regulation, organization=org):
         print(f"  {state.id:>8}  {state.due:%a %Y-%m-%d %H:%M}  ({state.basis}, {state.clause})")
 
 

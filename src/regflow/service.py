@@ -1,52 +1,58 @@
 """The service: the one place where the engine meets the store and the world.
 
 :func:`open_service` is the composition root: every adapter is passed in
-explicitly. :meth:`Service.handle` loads a case, asks the engine, and writes
-the events, the case index and the effects they cause (notifications,
-publication requests) in one unit of work. :meth:`Service.tick` finds due
-warnings and breaches through the index and records each exactly once;
-:meth:`Service.dispatch` delivers the outbox at least once, retrying
-transient failures with backoff and turning permanent ones into events and a
-notice to the curator.
+explicitly. The service keeps the transactions and nothing else: the rules
+decide what a command does (:mod:`regflow.core.decide`) and what that causes
+(:mod:`regflow.core.reactions`: who is told, what is published, when п. 20
+escalates, which warnings and breaches are due). :meth:`Service.handle` loads
+a case, asks the core, and writes the events, the case index and the effects
+(notifications, publication requests) in one unit of work.
+:meth:`Service.tick` finds due warnings and breaches through the index and
+records each exactly once; :meth:`Service.dispatch` delivers the outbox at
+least once, retrying transient failures with backoff and turning permanent
+ones into events (and so, by the rules, a notice to the curator).
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-import functools
 import hashlib
 import logging
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
 
-from regflow.calendar import in_words
 from regflow.core.case import Case, evolve, replay
+from regflow.core.codec import request_from_record, request_to_record
 from regflow.core.commands import (
     Command,
     Detect,
+    LinkRepeat,
     RecordPublication,
     RecordPublicationFailure,
 )
-from regflow.core.deadlines import DeadlineState, Status, deadlines, next_change
-from regflow.core.decide import decide
-from regflow.core.events import (
-    Approved,
-    Classified,
-    DraftSubmitted,
-    Escalated,
-    Event,
-    ExecutorAssigned,
-    PublicationFailed,
-    PublicationRequested,
-    ReturnedForRework,
-    Routed,
-)
-from regflow.core.message import Attachment, AttachmentKind, Message, Place
+from regflow.core.deadlines import DeadlineState, deadlines, next_change
+from regflow.core.decide import handle
+from regflow.core.events import Classified, Event, PublicationRequested
+from regflow.core.message import Message
 from regflow.core.organization import Organization
+from regflow.core.reactions import (
+    BREACH_MARKS,
+    Effect,
+    Escalation,
+    Notice,
+    NoticeKind,
+    PublicationRequest,
+    escalation_event,
+    react,
+    reminders,
+    repeated_breaches,
+    significant,
+    surge,
+    window_start,
+)
 from regflow.errors import (
     CommandRefused,
     ConcurrencyConflict,
@@ -55,18 +61,10 @@ from regflow.errors import (
     UnknownCase,
 )
 from regflow.notices import Templates
-from regflow.ports.effects import (
-    Clock,
-    Notification,
-    Notifier,
-    PublicationRequest,
-    Publisher,
-    Screener,
-)
+from regflow.ports.effects import Clock, Notification, Notifier, Publisher, Screener
 from regflow.ports.store import CaseEntry, OutboxItem, OutboxState, Store, UnitOfWork
 from regflow.rules.kinds import EscalationTrigger
 from regflow.rules.regulation import Regulation, select_regulation
-from regflow.rules.vocabulary import Platform
 
 __all__ = ["DispatchReport", "Municipality", "Service", "TickReport", "open_service"]
 
@@ -97,15 +95,19 @@ class _Plan:
     """A decided command: its events and everything its unit of work is to write."""
 
     command: Command
-    expected: int
-    """The case's version the events follow."""
+    before: Case | None
     events: tuple[Event, ...]
     after: Case
     regulation: Regulation
     org: Organization
     entry: CaseEntry
-    items: tuple[OutboxItem, ...]
-    """Notifications and publications; п. 20's escalations are added when written."""
+    effects: tuple[Effect, ...]
+    """Notices and publication requests; п. 20's escalations are added when written."""
+
+    @property
+    def expected(self) -> int:
+        """The case's version the events follow."""
+        return self.before.version if self.before is not None else 0
 
 
 @attrs.frozen
@@ -157,9 +159,13 @@ class Service:
         ``organization`` is needed for :class:`Detect` (a new case); later
         commands find the case's own.
 
+        Returns:
+            The events stored: the command's, then any п. 20 escalation it set off.
+
         Raises:
             PermissionDenied, RuleViolation: refused; nothing is stored, the
                 refusal is logged.
+            UnknownCase: no such case (or, for :class:`LinkRepeat`, no such earlier case).
             ConcurrencyConflict: the case kept changing under us.
         """
         for attempt in range(_RETRIES):
@@ -169,7 +175,7 @@ class Service:
             # again on the stored case.
             cached = self._cache.get(command.case_id)
             plan = None
-            if cached is not None:
+            if cached is not None and not isinstance(command, LinkRepeat):
                 try:
                     plan = self._plan(cached, command, organization, log_refusal=False)
                 except CommandRefused:  # perhaps only by a case the store has moved on from
@@ -177,10 +183,8 @@ class Service:
             try:
                 with self.store.unit_of_work() as uow:
                     if plan is None:
-                        events, after = self._handle(uow, command, organization)
-                    else:
-                        self._write(uow, plan)
-                        events, after = plan.events, plan.after
+                        plan = self._plan(self._load(uow, command), command, organization)
+                    events, after = self._write(uow, plan)
             except ConcurrencyConflict:
                 self._cache.pop(command.case_id, None)
                 if attempt == _RETRIES - 1:
@@ -189,6 +193,21 @@ class Service:
                 self._remember(after)
                 return events
         raise AssertionError("unreachable")
+
+    def _load(self, uow: UnitOfWork, command: Command) -> Case | None:
+        if isinstance(command, LinkRepeat):
+            self._check_repeat(uow, command)
+        case = self._cache.get(command.case_id)
+        if case is None:
+            history = uow.events.load(command.case_id)
+            case = replay(history) if history else None
+        return case
+
+    def _check_repeat(self, uow: UnitOfWork, command: LinkRepeat) -> None:
+        """п. 16: the earlier case a repeat links to is a case of this store."""
+        previous = command.previous_case_id.strip()
+        if previous and previous != command.case_id and uow.cases.get(previous) is None:
+            raise UnknownCase(previous)
 
     def _remember(self, case: Case) -> None:
         self._cache[case.id] = case
@@ -219,7 +238,7 @@ class Service:
             holder = uow.intake.claim(key, case_id)
             if holder != case_id or uow.events.load(case_id):
                 return holder, False
-            _events, after = self._handle(uow, command, organization)
+            _events, after = self._write(uow, self._plan(None, command, organization))
         self._remember(after)
         return case_id, True
 
@@ -244,12 +263,12 @@ class Service:
         """The case as its stored events make it.
 
         Raises:
-            KeyError: no such case.
+            UnknownCase: no such case (a :class:`KeyError` too).
         """
         with self.store.unit_of_work() as uow:
             events = uow.events.load(case_id)
         if not events:
-            raise KeyError(case_id)
+            raise UnknownCase(case_id)
         return replay(events)
 
     def deadlines(self, case_id: str, now: dt.datetime | None = None) -> tuple[DeadlineState, ...]:
@@ -261,17 +280,6 @@ class Service:
             case, regulation, now=now or self.clock.now(), organization=municipality.organization
         )
 
-    def _handle(
-        self, uow: UnitOfWork, command: Command, organization: str | None
-    ) -> tuple[tuple[Event, ...], Case]:
-        case = self._cache.get(command.case_id)
-        if case is None:
-            history = uow.events.load(command.case_id)
-            case = replay(history) if history else None
-        plan = self._plan(case, command, organization)
-        self._write(uow, plan)
-        return plan.events, plan.after
-
     def _plan(
         self,
         case: Case | None,
@@ -280,7 +288,7 @@ class Service:
         *,
         log_refusal: bool = True,
     ) -> _Plan:
-        """Decide ``command`` on ``case`` and work out what to write; touches no store."""
+        """Decide ``command`` on ``case`` and what it causes; touches no store."""
         if case is None and not isinstance(command, Detect):
             raise UnknownCase(command.case_id)
         ident = case.organization if case is not None else organization
@@ -293,50 +301,134 @@ class Service:
         else:
             regulation = municipality.regulation(None, command.at.astimezone(org.zone).date())
         try:
-            events = decide(regulation, org, case, command)
+            after, events = handle(regulation, org, case, command)
         except CommandRefused as refusal:
-            if not log_refusal:
-                raise
-            log.warning(
-                "refused %s by %s on case %s: %s",
-                command.name,
-                command.actor,
-                command.case_id,
-                refusal,
-                extra={
-                    "case_id": command.case_id,
-                    "actor": command.actor,
-                    "clause": refusal.clause,
-                },
-            )
+            if log_refusal:
+                log.warning(
+                    "refused %s by %s on case %s: %s",
+                    command.name,
+                    command.actor,
+                    command.case_id,
+                    refusal,
+                    extra={
+                        "case_id": command.case_id,
+                        "actor": command.actor,
+                        "clause": refusal.clause,
+                    },
+                )
             raise
-        after = case
-        for event in events:
-            after = evolve(after, event)
-        assert after is not None
         return _Plan(
             command=command,
-            expected=case.version if case is not None else 0,
+            before=case,
             events=events,
             after=after,
             regulation=regulation,
             org=org,
             entry=self.index_entry(after, regulation, org, command.at),
-            items=tuple(self._effects(after, org, events)),
+            effects=react(regulation, org, after, events),
         )
 
-    def _write(self, uow: UnitOfWork, plan: _Plan) -> None:
+    def _write(self, uow: UnitOfWork, plan: _Plan) -> tuple[tuple[Event, ...], Case]:
+        """Write a decided command, with the п. 20 escalations its classification sets off."""
+        events, after, entry, effects = plan.events, plan.after, plan.entry, plan.effects
+        if any(type(event.data) is Classified for event in events):
+            raised = self._on_classification(uow, plan)
+            if raised:
+                regulation, org, at = plan.regulation, plan.org, plan.command.at
+                after, escalated, caused = self._escalate(uow, regulation, org, after, raised, at)
+                if escalated:
+                    events += escalated
+                    effects += caused
+                    entry = self.index_entry(after, regulation, org, at)
         # The writes come together, after the work that decides them: the database's pages
         # stay warm from the first statement to the commit.
-        uow.events.append(plan.command.case_id, plan.expected, plan.events)
-        uow.cases.put(plan.entry)  # before the escalations: п. 20's surge count includes it
-        items = list(plan.items)
-        for event in plan.events:
-            if isinstance(event.data, Classified):
-                items += self._escalate_on_classification(
-                    uow, plan.after, plan.regulation, plan.org, event
-                )
-        uow.outbox.enqueue(items)
+        uow.events.append(plan.command.case_id, plan.expected, events)
+        uow.cases.put(entry)
+        uow.outbox.enqueue(self._items(plan.org, after, effects))
+        return events, after
+
+    def _on_classification(self, uow: UnitOfWork, plan: _Plan) -> list[Escalation]:
+        """п. 20 at classification: a socially significant message, a surge."""
+        case, org, at = plan.after, plan.org, plan.command.at
+        found = []
+        for rule in plan.regulation.escalations:
+            if rule.trigger is EscalationTrigger.SIGNIFICANT:
+                escalation = significant(case, org, rule)
+            elif rule.trigger is EscalationTrigger.SURGE and case.location:
+                since = window_start(rule, at)
+                similar = {
+                    topic: uow.cases.count(
+                        organization=org.id,
+                        topic=topic,
+                        location=case.location,
+                        detected_since=since,
+                        limit=rule.threshold,
+                    )
+                    # the index holds the case as it was: count it as it is now
+                    + _counted(case, topic, since)
+                    - _counted(plan.before, topic, since, case.location)
+                    for topic in case.topics
+                }
+                escalation = surge(case, org, rule, at, similar)
+            else:
+                escalation = None
+            if escalation is not None:
+                found.append(escalation)
+        return found
+
+    def _escalate(
+        self,
+        uow: UnitOfWork,
+        regulation: Regulation,
+        org: Organization,
+        case: Case,
+        raised: Iterable[Escalation],
+        at: dt.datetime,
+    ) -> tuple[Case, tuple[Event, ...], tuple[Effect, ...]]:
+        """Record each escalation not yet marked as an event of ``case``, with what it causes."""
+        events: list[Event] = []
+        effects: list[Effect] = []
+        for escalation in raised:
+            if not uow.marks.add(escalation.mark, at):
+                continue
+            event = escalation_event(case, escalation, at)
+            case = evolve(case, event)
+            events.append(event)
+            effects.extend(react(regulation, org, case, (event,)))
+        return case, tuple(events), tuple(effects)
+
+    def _items(self, org: Organization, case: Case, effects: Iterable[Effect]) -> list[OutboxItem]:
+        items = []
+        for effect in effects:
+            if isinstance(effect, Notice):
+                items.append(self._notification(org, case, effect))
+            else:
+                items.append(_publication(effect, case))
+        return items
+
+    def _notification(self, org: Organization, case: Case, notice: Notice) -> OutboxItem:
+        subject, text = self.templates.words(notice, case, org)
+        try:
+            someone = org.person(notice.recipient)
+            address = someone.email or someone.telegram or someone.id
+        except KeyError:
+            address = notice.recipient
+        notification = Notification(
+            key=notice.key,
+            recipient=notice.recipient,
+            address=address,
+            subject=subject,
+            text=text,
+            case_id=case.id,
+            kind=notice.kind.value,
+        )
+        return OutboxItem(
+            key=notice.key,
+            kind="notify",
+            payload=notification.to_record(),
+            created_at=notice.at,
+            case_id=case.id,
+        )
 
     # -- the case index ------------------------------------------------------------
 
@@ -358,181 +450,38 @@ class Service:
             location=case.location,
         )
 
-    # -- effects -------------------------------------------------------------------
-
-    def _notice(
-        self,
-        org: Organization,
-        person: str,
-        case: Case,
-        kind: str,
-        key: str,
-        at: dt.datetime,
-        **fields: str | Callable[[], str],
-    ) -> OutboxItem:
-        someone = org.person(person)
-        values = _Fields(
-            {
-                "case": case.id,
-                "url": case.message.url,
-                "text": case.message.text[:300],
-                "person": someone.name,
-                "title": "",
-                "clause": "",
-                "due": "",
-                "left": "",
-                "late": "",
-                "reason": "",
-                "departments": ", ".join(case.departments),
-                "responsible": "",
-                **fields,
-            }
-        )
-        subject = getattr(self.templates, f"{kind}_subject").format_map(values)
-        text = getattr(self.templates, kind).format_map(values)
-        address = someone.email or someone.telegram or someone.id
-        payload: dict[str, object] = {  # Notification's fields, as dispatch reads them back
-            "key": key,
-            "recipient": person,
-            "address": address,
-            "subject": subject,
-            "text": text,
-            "case_id": case.id,
-            "kind": kind,
-        }
-        return OutboxItem(key=key, kind="notify", payload=payload, created_at=at, case_id=case.id)
-
-    def _effects(
-        self,
-        case: Case,
-        org: Organization,
-        events: Iterable[Event],
-    ) -> Iterable[OutboxItem]:
-        curators = org.curators
-        for event in events:
-            data = event.data
-            key = f"{event.case_id}/{event.seq}"
-            if isinstance(data, Routed):
-                for department in data.added:
-                    head = org.department(department).head
-                    yield self._notice(org, head, case, "routed", f"{key}/{head}", event.at)
-            elif isinstance(data, ExecutorAssigned):
-                reason = f" ({data.substitution})" if data.substitution else ""
-                yield self._notice(
-                    org, data.executor, case, "assigned", key, event.at, reason=reason
-                )
-            elif isinstance(data, DraftSubmitted):
-                for curator in curators:
-                    yield self._notice(org, curator, case, "draft", f"{key}/{curator}", event.at)
-            elif isinstance(data, ReturnedForRework | Approved) and case.lead_executor:
-                kind = "rework" if isinstance(data, ReturnedForRework) else "approved"
-                yield self._notice(
-                    org, case.lead_executor, case, kind, key, event.at, reason=data.remarks
-                )
-            elif isinstance(data, Escalated):
-                for deputy in data.deputies:
-                    yield self._notice(
-                        org,
-                        deputy,
-                        case,
-                        "escalation",
-                        f"{key}/{deputy}",
-                        event.at,
-                        reason=data.reason,
-                    )
-            elif isinstance(data, PublicationFailed) and data.permanent:
-                for curator in curators:
-                    yield self._notice(
-                        org,
-                        curator,
-                        case,
-                        "failed",
-                        f"{key}/{curator}",
-                        event.at,
-                        reason=data.reason,
-                    )
-            elif isinstance(data, PublicationRequested):
-                assert case.draft is not None
-                request = PublicationRequest(
-                    key=data.key,
-                    case_id=case.id,
-                    platform=case.message.platform,
-                    place=case.message.place,
-                    text=case.draft.text,
-                    attachments=case.draft.attachments,
-                    account=data.account,
-                )
-                payload: dict[str, object] = {
-                    "request": _request_record(request),
-                    "actor": event.actor,
-                }
-                yield OutboxItem(
-                    key=data.key,
-                    kind="publish",
-                    payload=payload,
-                    created_at=event.at,
-                    case_id=case.id,
-                )
-
-    def _escalate_on_classification(
-        self, uow: UnitOfWork, case: Case, regulation: Regulation, org: Organization, event: Event
-    ) -> Iterable[OutboxItem]:
-        """п. 20: a socially significant message, or a surge of messages on one topic and place."""
-        for rule in regulation.escalations:
-            reason = ""
-            if rule.trigger is EscalationTrigger.SIGNIFICANT and case.significant:
-                mark = f"escalation/{rule.id}/{case.id}"
-                reason = "общественно значимое сообщение"
-            elif rule.trigger is EscalationTrigger.SURGE and case.location:
-                since = event.at - rule.window.as_timedelta()
-                for topic in case.topics:
-                    similar = uow.cases.count(
-                        organization=org.id,
-                        topic=topic,
-                        location=case.location,
-                        detected_since=since,
-                        limit=rule.threshold,
-                    )
-                    if similar >= rule.threshold:
-                        bucket = int(
-                            event.at.timestamp() // rule.window.as_timedelta().total_seconds()
-                        )
-                        mark = f"escalation/{rule.id}/{org.id}/{topic}/{case.location}/{bucket}"
-                        reason = f"всплеск активности: {topic}, {case.location}"
-                        break
-            if reason and uow.marks.add(mark, event.at):
-                for deputy in org.deputies_for(case.topics):
-                    yield self._notice(
-                        org,
-                        deputy,
-                        case,
-                        "escalation",
-                        f"{mark}/{deputy}",
-                        event.at,
-                        reason=reason,
-                    )
-
     # -- time ---------------------------------------------------------------------
 
     def tick(self, now: dt.datetime | None = None) -> TickReport:
         """Record due warnings and breaches, each exactly once, and notify.
 
         Works through the case index in batches of :attr:`batch` cases, in one
-        unit of work per batch; never scans every case.
+        unit of work per batch; never scans every case. A batch that meets a
+        concurrent change to one of its cases (an escalation is appended to a
+        case's history) is done again.
         """
         at = now or self.clock.now()
-        counts = {"cases": 0, "warning": 0, "breach": 0, "escalation": 0}
+        total = {"cases": 0, "warning": 0, "breach": 0, "escalation": 0}
         while True:
-            with self.store.unit_of_work() as uow:
-                entries = uow.cases.due(at, self.batch)
-                for entry in entries:
-                    self._tick_case(uow, entry, at, counts)
-            counts["cases"] += len(entries)
+            for attempt in range(_RETRIES):
+                counts = dict.fromkeys(total, 0)
+                try:
+                    with self.store.unit_of_work() as uow:
+                        entries = uow.cases.due(at, self.batch)
+                        for entry in entries:
+                            self._tick_case(uow, entry, at, counts)
+                except ConcurrencyConflict as conflict:
+                    self._cache.pop(conflict.case_id, None)
+                    if attempt == _RETRIES - 1:
+                        raise
+                else:
+                    break
+            for name, value in counts.items():
+                total[name] += value
+            total["cases"] += len(entries)
             if len(entries) < self.batch:
                 break
-        return TickReport(
-            counts["cases"], counts["warning"], counts["breach"], counts["escalation"]
-        )
+        return TickReport(total["cases"], total["warning"], total["breach"], total["escalation"])
 
     def _tick_case(
         self, uow: UnitOfWork, entry: CaseEntry, at: dt.datetime, counts: dict[str, int]
@@ -547,82 +496,45 @@ class Service:
         org = municipality.organization
         regulation = municipality.regulation(case.regulation, case.detected_at.date())
         states = deadlines(case, regulation, now=at, organization=org)
-        items: list[OutboxItem] = []
-        for state in states:
-            kind = {Status.WARNING: "warning", Status.BREACHED: "breach"}.get(state.status)
-            if kind is None or (kind == "breach" and state.met_at is not None):
+        effects: list[Effect] = []
+        raised: list[Escalation] = []
+        for reminder in reminders(case, org, states, at):
+            if not uow.marks.add(reminder.mark, at, reminder.department):
                 continue
-            department = state.department or "-"
-            mark = f"{kind}/{case.id}/{state.id}/{department}/{_stamp(state.started_at)}"
-            if not uow.marks.add(mark, at, state.department):
-                continue
-            counts[kind] += 1
-            recipients = [state.responsible] if state.responsible else []
-            if kind == "breach":
-                recipients += [c for c in org.curators if c not in recipients]
-            for person in recipients:
-                items.append(
-                    self._notice(
-                        org,
-                        person,
-                        case,
-                        kind,
-                        f"{mark}/{person}",
-                        at,
-                        title=state.title,
-                        clause=state.clause,
-                        due=f"{state.due:%d.%m.%Y %H:%M}",
-                        left=functools.partial(in_words, state.due - at),
-                        late=functools.partial(in_words, at - state.due),
-                        responsible=state.responsible or state.responsible_role,
-                    )
-                )
-            if kind == "breach" and state.department:
-                items += self._escalate_breaches(uow, case, regulation, org, state, at, counts)
-        uow.outbox.enqueue(items)
+            counts[reminder.kind.value] += 1
+            effects.extend(reminder.notices)
+            if reminder.kind is NoticeKind.BREACH and reminder.department is not None:
+                raised += self._on_breach(uow, regulation, org, reminder.department, at)
+        version = case.version
+        if raised:
+            case, events, caused = self._escalate(uow, regulation, org, case, raised, at)
+            if events:
+                uow.events.append(case.id, version, events)
+                self._cache.pop(case.id, None)
+                counts["escalation"] += len(events)
+                effects.extend(caused)
+        uow.outbox.enqueue(self._items(org, case, effects))
         uow.cases.put(self.index_entry(case, regulation, org, at))
 
-    def _escalate_breaches(
+    def _on_breach(
         self,
         uow: UnitOfWork,
-        case: Case,
         regulation: Regulation,
         org: Organization,
-        state: DeadlineState,
+        department: str,
         at: dt.datetime,
-        counts: dict[str, int],
-    ) -> list[OutboxItem]:
-        """п. 20: shortcomings in a department's work -- repeated breaches in a period."""
-        items = []
-        department = state.department
-        assert department is not None
+    ) -> list[Escalation]:
+        """п. 20: shortcomings in a department's work, its breaches counted in a window."""
+        found = []
         for rule in regulation.escalations:
             if rule.trigger is not EscalationTrigger.REPEATED_BREACHES:
                 continue
-            window = rule.window.as_timedelta()
-            breaches = uow.marks.count("breach/", at - window, department, limit=rule.threshold)
-            if breaches < rule.threshold:
-                continue
-            mark = (
-                f"escalation/{rule.id}/{department}/{int(at.timestamp() // window.total_seconds())}"
-            )
-            if not uow.marks.add(mark, at, department):
-                continue
-            counts["escalation"] += 1
-            topics = org.department(department).topics
-            for deputy in org.deputies_for(topics):
-                items.append(
-                    self._notice(
-                        org,
-                        deputy,
-                        case,
-                        "escalation",
-                        f"{mark}/{deputy}",
-                        at,
-                        reason=f"повторные нарушения сроков: {department}",
-                    )
-                )
-        return items
+            since = window_start(rule, at)
+            breaches = uow.marks.count(BREACH_MARKS, since, department, limit=rule.threshold)
+            escalation = repeated_breaches(org, rule, department, at, breaches)
+            if escalation is not None:
+                found.append(escalation)
+        return found
 
     # -- the outbox ---------------------------------------------------------------
 
@@ -631,7 +543,7 @@ class Service:
 
         Transient failures are retried with exponential backoff; permanent
         ones are given up: a failed publication becomes an event of its case
-        and a notice to the curator.
+        (and the curator is told of it).
         """
         at = now or self.clock.now()
         delivered = retried = failed = 0
@@ -650,7 +562,7 @@ class Service:
     def _deliver(self, item: OutboxItem, at: dt.datetime) -> str:
         try:
             if item.kind == "publish":
-                request = _request_from_record(item.payload["request"])
+                request = request_from_record(_object(item.payload["request"]))
                 published = self.publisher.publish(request)
                 self._record(
                     item,
@@ -660,7 +572,7 @@ class Service:
                     at=at,
                 )
             else:
-                self.notifier.send(Notification(**item.payload))  # type: ignore[arg-type]
+                self.notifier.send(Notification.from_record(item.payload))
         except (DeliveryError, PublishError) as error:
             permanent = not error.transient or item.attempts + 1 >= self.max_attempts
             if permanent:
@@ -699,36 +611,34 @@ class Service:
             log.info("publication of %s not recorded: %s", item.key, refusal)
 
 
-def _bucket(at: dt.datetime, window: dt.timedelta) -> int:
-    """The number of the ``window``-long period ``at`` falls in (for once-per-period marks)."""
-    return int(at.timestamp() // max(window.total_seconds(), 1))
+def _counted(case: Case | None, topic: str, since: dt.datetime, location: str | None = None) -> int:
+    """1 if the case index counts ``case`` among the surge's messages (п. 20), else 0."""
+    if case is None:
+        return 0
+    place = location if location is not None else case.location
+    matches = topic in case.topics and case.location == place and case.detected_at >= since
+    return int(matches)
 
 
-def _request_record(request: PublicationRequest) -> dict[str, object]:
-    return {
-        "key": request.key,
-        "case_id": request.case_id,
-        "platform": request.platform.value,
-        "place": attrs.asdict(request.place),
-        "text": request.text,
-        "attachments": [{"kind": a.kind.value, "url": a.url} for a in request.attachments],
-        "account": request.account,
-    }
-
-
-def _request_from_record(record: Any) -> PublicationRequest:
-    # Any: a JSON object written by _request_record, read back from the store
-    return PublicationRequest(
-        key=record["key"],
-        case_id=record["case_id"],
-        platform=Platform(record["platform"]),
-        place=Place(**record["place"]),
-        text=record["text"],
-        attachments=tuple(
-            Attachment(AttachmentKind(a["kind"]), a["url"]) for a in record["attachments"]
-        ),
-        account=record["account"],
+def _publication(request: PublicationRequest, case: Case) -> OutboxItem:
+    requested = next(
+        event
+        for event in reversed(case.events)
+        if isinstance(event.data, PublicationRequested) and event.data.key == request.key
     )
+    return OutboxItem(
+        key=request.key,
+        kind="publish",
+        payload={"request": request_to_record(request), "actor": requested.actor},
+        created_at=requested.at,
+        case_id=case.id,
+    )
+
+
+def _object(value: object) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ValueError(f"an outbox item's request is not an object: {value!r}")
+    return value
 
 
 def open_service(
@@ -758,25 +668,3 @@ def open_service(
         templates=templates or Templates(),
         **settings,
     )
-
-
-class _Fields(dict[str, str | Callable[[], str]]):
-    """A notification's template fields; a callable one is worked out only if a template
-    uses it (time left or late, in words, costs more than the rest together)."""
-
-    def __getitem__(self, name: str) -> str:
-        value = super().__getitem__(name)
-        if callable(value):
-            value = value()
-            self[name] = value
-        return value
-
-
-def _stamp(instant: dt.datetime) -> int:
-    """The wall-clock fields of ``instant`` read as UTC, in seconds: a part of mark keys.
-
-    What ``strftime("%s")`` gave on a host running in UTC, without depending on the
-    host's time zone (``%s`` reads the fields in the process's local zone, so workers in
-    different zones would not agree on the keys).
-    """
-    return calendar.timegm(instant.timetuple())

@@ -25,9 +25,9 @@ from regflow.core.events import verify
 from regflow.errors import ConcurrencyConflict, StorageError
 from regflow.ports.store import OutboxItem
 from regflow.testing import StoreContract
+from regflow.testing.service_scenarios import ServiceScenarios, StoreFactory
 from regflow.testing.store_contract import T0, entry, history
 from tests.adapters import _pg_workers
-from tests.service.scenarios import ServiceScenarios, StoreFactory
 
 DSN = os.environ.get("REGFLOW_TEST_POSTGRES_DSN", "")
 pytestmark = pytest.mark.skipif(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -10,9 +11,17 @@ from hypothesis import strategies as st
 
 from regflow.adapters.screener_ru import RussianScreener
 from regflow.ports import Finding, Screener
+from regflow.rules import blagoveshchensk_2020
 from tests.adapters import corpus_ru as corpus
 
 CATEGORIES = {"intent-to-harm", "obscene", "insult", "threat-to-official"}
+POSITIVES = {
+    "obscene": corpus.OBSCENE,
+    "insult": corpus.INSULT,
+    "threat-to-official": corpus.THREAT_TO_OFFICIAL,
+    "intent-to-harm": corpus.INTENT_TO_HARM,
+}
+SERVICE_DOC = Path(__file__).resolve().parents[2] / "docs" / "service.md"
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +78,85 @@ def test_polite_complaints_produce_no_finding(screener: Screener, message: str) 
 
 def test_the_complaints_together_produce_no_finding(screener: Screener) -> None:
     assert_clean(screener, "\n".join(corpus.COMPLAINTS + corpus.ORDINARY_SENTENCES))
+
+
+def flagged_as(screener: Screener, message: str, category: str, word: str) -> bool:
+    return any(f.category == category and word in f.text for f in screener.screen(message))
+
+
+def disguised_misses(screener: Screener, message: str, category: str, word: str) -> list[str]:
+    """The disguised forms of ``message`` that are not flagged under ``category``."""
+    return [
+        disguised
+        for _kind, variant in corpus.disguises(word)
+        if not flagged_as(
+            screener, disguised := message.replace(word, variant, 1), category, variant
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("message", "category", "word"),
+    [
+        pytest.param(m, category, w, id=m[:40])
+        for category, entries in POSITIVES.items()
+        for m, w in corpus.disguisable(entries)
+    ],
+)
+def test_p18_offences_stay_flagged_in_every_disguise(
+    screener: Screener, message: str, category: str, word: str
+) -> None:
+    # the passage holds the disguised word as typed: offsets point at the original text
+    assert disguised_misses(screener, message, category, word) == []
+
+
+@pytest.mark.parametrize("word", corpus.DISGUISABLE_WORDS)
+def test_p18_ordinary_words_stay_clean_in_every_disguise(screener: Screener, word: str) -> None:
+    flagged = [(v, screener.screen(v)) for _kind, v in corpus.disguises(word) if screener.screen(v)]
+    assert flagged == []
+
+
+@pytest.mark.parametrize(
+    ("message", "categories", "why"), corpus.AMBIGUOUS, ids=[m[:40] for m, _, _ in corpus.AMBIGUOUS]
+)
+def test_p18_ambiguous_messages_get_the_documented_reading(
+    screener: Screener, message: str, categories: tuple[str, ...], why: str
+) -> None:
+    assert tuple(f.category for f in screener.screen(message)) == categories, why
+
+
+def corpus_figures(screener: Screener) -> str:
+    """The corpus measured: a Markdown table of what is flagged, as docs/service.md shows it."""
+    rows = [
+        "| list | messages | flagged | disguised forms | flagged |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for category, entries in POSITIVES.items():
+        found = sum(flagged_as(screener, m, category, w) for m, w in entries)
+        forms = sum(len(corpus.disguises(w)) for _m, w in corpus.disguisable(entries))
+        missed = sum(
+            len(disguised_misses(screener, m, category, w)) for m, w in corpus.disguisable(entries)
+        )
+        rows.append(f"| {category} | {len(entries)} | {found} | {forms} | {forms - missed} |")
+    ordinary = (
+        [f"Во дворе {w} и {w.upper()}, {w.capitalize()}!" for w in corpus.ORDINARY_WORDS]
+        + list(corpus.ORDINARY_WORDS)
+        + list(corpus.ORDINARY_SENTENCES)
+        + list(corpus.COMPLAINTS)
+    )
+    forms = [v for w in corpus.DISGUISABLE_WORDS for _kind, v in corpus.disguises(w)]
+    wrong = sum(bool(screener.screen(m)) for m in ordinary)
+    wrong_forms = sum(bool(screener.screen(v)) for v in forms)
+    rows.append(
+        f"| ordinary (must stay clean) | {len(ordinary)} | {wrong} | {len(forms)} | {wrong_forms} |"
+    )
+    return "\n".join(rows)
+
+
+def test_p18_the_corpus_figures_are_the_documented_ones(screener: Screener) -> None:
+    figures = corpus_figures(screener)
+    print(figures)  # pytest -s shows them
+    assert figures in SERVICE_DOC.read_text(encoding="utf-8"), figures
 
 
 @pytest.mark.parametrize(("message", "category", "passage"), corpus.SPANS)
@@ -132,6 +220,14 @@ def test_added_roots_must_name_a_word_category() -> None:
         RussianScreener(extra_roots={"threat-to-official": [r"убью"]})
 
 
+def test_p18_the_categories_are_the_rulesets_exclusion_categories(screener: Screener) -> None:
+    assert set(blagoveshchensk_2020().exclusion.categories) == CATEGORIES == set(POSITIVES)
+    found = {
+        f.category for entries in POSITIVES.values() for m, _ in entries for f in screener.screen(m)
+    }
+    assert found == CATEGORIES
+
+
 def test_an_empty_message_has_no_findings(screener: Screener) -> None:
     assert screener.screen("") == ()
 
@@ -142,12 +238,16 @@ _VOCABULARY = sorted(
     | {w for m, _ in corpus.THREAT_TO_OFFICIAL + corpus.INTENT_TO_HARM for w in m.split()}
     | set(corpus.ORDINARY_WORDS)
 )
-_PIECES = st.sampled_from(_VOCABULARY) | st.sampled_from(
-    [" ", "  ", "\n", ".", "-", "*", "_", "!", ",", "@", "3", "ё", "x", "y", "İ", "ß", "\u0301"]
+_PIECES = (
+    st.sampled_from(_VOCABULARY)
+    | st.sampled_from(
+        [" ", "  ", "\n", ".", "-", "*", "_", "!", ",", "@", "3", "ё", "x", "y", "İ", "ß", "\u0301"]
+    )
+    | st.sampled_from(["\u200b", "\u00ad", "}{", "|/|", "|", "}", "<", ">"])
 )
 _MESSAGES = (
     st.lists(_PIECES, max_size=40).map("".join)
-    | st.text(alphabet="хуйпизделбяьъоаумнкр *_.-@036xyaeop!?,\n", max_size=80)
+    | st.text(alphabet="хуйпизделбяьъоаумнкр *_.-@036xyaeop!?,\n}{|/<>\u200b\u0301", max_size=80)
     | st.text(max_size=80)
 )
 

@@ -18,8 +18,8 @@ from regflow.adapters.sqlite import SQLiteStore
 from regflow.core import verify
 from regflow.errors import ConcurrencyConflict, NaiveDatetime, StorageError
 from regflow.testing import StoreContract
+from regflow.testing.service_scenarios import ServiceScenarios, StoreFactory
 from regflow.testing.store_contract import T0, entry, history
-from tests.service.scenarios import ServiceScenarios, StoreFactory
 
 
 def read(path: Path, sql: str) -> list[tuple[object, ...]]:

@@ -169,7 +169,7 @@ def test_the_answer_clock_pauses_for_clarification_as_this_town_reads_its_text()
 
 def test_the_same_message_under_blagoveshchensk_rules_is_due_otherwise() -> None:
     case = Ensk("2025-11-10 11:30")  # 10:30 in Blagoveshchensk (Asia/Yakutsk)
-    there = {s.id: s.due for s in deadlines(case.driver.case, BLAGOVESHCHENSK)}
+    there = {s.id: s.due for s in deadlines(case.driver.case, BLAGOVESHCHENSK, organization=ORG)}
     # 8 working hours there: Mon 10:30-13:00 and 14:00-18:00, Tue 9:00-10:30 Yakutsk time
     assert there["answer"] == at("2025-11-11 11:30")
     assert there["route"] == at("2025-11-10 12:00")  # 30 working minutes

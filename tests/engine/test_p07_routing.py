@@ -259,7 +259,9 @@ def test_p08_return_within_2_hours_then_a_fresh_route_window_while_the_answer_ru
     # improvement's own return window: 11:20-13:00 (1 h 40) + 14:00-14:20 -> 14:20.
     assert_deadline(case, "return", department="improvement", due="2025-11-06 14:20")
     case.assign("11:30", "improvement")
-    assert_deadline(case, "return", department="improvement", status="met")
+    # the department kept the message: its return window stays open, binding a return only
+    assert_deadline(case, "return", department="improvement", status="pending")
+    assert_deadline(case, "return", department="improvement", status="lapsed", now="14:21")
     assert_deadline(case, "answer", due="2025-11-07 10:00")
 
 
@@ -282,7 +284,8 @@ def test_p08_a_late_return_is_breached() -> None:
     # routed 10:10 -> return due 12:10; returned at 14:30.
     case = CaseDriver.detected("2025-11-06 10:00")
     case.classify("10:05").route("10:10", "transport")
-    assert_deadline(case, "return", department="transport", status="breached", now="12:11")
+    # nothing is owed while the department keeps the message: the window lapses
+    assert_deadline(case, "return", department="transport", status="lapsed", now="12:11")
     case.return_to_curator("14:30", "transport")
     assert_deadline(
         case,
@@ -391,12 +394,13 @@ def test_p06_a_head_designates_only_his_own_executors() -> None:
     assert case.case.stage == "in_work"
 
 
-def test_p06_assigning_the_executor_stops_the_return_window() -> None:
-    # route 10:10 -> return due 12:10; assigning at 10:20 means the department kept it.
+def test_p06_assigning_the_executor_keeps_the_message_without_meeting_the_return_window() -> None:
+    # route 10:10 -> return due 12:10; assigning at 10:20 means the department kept it:
+    # nothing of п. 8 is met or owed, and the window lapses at 12:10.
     case = CaseDriver.detected("2025-11-06 10:00")
     case.classify("10:05").route("10:10", "improvement").assign("10:20", "improvement")
-    assert_deadline(
-        case, "return", department="improvement", status="met", met_at="2025-11-06 10:20"
-    )
+    state = assert_deadline(case, "return", department="improvement", status="pending")
+    assert state.met_at is None
+    assert_deadline(case, "return", department="improvement", status="lapsed", now="12:11")
     case.submit("10:30", DraftKind.INTERIM, text="Разбираемся")
     assert case.case.stage == "awaiting_approval"

@@ -37,7 +37,8 @@ def test_p09_the_answer_is_due_8_working_hours_after_detection() -> None:
     case = CaseDriver.detected("2025-11-06 09:00")
     state = assert_deadline(case, "answer", due="2025-11-06 18:00", status="pending")
     assert state.clause == "п. 9"
-    assert state.responsible is None  # no executor yet
+    # п. 19, the 'holder' reading: until routing the curator holds the case
+    assert (state.responsible, state.held_at) == ("sokolova", "detected")
     assert_deadline(case, "route", due="2025-11-06 09:30")
     assert_deadline(case, "draft", due="2025-11-06 14:00")
     case.answer_in_full("09:05")  # published at 9:35

@@ -306,7 +306,6 @@ def test_p15_the_curator_appoints_the_person_who_prepares_the_joint_answer() -> 
     refused(case, PermissionDenied, "п. 10", lambda: case.submit("10:10", actor="volkova"))
     case.submit("10:10", actor="zaitsev")
     assert case.case.stage == "awaiting_approval"
-    assert_deadline(case, "return", department="improvement", status="met")
 
 
 def test_p15_the_preparer_is_an_executor_of_a_routed_department_and_its_department_leads() -> None:

@@ -47,10 +47,10 @@ def test_p18_exclusion_cancels_the_open_deadlines_and_refuses_any_further_comman
     case.exclude("09:20", category="threat-to-official", evidence="«…»")
     assert case.case.stage == "excluded"
     assert case.case.events[-1].clause == "п. 18"
-    # route (due 9:30) and return (due 11:10) were met before; the rest is cancelled,
-    # and stays cancelled long after its due instant.
+    # route (due 9:30) was met before; the rest is cancelled (the return window too: it binds
+    # a return only), and stays cancelled long after its due instant.
     assert_deadline(case, "route", status="met")
-    assert_deadline(case, "return", department="improvement", status="met")
+    assert_deadline(case, "return", department="improvement", status="cancelled")
     for ident in ("answer", "draft"):
         assert_deadline(case, ident, status="cancelled", now="2025-11-10 12:00")
     for step in every_next_step(case):

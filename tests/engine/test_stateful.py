@@ -194,7 +194,7 @@ class CaseLives(RuleBasedStateMachine):
         self.touched = {case_id} if case_id else set()
         if case_id:
             case = self.cases[case_id]
-            running = deadlines(case, self.regulation, self.wt, self.now, ORG)
+            running = deadlines(case, self.regulation, self.wt, self.now, organization=ORG)
             self.running[case_id] = running
             self.seen.append((case_id, len(case.events), self.now, running))
 
@@ -310,7 +310,7 @@ class CaseLives(RuleBasedStateMachine):
     def deadlines_from_scratch_equal_the_running_ones(self) -> None:
         for case_id in self.touched:
             scratch = replay(self.stores[case_id])
-            recomputed = deadlines(scratch, self.regulation, self.wt, self.now, ORG)
+            recomputed = deadlines(scratch, self.regulation, self.wt, self.now, organization=ORG)
             assert recomputed == self.running[case_id]
 
     @invariant()
@@ -347,7 +347,7 @@ class CaseLives(RuleBasedStateMachine):
     def teardown(self) -> None:
         for case_id, count, at, seen in self.seen:
             prefix = replay(self.stores[case_id][:count])
-            assert deadlines(prefix, self.regulation, self.wt, at, ORG) == seen, (
+            assert deadlines(prefix, self.regulation, self.wt, at, organization=ORG) == seen, (
                 f"{case_id}: the deadlines at {at} after {count} events differ from those seen"
             )
 

@@ -6,7 +6,7 @@ import pytest
 from regflow.core import verify
 from regflow.core.events import Classified
 from regflow.errors import TamperedHistory
-from tests.engine.conftest import CaseDriver
+from tests.engine.conftest import CaseDriver, at
 
 
 @pytest.fixture
@@ -145,3 +145,25 @@ def test_a_field_added_later_leaves_older_events_their_hashes() -> None:
     made = Event.make("c", 2, at, "sokolova", "п. 15", named, GENESIS)
     assert json.loads(made.data_json or "")["preparer"] == "zaitsev"
     assert event_from_json(event_to_json(made)) == made
+
+
+def test_an_escalation_stored_before_its_automatic_fields_existed_keeps_its_hash() -> None:
+    from regflow.core.codec import event_from_record, event_to_record
+    from regflow.core.events import GENESIS, Escalated, Event
+    from regflow.core.events import verify as verify_chain
+
+    manual = Escalated("significant", ("belov",), "важно")
+    event = Event.make("c-1", 1, at("2025-11-06 09:00"), "sokolova", "п. 20", manual, GENESIS)
+    # the canonical payload is what it was before the fields were added: stored hashes hold
+    assert event.data_json == '{"deputies":["belov"],"note":"важно","reason":"significant"}'
+    record = event_to_record(event)
+    assert set(record["data"]) == {"deputies", "note", "reason"}
+    again = event_from_record(record)
+    assert again.data == manual
+    assert not again.data.automatic
+    assert verify_chain([again]) == 1
+    automatic = Escalated("surge", ("belov",), automatic=True, threshold=5, observed=6)
+    raised = Event.make("c-1", 2, at("2025-11-06 09:05"), "regflow", "п. 20", automatic, event.hash)
+    assert '"automatic":true' in (raised.data_json or "")
+    assert '"topic"' not in (raised.data_json or "")  # still at its default
+    assert event_from_record(event_to_record(raised)).data == automatic

@@ -412,7 +412,8 @@ def test_the_markdown_report_has_russian_headings_and_formatted_numbers(
     ) in text
     assert "| подготовка и размещение ответа (`answer`) | п. 9 | 2 |" in text
     assert (
-        "| не выполнено | 29 ч 00 мин | исполнитель Иванова Мария Сергеевна (`ivanova`) |" in text
+        "| не выполнено | 29 ч 00 мин | исполнитель Иванова Мария Сергеевна (`ivanova`); "
+        "этап на момент истечения: подготовка проекта ответа (п. 10) |" in text
     )
     assert "- нецензурная брань (`obscene`): 1" in text
     assert "| 12.11.2025 | 2 |" in text
@@ -487,6 +488,7 @@ def test_the_json_round_trips_with_stable_keys_iso_times_and_numbers(
         "breaches_by_deadline",
         "breaches",
         "repeats",
+        "flagged",
         "exclusions",
         "escalations",
         "daily",
@@ -534,6 +536,43 @@ def test_every_regulation_version_judging_a_case_is_named(week: Week) -> None:
         "blagoveshchensk-2180@2020-07-13",
         "blagoveshchensk-2180@2024-01-01",
     )
+
+
+def test_p18_a_message_the_screener_flagged_but_the_curator_answered_is_on_the_record() -> None:
+    from regflow.core import Detect, handle
+    from tests.engine.conftest import message
+
+    detected = at("2025-11-10 09:00")
+    flagged, _ = handle(
+        REGULATION,
+        ORG,
+        None,
+        Detect(
+            case_id="flagged-1",
+            actor="sokolova",
+            at=detected,
+            message=message(detected),
+            screening=("insult",),
+        ),
+    )
+    answered = CaseDriver(flagged).answer_in_full("2025-11-10 09:05")
+    excluded = CaseDriver.detected("2025-11-10 10:00").exclude("10:05", category="insult")
+    plain = CaseDriver.detected("2025-11-10 11:00").answer_in_full("11:05")
+    report = build_report(
+        [answered.case, excluded.case, plain.case],
+        regulation_for=lambda case: REGULATION,
+        organization=ORG,
+        start=START,
+        end=END,
+        now=NOW,
+    )
+    (entry,) = report.flagged
+    assert (entry.case_id, entry.categories, entry.answered) == ("flagged-1", ("insult",), True)
+    assert entry.department is not None
+    assert entry.department.id == "improvement"
+    text = render_markdown(report)
+    assert "- `flagged-1`: оскорбления; ответ размещён; Управление благоустройства" in text
+    assert json.loads(render_json(report))["flagged"][0]["answered"] is True
 
 
 def test_closed_without_an_answer_is_its_own_figure_and_never_silently_out_of_the_share() -> None:

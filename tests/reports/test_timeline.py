@@ -112,14 +112,6 @@ def test_an_open_deadline_past_due_is_overdue_as_of_now() -> None:
     assert "- **As of:** 2025-11-24 11:15" in text
 
 
-def test_without_an_organisation_people_are_named_by_id() -> None:
-    case = late_answer_with_rework()
-    text = render_case(case.case, REGULATION)
-    assert "Соколова" not in text
-    assert "| `sokolova` | п. 7 |" in text
-    assert "executor `zaitsev`" in text
-
-
 def test_a_case_without_breaches_says_so() -> None:
     case = CaseDriver.detected("2025-10-31 17:45").answer_in_full("2025-11-01 09:00")
     text = render_case(case.case, REGULATION, organization=ORG)
@@ -131,7 +123,7 @@ def test_people_s_text_cannot_break_the_table() -> None:
     case = CaseDriver.detected("2025-11-24 10:00")
     case.classify("10:05").route("10:10", "improvement").assign("10:20", "improvement")
     case.submit("10:30", text="a | b <script>\nc")
-    text = render_case(case.case, REGULATION)
+    text = render_case(case.case, REGULATION, organization=ORG)
     assert "«a \\| b &lt;script&gt; c»" in text
     assert all(len(row) == 6 for row in rows(text, "## Events"))
 
@@ -139,7 +131,7 @@ def test_people_s_text_cannot_break_the_table() -> None:
 def test_a_judged_version_other_than_the_bound_one_is_said() -> None:
     case = late_answer_with_rework()
     other = attrs.evolve(REGULATION, version="2026-01-01")
-    text = render_case(case.case, other)
+    text = render_case(case.case, other, organization=ORG)
     assert "(judged here by `blagoveshchensk-2180@2026-01-01` instead)" in text
 
 
@@ -162,6 +154,6 @@ def test_an_edited_event_is_reported() -> None:
 def test_a_removed_event_is_reported() -> None:
     case = late_answer_with_rework()
     tampered = replay([*case.case.events[:5], *case.case.events[6:]])
-    text = render_case(tampered, REGULATION)
+    text = render_case(tampered, REGULATION, organization=ORG)
     assert "**History: DOES NOT VERIFY.** Event 7 of case" in text
     assert "sequence number 7 where 6 was expected" in text

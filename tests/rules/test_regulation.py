@@ -302,6 +302,8 @@ def test_the_interpretations_and_their_defaults() -> None:
         "final-bounds": "publication",
         "tight-limit": "refuse",
         "lead-part": "in-joint-draft",
+        "return-window": "returns-only",
+        "attribution": "holder",
     }
     for interpretation in BLAGOVESHCHENSK.interpretations:
         assert len(interpretation.choices) >= 2, interpretation.id

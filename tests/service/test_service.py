@@ -10,9 +10,9 @@ from regflow.adapters.memory import MemoryStore
 from regflow.core import Classify
 from regflow.service import Service
 from regflow.testing import FixedClock, RecordingNotifier
+from regflow.testing import service_scenarios as scenarios
+from regflow.testing.service_scenarios import ServiceScenarios, StoreFactory, answered_request
 from tests.engine.conftest import ORG, at, message
-from tests.service import scenarios
-from tests.service.scenarios import ServiceScenarios, StoreFactory, answered_request
 
 __all__ = ["answered_request", "make"]
 
@@ -135,3 +135,15 @@ def test_tick_reads_a_case_afresh_when_another_process_changed_it() -> None:
         assert entry is not None
         assert (entry.version, entry.stage, entry.topics) == (2, "classified", ("x",))
     assert ticker.case(case_id).version == 2
+
+
+def test_the_shipped_sample_organisation_is_the_example_file() -> None:
+    from pathlib import Path
+
+    from regflow.testing.sample import sample_organization
+
+    root = Path(__file__).resolve().parents[2]
+    shipped = root / "src" / "regflow" / "testing" / "data" / "blagoveshchensk-example.toml"
+    example = root / "examples" / "blagoveshchensk" / "organization.toml"
+    assert shipped.read_text(encoding="utf-8") == example.read_text(encoding="utf-8")
+    assert sample_organization() == ORG

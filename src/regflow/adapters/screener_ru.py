@@ -2,26 +2,43 @@
 
 Offline and rule-based. It suggests a category with the passage that made it do
 so; the curator decides whether the message is excluded. The word lists are
-data in :mod:`regflow.adapters._lexicon_ru`.
+data in :mod:`regflow.adapters._lexicon_ru`; how a message is cut into words
+and each word read is :mod:`regflow.adapters._words_ru`.
 
 How a message is read:
 
 1. Lower case, ``ё`` as ``е``; the text keeps its length, so offsets stay valid.
 2. Words are cut out, and pieces are glued back when a word was broken up to
-   dodge filters: ``х*й``, ``х_у_й`` always; ``х.у.й``, ``х-у-й``, ``х у й``
-   only if the glued word is flagged (so ``т.е.`` and ``кто-то`` stay as they are).
-3. In a word with a Cyrillic letter, Latin and digit look-alikes become Cyrillic
-   (``xуй``, ``6ля``, ``3асранец``), and a ``*`` is also tried as a hidden
-   letter (``п*зда``). In a Russian message a word all in Latin look-alikes is
+   dodge filters: ``х*й``, ``х_у_й`` and a word parted by an invisible
+   character (a soft hyphen, a zero-width space, a stress mark) always;
+   ``х.у.й``, ``х-у-й``, ``х у й`` if the glued word is one the screener acts
+   on (obscene, insulting, a word that insults a person, a threat word), so
+   ``т.е.`` and ``кто-то`` stay as they are. Letters spelled out one by one
+   are read from where a word may begin and end: the run's ends, a one-letter
+   word (``и б л я т ь``), a change of separator (``х у й  в а м``); so
+   ``с а б л я`` holds no ``б л я``. A spelled-out run that holds no such
+   word is read as one word (``з н а ю``).
+3. Signs that draw a letter become it (``}{уй``, ``п|/|здец``). In a word with
+   a Cyrillic letter, Latin and digit look-alikes become Cyrillic
+   (``xуй``, ``6ля``, ``3асранец``, ``Пи$дец``); a Latin letter that passes for
+   two (``h`` for н or х) is read both ways (``hyйня``); a ``*`` is also tried
+   as a hidden letter (``п*зда``), unless stars stand between single letters
+   (``С*у*к*и``). In a Russian message a word all in Latin look-alikes is
    read as Cyrillic (``XYЙ``), and any Latin word is transliterated and matched
    against a narrower list (``nahuy``; not ``other``, which reads от-хер).
-   Repeated letters are squeezed (``сууука``).
+   Repeated letters are squeezed (``сууука``, ``ууубью``).
 4. Words are matched whole against roots with their prefixes and endings
    (obscene), against insulting nouns, and, for words that insult only when
    said of a person (``козёл``), against the words around them.
-5. Threat phrases are searched in the normalised text; a threat is one against
-   an official when its sentence names officials, the administration or "your"
-   family, or when it is in the second person and the message names them.
+5. Threat phrases are searched in the normalised text, threats to someone's
+   family among them (п. 18: «а также членов его семьи»: ``твоим детям не
+   жить``, ``сыну мэра ноги переломаю``). A threat is one against an official
+   when its sentence names officials, the administration or "your" (``ваши``)
+   family, or when it is in the second person and the message names them;
+   otherwise it is an intent to harm.
+
+The corpus in ``tests/adapters/corpus_ru.py`` measures this; the figures are
+in docs/service.md, "Screening".
 
 Every :class:`~regflow.ports.Finding` points at the original text: ``start`` and
 ``end`` are offsets in it and ``text`` is the slice.
@@ -36,9 +53,8 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
-import attrs
-
 from regflow.adapters import _lexicon_ru as lex
+from regflow.adapters import _words_ru as words
 from regflow.ports.effects import Finding
 
 __all__ = ["RussianScreener"]
@@ -50,17 +66,8 @@ _THREAT = "threat-to-official"
 _WORD_CATEGORIES = (_OBSCENE, _INSULT)
 
 _YO = str.maketrans("ё", "е")
-_LOOKALIKE = str.maketrans(lex.LOOKALIKES)
-_PIECE = re.compile(r"(?:[^\W_]|[@$])+")
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_LATIN_WORD = re.compile(r"[a-z]+")
-_TRANSLIT = re.compile("|".join(re.escape(latin) for latin, _ in lex.TRANSLIT) + "|y")
-_TRANSLIT_TABLE = dict(lex.TRANSLIT)
 _SPACES = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"[.!?;…\n]")
-_HIDDEN_LETTERS = "уиеяаобздлхй"  # what a "*" hides in obscene words
-_MAX_FILLINGS = len(_HIDDEN_LETTERS) ** 3
-_MAX_CHAIN = 8  # pieces glued at most: "п-и-з-д-е-ц" has six
 
 
 def _alternation(patterns: Iterable[str]) -> re.Pattern[str]:
@@ -84,52 +91,9 @@ _OFFICIALS_RE = re.compile(lex.squeeze(lex.OFFICIALS))
 _SECOND_PERSON_RE = re.compile(lex.squeeze(lex.SECOND_PERSON))
 
 
-@attrs.frozen
-class _Token:
-    start: int
-    end: int
-    raw: str
-    """Lower case, separators dropped, a ``*`` left where it hid letters."""
-
-
-def _translit(word: str) -> str:
-    def one(match: re.Match[str]) -> str:
-        latin = match.group()
-        if latin == "y":  # "й" after a vowel ("huy"), "ы" elsewhere ("ty")
-            before = word[match.start() - 1 : match.start()]
-            return "й" if before and before in "aeiouy" else "ы"
-        return _TRANSLIT_TABLE[latin]
-
-    return _TRANSLIT.sub(one, word)
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _primary(raw: str, russian: bool) -> str:
-    """The one reading of a word used for context and threats."""
-    word = raw.replace("*", "")
-    if _CYRILLIC.search(word):
-        # look-alikes first ("xуй"); a Latin letter with no look-alike is transliterated
-        return lex.squeeze(_translit(word.translate(_LOOKALIKE)))
-    if russian and word.isalpha():
-        mapped = word.translate(_LOOKALIKE)
-        if not _LATIN_WORD.search(mapped):  # "XYЙ" typed all in Latin look-alikes, no digits
-            return lex.squeeze(mapped)
-    return lex.squeeze(word)
-
-
 @functools.lru_cache(maxsize=1 << 16)
 def _is_anchor(word: str) -> bool:
     return _ANCHOR_RE.fullmatch(word) is not None
-
-
-def _fillings(template: str) -> Iterator[str]:
-    """``template`` with each ``*`` replaced by a letter, every way (bounded)."""
-    holes = template.count("*")
-    if not holes or len(_HIDDEN_LETTERS) ** holes > _MAX_FILLINGS:
-        return
-    parts = template.split("*")
-    for letters in itertools.product(_HIDDEN_LETTERS, repeat=holes):
-        yield "".join(itertools.chain.from_iterable(zip(parts, (*letters, ""), strict=True)))
 
 
 class RussianScreener:
@@ -173,9 +137,9 @@ class RussianScreener:
         if len(low) != len(text):  # a few letters lower to two characters ("İ")
             low = "".join(ch.lower()[0] for ch in text)
         low = low.translate(_YO)
-        russian = _CYRILLIC.search(low) is not None
-        tokens = self._tokens(low, russian)
-        primaries = [_primary(t.raw, russian) for t in tokens]
+        russian = words.CYRILLIC.search(low) is not None
+        tokens = words.tokens(low, functools.partial(self._gluable, russian=russian))
+        primaries = [words.primary(t.raw, russian) for t in tokens]
         found: list[Finding] = []
         for i, token in enumerate(tokens):
             category = self._word_category(token.raw, russian)
@@ -189,53 +153,15 @@ class RussianScreener:
 
     # --- words ---------------------------------------------------------------
 
-    def _tokens(self, low: str, russian: bool) -> list[_Token]:
-        units: list[_Token] = []
-        for match in _PIECE.finditer(low):
-            start, end = match.span()
-            if units and _glues(low[units[-1].end : start]):
-                last = units[-1]
-                hidden = low[last.end : start].replace("_", "")
-                units[-1] = _Token(last.start, end, last.raw + hidden + match.group())
-            else:
-                units.append(_Token(start, end, match.group()))
-        tokens: list[_Token] = []
-        chain: list[_Token] = []
-        for unit in units:
-            if chain and _links(low[chain[-1].end : unit.start], chain[-1], unit):
-                chain.append(unit)
-                continue
-            tokens.extend(self._unchained(chain, russian))
-            chain = [unit]
-        tokens.extend(self._unchained(chain, russian))
-        return tokens
-
-    def _unchained(self, chain: list[_Token], russian: bool) -> Iterator[_Token]:
-        """The chain's units, glued where the glued word is flagged (longest first)."""
-        i = 0
-        while i < len(chain):
-            for j in range(min(len(chain), i + _MAX_CHAIN), i + 1, -1):
-                raw = "".join(u.raw for u in chain[i:j])
-                # a Cyrillic letter, or "x.year" in code would be read as a word
-                if _CYRILLIC.search(raw) and self._word_category(raw, russian) is not None:
-                    yield _Token(chain[i].start, chain[j - 1].end, raw)
-                    i = j
-                    break
-            else:
-                yield chain[i]
-                i += 1
-
-    @staticmethod
-    def _readings(raw: str) -> Iterator[str]:
-        """Other readings of a word than its primary one."""
-        word = raw.replace("*", "")
-        if _CYRILLIC.search(word) and _LATIN_WORD.search(word):
-            yield lex.squeeze(_translit(word))  # "hуй": h for х, not for н
-        if "*" in raw and _CYRILLIC.search(raw):
-            yield from (lex.squeeze(f) for f in _fillings(raw.translate(_LOOKALIKE)))
+    def _gluable(self, raw: str, russian: bool) -> bool:
+        """Whether pieces glued into ``raw`` make a word the screener acts on."""
+        if self._word_category(raw, russian) is not None:
+            return True
+        word = words.primary(raw, russian)
+        return _CONTEXT_INSULT_RE.fullmatch(word) is not None or _is_anchor(word)
 
     def _classify(self, raw: str, russian: bool) -> str | None:
-        for reading in itertools.chain([_primary(raw, russian)], self._readings(raw)):
+        for reading in itertools.chain([words.primary(raw, russian)], words.readings(raw)):
             if reading in self._whitelist:
                 return None
             if _OBSCENE_RE.fullmatch(reading):
@@ -253,13 +179,13 @@ class RussianScreener:
             and not _LATIN_WHITELIST_RE.fullmatch(word)
         ):
             # a Latin word in a Russian message, against the narrower Latin list
-            reading = lex.squeeze(_translit(word))
+            reading = lex.squeeze(words.translit(word))
             if reading not in self._whitelist and _LATIN_OBSCENE_RE.fullmatch(reading):
                 return _OBSCENE
         return None
 
     @staticmethod
-    def _insults_in_context(i: int, tokens: list[_Token], words: list[str], low: str) -> bool:
+    def _insults_in_context(i: int, tokens: list[words.Token], words: list[str], low: str) -> bool:
         """Whether a word that insults only a person is said of one here."""
         if not _CONTEXT_INSULT_RE.fullmatch(words[i]):
             return False
@@ -286,7 +212,7 @@ class RussianScreener:
     # --- threats -------------------------------------------------------------
 
     def _threats(
-        self, text: str, low: str, tokens: list[_Token], words: list[str]
+        self, text: str, low: str, tokens: list[words.Token], words: list[str]
     ) -> Iterator[Finding]:
         norm, offsets = _threat_text(low, tokens, words)
         spans: list[tuple[int, int]] = []
@@ -319,24 +245,7 @@ class RussianScreener:
         return Finding(category, start, end, text[start:end])
 
 
-def _glues(gap: str) -> bool:
-    """Pieces of one word split by ``*`` or ``_`` ("х*й", "х_у_й")."""
-    return 0 < len(gap) <= 3 and not gap.strip("*_")
-
-
-def _links(gap: str, left: _Token, right: _Token) -> bool:
-    """Pieces that may be one word split by dots, hyphens or spaces ("х.у.й", "х у й")."""
-    if 0 < len(gap) <= 2 and not gap.strip(".-'’"):
-        return True
-    return (
-        len(left.raw) == 1
-        and len(right.raw) == 1
-        and 0 < len(gap) <= 3
-        and not gap.strip(" \t.-*_")
-    )
-
-
-def _threat_text(low: str, tokens: list[_Token], words: list[str]) -> tuple[str, list[int]]:
+def _threat_text(low: str, tokens: list[words.Token], words: list[str]) -> tuple[str, list[int]]:
     """The message as normalised words and kept punctuation, spaces squeezed.
 
     Returns the text and where each word starts in it. Threat phrases begin

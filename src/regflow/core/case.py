@@ -39,7 +39,17 @@ from regflow.core.message import Attachment, Message
 from regflow.rules.kinds import Period
 from regflow.rules.vocabulary import DraftKind
 
-__all__ = ["Case", "Draft", "evolve", "replay"]
+__all__ = ["Case", "Draft", "Holding", "evolve", "replay"]
+
+
+@attrs.frozen
+class Holding:
+    """Who held a case from an instant on: its stage, lead department and executors."""
+
+    since: dt.datetime
+    stage: str
+    lead: str | None
+    executors: Mapping[str, str] = attrs.field(hash=False)
 
 
 @attrs.frozen
@@ -96,6 +106,9 @@ class Case:
     escalations: int = 0
     failure: str | None = None
     """The last permanent publication failure, for the curator."""
+    holdings: tuple[Holding, ...] = ()
+    """Who held the case when (п. 19): a :class:`Holding` from each event that changed its
+    stage, lead or executors, oldest first."""
 
     @property
     def version(self) -> int:
@@ -121,6 +134,16 @@ class Case:
         """Department -> executor, for the departments other than the lead."""
         return {d: p for d, p in self.executors.items() if d != self.lead}
 
+    def held_at(self, instant: dt.datetime) -> Holding:
+        """Who held the case at ``instant``: the last :class:`Holding` from before or at it
+        (the first one for an instant before detection)."""
+        found = self.holdings[0]
+        for holding in self.holdings:
+            if holding.since > instant:
+                break
+            found = holding
+        return found
+
 
 def _first(event: Event) -> Case:
     data = event.data
@@ -136,6 +159,7 @@ def _first(event: Event) -> Case:
         detected_at=event.at,
         detected_by=event.actor,
         screening=data.screening,
+        holdings=(Holding(event.at, "detected", None, {}),),
     )
 
 
@@ -147,6 +171,18 @@ def evolve(case: Case | None, event: Event) -> Case:
     """
     if case is None:
         return _first(event)
+    after = _apply(case, event)
+    if (
+        after.stage != case.stage
+        or after.lead != case.lead
+        or (after.executors is not case.executors and after.executors != case.executors)
+    ):
+        holding = Holding(event.at, after.stage, after.lead, after.executors)
+        after = attrs.evolve(after, holdings=(*case.holdings, holding))
+    return after
+
+
+def _apply(case: Case, event: Event) -> Case:
     data = event.data
     events = (*case.events, event)
     if isinstance(data, Classified):

@@ -19,10 +19,19 @@ import cattrs
 
 from regflow.core._convert import make_converter
 from regflow.core.events import PAYLOADS, Detected, Event, Payload, _plain
-from regflow.core.message import Message
+from regflow.core.message import Attachment, AttachmentKind, Message, Place
+from regflow.core.reactions import PublicationRequest
 from regflow.rules.kinds import Period
+from regflow.rules.vocabulary import Platform
 
-__all__ = ["event_from_json", "event_from_record", "event_to_json", "event_to_record"]
+__all__ = [
+    "event_from_json",
+    "event_from_record",
+    "event_to_json",
+    "event_to_record",
+    "request_from_record",
+    "request_to_record",
+]
 
 
 @functools.cache
@@ -114,3 +123,39 @@ def event_to_json(event: Event) -> str:
 def event_from_json(text: str) -> Event:
     """The event of JSON text written by :func:`event_to_json`."""
     return event_from_record(json.loads(text))
+
+
+def request_to_record(request: PublicationRequest) -> dict[str, object]:
+    """``request`` as a JSON object (what the outbox stores)."""
+    return {
+        "key": request.key,
+        "case_id": request.case_id,
+        "platform": request.platform.value,
+        "place": attrs.asdict(request.place),
+        "text": request.text,
+        "attachments": [{"kind": a.kind.value, "url": a.url} for a in request.attachments],
+        "account": request.account,
+    }
+
+
+def request_from_record(record: Mapping[str, Any]) -> PublicationRequest:
+    """The request :func:`request_to_record` wrote.
+
+    Raises:
+        ValueError: a field is missing or of the wrong shape.
+    """
+    # Any: a JSON object read back from the store, written by request_to_record
+    try:
+        return PublicationRequest(
+            key=str(record["key"]),
+            case_id=str(record["case_id"]),
+            platform=Platform(record["platform"]),
+            place=Place(**record["place"]),
+            text=str(record["text"]),
+            attachments=tuple(
+                Attachment(AttachmentKind(a["kind"]), a["url"]) for a in record["attachments"]
+            ),
+            account=record["account"],
+        )
+    except (KeyError, TypeError) as problem:
+        raise ValueError(f"not a publication request record: {problem}") from None

@@ -18,7 +18,7 @@ from regflow.calendar import Clock, Duration, Working, WorkingTime
 from regflow.core.case import Case
 from regflow.core.events import Classified, Event
 from regflow.core.organization import Organization
-from regflow.rules.kinds import Basis, Deadline, Period, Scope, TooShort
+from regflow.rules.kinds import Attribution, Basis, Deadline, Period, Scope, TooShort
 from regflow.rules.regulation import Effective, Regulation
 
 __all__ = ["DeadlineState", "Status", "deadlines", "next_change"]
@@ -37,6 +37,8 @@ class Status(enum.Enum):
     """Passed without the required step, or the step came late."""
     CANCELLED = "cancelled"
     """The case was excluded or closed before the step was due."""
+    LAPSED = "lapsed"
+    """An optional step's time passed without it (п. 8: the department kept the message)."""
 
 
 @attrs.frozen
@@ -50,7 +52,15 @@ class DeadlineState:
         due: the due instant (in the working time's zone).
         status: pending, warning, paused, met, breached or cancelled.
         met_at, met_by: when the required step happened, and who took it.
-        responsible_role, responsible: who answers for it (п. 19): role and person.
+        responsible_role, responsible: who answers for it (п. 19): role and person, as
+            of the instant it fell due for a breach (who held the role then: the
+            designated executor or the substitute on duty, the department's head), as of
+            the step for one met, as of ``now`` for one still running. With the
+            ``holder`` attribution the role is whoever held the case at that instant.
+        accountable_department: the department the responsible person answers for it
+            in (the deadline's own department, or the lead department then); ``None``
+            for the curator's steps. п. 20 counts breaches against it.
+        held_at: the stage the case was in at that instant (which step was overdue).
         basis: how the due instant was computed, in words.
         interpretations: the readings in force that shape this deadline.
         warnings: the instants at which warnings fall due (only while it is open).
@@ -70,6 +80,8 @@ class DeadlineState:
     basis: str
     interpretations: tuple[str, ...]
     warnings: tuple[dt.datetime, ...] = ()
+    accountable_department: str | None = None
+    held_at: str | None = None
 
     @property
     def late_by(self) -> dt.timedelta | None:
@@ -256,7 +268,8 @@ def deadlines(
     regulation: Regulation,
     working_time: WorkingTime | None = None,
     now: dt.datetime | None = None,
-    organization: Organization | None = None,
+    *,
+    organization: Organization,
 ) -> tuple[DeadlineState, ...]:
     """Every deadline that applies to ``case``, as of ``now``.
 
@@ -267,7 +280,8 @@ def deadlines(
         working_time: the calendar to count in; by default the regulation's.
         now: the instant to judge pending deadlines at; by default the case's
             last event.
-        organization: to name department heads as responsible persons.
+        organization: the case's organisation: it names the persons who answer for
+            each deadline (heads, the substitutes of absent executors, п. 6, 19).
 
     Returns:
         Deadline states in the order of the regulation's deadlines, then of
@@ -450,16 +464,19 @@ def _state(
     instance: _Instance,
     due: dt.datetime,
     now: dt.datetime,
-    organization: Organization | None,
+    organization: Organization,
 ) -> DeadlineState:
     met = instance.met
     warnings: tuple[dt.datetime, ...] = ()
     if met is not None:
         status = Status.MET if met.at <= due else Status.BREACHED
     elif instance.ended is not None:
-        status = Status.CANCELLED if instance.ended.at <= due else Status.BREACHED
+        if instance.ended.at <= due:
+            status = Status.CANCELLED
+        else:
+            status = Status.LAPSED if rule.optional else Status.BREACHED
     elif now > due:
-        status = Status.BREACHED
+        status = Status.LAPSED if rule.optional else Status.BREACHED
     else:
         warnings = tuple(
             wt.subtract(due, _duration(effective, rule, period)) for period in rule.warn_before
@@ -471,6 +488,12 @@ def _state(
         else:
             status = Status.PENDING
     limit = _limit(rule, case)
+    # п. 19: a breach is charged as of the instant it fell due; anything else as of its step
+    # or, while it runs, of now.
+    when = due if status is Status.BREACHED else met.at if met is not None else min(now, due)
+    role, responsible, department, held = _responsible(
+        case, rule, instance.department, organization, when
+    )
     return DeadlineState(
         id=rule.id,
         clause=rule.citation.clause,
@@ -481,37 +504,50 @@ def _state(
         status=status,
         met_at=met.at if met is not None else None,
         met_by=met.actor if met is not None else None,
-        responsible_role=rule.responsible,
-        responsible=_responsible(
-            case,
-            rule.responsible,
-            instance.department,
-            organization,
-            met.at if met is not None else min(now, due),
-        ),
+        responsible_role=role,
+        responsible=responsible,
         basis=_basis(effective, rule, limit, instance.start.type, len(instance.paused)),
         interpretations=_readings(effective, rule.id),
         warnings=warnings,
+        accountable_department=department,
+        held_at=held,
     )
+
+
+_HOLDER = {
+    "detected": "curator",
+    "classified": "curator",
+    "routed": "department_head",
+    "awaiting_approval": "curator",
+}
+"""Who holds a case at a stage (for :attr:`Attribution.HOLDER`): the curator routes (п. 7)
+and approves (п. 11), the head designates the executor (п. 6); at every other open stage
+the executor holds it (п. 10, 12, 13, 19)."""
 
 
 def _responsible(
     case: Case,
-    role: str,
+    rule: Deadline,
     department: str | None,
-    organization: Organization | None,
+    organization: Organization,
     when: dt.datetime,
-) -> str | None:
-    """The person who answers for a deadline (п. 19): the role's holder on duty at ``when``
-    (an absent executor's substitute, п. 6, when the organisation is known)."""
+) -> tuple[str, str | None, str | None, str]:
+    """Who answers for a deadline at ``when`` (п. 19): the role, its holder on duty then (an
+    absent executor's substitute, п. 6), the department they answer in, and the stage the
+    case was in."""
+    holding = case.held_at(when)
+    role = rule.responsible
+    if rule.attribution is Attribution.HOLDER and rule.scope is Scope.CASE:
+        role = _HOLDER.get(holding.stage, role)
     if role == "curator":
-        return case.detected_by
-    ident = case.lead if role in ("executor", "department_head") else department
+        return role, case.detected_by, None, holding.stage
+    ident = department if department is not None else holding.lead
     if ident is None:
-        return None
+        return role, None, None, holding.stage
     if role == "department_head":
-        return organization.department(ident).head if organization is not None else None
-    assigned = case.executors.get(ident)
-    if assigned is None or organization is None:
-        return assigned
-    return organization.on_duty(ident, assigned, when.astimezone(organization.zone).date())
+        return role, organization.department(ident).head, ident, holding.stage
+    assigned = holding.executors.get(ident)
+    if assigned is None:
+        return role, None, ident, holding.stage
+    day = when.astimezone(organization.zone).date()
+    return role, organization.on_duty(ident, assigned, day), ident, holding.stage

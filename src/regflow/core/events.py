@@ -23,7 +23,6 @@ from regflow.rules.kinds import Period
 from regflow.rules.vocabulary import DraftKind
 
 __all__ = [
-    "ADDED",
     "GENESIS",
     "Approved",
     "ClarificationReceived",
@@ -53,10 +52,14 @@ __all__ = [
 GENESIS = "0" * 64
 """The 'previous hash' of a case's first event."""
 
-ADDED = "regflow.added"
-"""Field metadata key of a payload field added after events were first written: the
-canonical form leaves such a field out while it is at its default, so an event written
-before the field existed keeps its hash (``attrs.field(default=..., metadata={ADDED: True})``)."""
+_ADDED = "regflow.added"
+
+
+def _added(default: Any) -> Any:  # Any: attrs.field's own return type
+    """A payload field added after events of its type were first stored: left out of the
+    canonical encoding while it holds its default, so that events stored before it existed
+    keep their hashes (and read back with the default)."""
+    return attrs.field(default=default, metadata={_ADDED: True})
 
 
 @attrs.frozen
@@ -107,7 +110,7 @@ class Routed:
     order: tuple[tuple[str, ...], ...]
     lead: str
     added: tuple[str, ...]
-    preparer: str | None = attrs.field(default=None, metadata={ADDED: True})
+    preparer: str | None = _added(None)
 
 
 @attrs.frozen
@@ -243,12 +246,26 @@ class Excluded:
 
 @attrs.frozen
 class Escalated:
-    """The deputy mayors supervising the topic were informed (п. 20)."""
+    """The deputy mayors supervising the question were informed (п. 20).
+
+    ``reason`` is the id of the regulation's escalation rule. A curator's escalation
+    carries a ``note``; one the rules raised by themselves is ``automatic`` and says what
+    it counted: ``observed`` against ``threshold`` within ``window`` (a surge of messages
+    on ``topic`` at ``location``, or the breaches attributed to the department
+    ``shortcomings_of``).
+    """
 
     type: ClassVar[str] = "escalated"
     reason: str
     deputies: tuple[str, ...]
     note: str = ""
+    automatic: bool = _added(False)
+    threshold: int = _added(0)
+    observed: int = _added(0)
+    window: Period | None = _added(None)  # noqa: RUF009
+    topic: str | None = _added(None)
+    location: str | None = _added(None)
+    shortcomings_of: str | None = _added(None)
 
 
 @attrs.frozen
@@ -266,7 +283,7 @@ class Closed:
 
     type: ClassVar[str] = "closed"
     reason: str = ""
-    note: str = attrs.field(default="", metadata={ADDED: True})
+    note: str = _added("")
 
 
 Payload = (
@@ -320,30 +337,25 @@ PAYLOADS: dict[str, type[Payload]] = {
 
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
+_ABSENT = object()
 
 
-_ALWAYS: Any = object()
-"""Stands for "no default to leave out" in :data:`_FIELD_NAMES`. Any: a sentinel."""
-
-_FIELD_NAMES: dict[type, tuple[tuple[str, Any], ...] | None] = {}
+_FIELD_NAMES: dict[type, tuple[tuple[str, ...], dict[str, object]] | None] = {}
 
 
-def _field_names(kind: type) -> tuple[tuple[str, Any], ...] | None:
-    """``(name, default to leave out or _ALWAYS)`` of an attrs class's fields, in order
-    (``None`` for any other class). Any: a field's default, of any type."""
+def _field_names(kind: type) -> tuple[tuple[str, ...], dict[str, object]] | None:
+    """The field names of an attrs class, in order, and the defaults of its added fields
+    (``None`` for any other class)."""
     try:
         return _FIELD_NAMES[kind]
     except KeyError:
-        names = (
-            tuple(
-                (f.name, f.default if f.metadata.get(ADDED) else _ALWAYS)
-                for f in attrs.fields(kind)
-            )
-            if attrs.has(kind)
-            else None
-        )
-        _FIELD_NAMES[kind] = names
-        return names
+        found = None
+        if attrs.has(kind):
+            fields = attrs.fields(kind)
+            added = {f.name: f.default for f in fields if f.metadata.get(_ADDED)}
+            found = (tuple(f.name for f in fields), added)
+        _FIELD_NAMES[kind] = found
+        return found
 
 
 def _plain(value: Any) -> Any:
@@ -353,14 +365,16 @@ def _plain(value: Any) -> Any:
         return value
     if isinstance(value, Period):  # before the attrs branch: a period is written as "8h"
         return str(value)
-    names = _field_names(kind)
-    if names is not None:
-        plain = {}
-        for name, default in names:
-            field = getattr(value, name)
-            if default is _ALWAYS or field != default:
-                plain[name] = _plain(field)
-        return plain
+    described = _field_names(kind)
+    if described is not None:
+        names, added = described
+        if not added:
+            return {name: _plain(getattr(value, name)) for name in names}
+        return {
+            name: _plain(field)
+            for name in names
+            if (field := getattr(value, name)) != added.get(name, _ABSENT)
+        }
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC).isoformat()
     if isinstance(value, dt.date):

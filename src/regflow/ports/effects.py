@@ -7,12 +7,12 @@ implement; an integrator's need not inherit anything.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Protocol
 
 import attrs
 
-from regflow.core.message import Attachment, Place
-from regflow.rules.vocabulary import Platform
+from regflow.core.reactions import PublicationRequest
 
 __all__ = [
     "Clock",
@@ -42,7 +42,48 @@ class Notification:
     text: str
     case_id: str | None = None
     kind: str = ""
-    """``warning``, ``breach``, ``escalation``, ``publication-failed``..."""
+    """The notice's kind (:class:`regflow.core.reactions.NoticeKind`'s values: ``warning``,
+    ``breach``, ``escalation``, ``failed``...)."""
+
+    def to_record(self) -> dict[str, object]:
+        """A JSON object of the fields (what the outbox stores)."""
+        return {
+            "key": self.key,
+            "recipient": self.recipient,
+            "address": self.address,
+            "subject": self.subject,
+            "text": self.text,
+            "case_id": self.case_id,
+            "kind": self.kind,
+        }
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, object]) -> Notification:
+        """The notification :meth:`to_record` wrote.
+
+        Raises:
+            ValueError: a field is missing or of the wrong type.
+        """
+        try:
+            case_id = record.get("case_id")
+            return cls(
+                key=_text(record, "key"),
+                recipient=_text(record, "recipient"),
+                address=_text(record, "address"),
+                subject=_text(record, "subject"),
+                text=_text(record, "text"),
+                case_id=None if case_id is None else str(case_id),
+                kind=str(record.get("kind", "")),
+            )
+        except KeyError as missing:
+            raise ValueError(f"a notification record lacks {missing}") from None
+
+
+def _text(record: Mapping[str, object], name: str) -> str:
+    value = record[name]
+    if not isinstance(value, str):
+        raise ValueError(f"a notification record's {name!r} is not a string: {value!r}")
+    return value
 
 
 class Notifier(Protocol):
@@ -56,24 +97,6 @@ class Notifier(Protocol):
                 others are given up and reported.
         """
         ...
-
-
-@attrs.frozen
-class PublicationRequest:
-    """An approved answer to publish where the message appeared (п. 13).
-
-    ``key`` is derived from the answer's id and never changes across retries;
-    publishers pass it to the network as its idempotency key where the
-    network has one (VK ``guid``, ``random_id``).
-    """
-
-    key: str
-    case_id: str
-    platform: Platform
-    place: Place
-    text: str
-    attachments: tuple[Attachment, ...] = ()
-    account: str | None = None
 
 
 @attrs.frozen

@@ -51,6 +51,7 @@ __all__ = [
     "ComplianceReport",
     "DayLoad",
     "DeadlineBreaches",
+    "Flagged",
     "Metrics",
     "Ref",
     "Repeat",
@@ -167,6 +168,8 @@ class Breach:
     late_by: dt.timedelta
     responsible_role: str
     responsible: Ref | None
+    held_at: str | None = None
+    """The stage the case was in when the deadline fell due: which step was overdue."""
 
 
 @attrs.frozen
@@ -186,6 +189,20 @@ class Repeat:
     case_id: str
     repeat_of: str
     department: Ref | None
+
+
+@attrs.frozen
+class Flagged:
+    """A message the screener flagged under п. 18 that the curator did not exclude: the
+    curator decides, and the decision is on the record.
+
+    ``answered``: an answer (or interim answer) was published all the same.
+    """
+
+    case_id: str
+    categories: tuple[str, ...]
+    department: Ref | None
+    answered: bool
 
 
 @attrs.frozen
@@ -219,6 +236,7 @@ class ComplianceReport:
         breaches_by_deadline: every deadline of the regulations, with its breaches.
         breaches: each breach, by due instant.
         repeats: each repeat message.
+        flagged: each message the screener flagged (п. 18) that was not excluded.
         exclusions, escalations: by category and by reason (zeros included).
         daily: messages per local day of the period.
     """
@@ -240,6 +258,7 @@ class ComplianceReport:
     exclusions: tuple[Tally, ...]
     escalations: tuple[Tally, ...]
     daily: tuple[DayLoad, ...]
+    flagged: tuple[Flagged, ...] = ()
 
 
 # -- building ----------------------------------------------------------------
@@ -332,6 +351,16 @@ def build_report(
             for f in facts
             if f.case.repeat_of is not None
         ),
+        flagged=tuple(
+            Flagged(
+                f.case.id,
+                f.case.screening,
+                names.department(f.department),
+                any(isinstance(e.data, Published) for e in f.case.events),
+            )
+            for f in facts
+            if f.case.screening and f.excluded is None
+        ),
         exclusions=_tally(
             [c for r in regulations.values() for c in r.exclusion.categories],
             [f.excluded for f in facts if f.excluded is not None],
@@ -401,9 +430,7 @@ def _study(
     for state in states:
         if state.status is not Status.BREACHED:
             continue
-        department = state.department
-        if department is None and state.responsible_role != "curator":
-            department = case.lead
+        department = state.department or state.accountable_department
         done = state.met_at
         breaches.append(
             Breach(
@@ -417,6 +444,7 @@ def _study(
                 late_by=max((done or ended) - state.due, dt.timedelta(0)),
                 responsible_role=state.responsible_role,
                 responsible=names.person(state.responsible),
+                held_at=state.held_at,
             )
         )
     fact = _Facts(
@@ -577,6 +605,20 @@ _ROLES = {
     "co_executor": "соисполнитель",
 }
 
+_STAGES = {
+    "detected": "направление в орган (п. 7)",
+    "classified": "направление в орган (п. 7)",
+    "routed": "назначение исполнителя (п. 6)",
+    "in_work": "подготовка проекта ответа (п. 10)",
+    "awaiting_approval": "согласование проекта куратором (п. 11)",
+    "rework": "доработка проекта (п. 12)",
+    "approved": "размещение ответа (п. 13)",
+    "interim_published": "подготовка окончательного ответа (п. 14)",
+    "answered": "ответ размещён",
+    "excluded": "исключено (п. 18)",
+    "closed": "закрыто",
+}
+
 
 def _deadline_label(ident: str, title: str) -> str:
     """Russian words for the built-in deadlines; another regulation's title otherwise."""
@@ -687,6 +729,17 @@ def render_markdown(report: ComplianceReport) -> str:
             for t in report.exclusions
         ),
         "",
+        "Отмечены фильтром как возможно подлежащие исключению, но не исключены куратором:",
+        "",
+        *(
+            f"- `{f.case_id}`: "
+            + ", ".join(_md(_CATEGORIES.get(c, c)) for c in f.categories)
+            + ("; ответ размещён" if f.answered else "; ответ не размещён")
+            + (f"; {_md(f.department.name)}" if f.department else "")
+            for f in report.flagged
+        ),
+        *(["Нет."] if not report.flagged else []),
+        "",
         "## Доведено до заместителей мэра (п. 20)",
         "",
         *(
@@ -732,7 +785,14 @@ def _timing_words(timing: Timing) -> str:
 def _responsible_words(breach: Breach) -> str:
     role = _ROLES.get(breach.responsible_role, breach.responsible_role)
     who = f"{breach.responsible.name} (`{breach.responsible.id}`)" if breach.responsible else "—"
-    return f"{role} {who}"
+    return f"{role} {who}{_held_words(breach)}"
+
+
+def _held_words(breach: Breach) -> str:
+    """Which step was overdue when the deadline fell due (п. 19), in words."""
+    if breach.held_at is None:
+        return ""
+    return f"; этап на момент истечения: {_STAGES.get(breach.held_at, breach.held_at)}"
 
 
 def _md_rows(title: str, rows: Sequence[Row], name: Callable[[Row], str]) -> list[str]:
@@ -927,12 +987,22 @@ def _document(report: ComplianceReport) -> dict[str, Any]:
                 "late_by_minutes": _minutes(b.late_by),
                 "responsible_role": b.responsible_role,
                 "responsible": ref(b.responsible),
+                "held_at": b.held_at,
             }
             for b in report.breaches
         ],
         "repeats": [
             {"case_id": r.case_id, "repeat_of": r.repeat_of, "department": ref(r.department)}
             for r in report.repeats
+        ],
+        "flagged": [
+            {
+                "case_id": f.case_id,
+                "categories": list(f.categories),
+                "department": ref(f.department),
+                "answered": f.answered,
+            }
+            for f in report.flagged
         ],
         "exclusions": [{"category": t.key, "count": t.count} for t in report.exclusions],
         "escalations": [{"reason": t.key, "count": t.count} for t in report.escalations],

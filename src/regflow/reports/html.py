@@ -25,6 +25,7 @@ from regflow.reports.compliance import (
     Row,
     _deadline_label,
     _duration,
+    _held_words,
     _local,
     _main_label,
     _percent,
@@ -114,6 +115,8 @@ def render_html(report: ComplianceReport) -> str:
             "Категория",
             [(_CATEGORIES.get(t.key, t.key), t.key, t.count) for t in report.exclusions],
         ),
+        "<h3>Отмечены фильтром, но не исключены куратором</h3>",
+        _flagged(report),
         "<h2>Доведено до заместителей мэра (п. 20)</h2>",
         _tally_table(
             "Основание", [(_REASONS.get(t.key, t.key), t.key, t.count) for t in report.escalations]
@@ -255,9 +258,10 @@ def _breaches(report: ComplianceReport) -> list[str]:
 
 def _responsible(breach: Breach) -> str:
     role = _e(_ROLES.get(breach.responsible_role, breach.responsible_role))
+    held = _e(_held_words(breach))
     if breach.responsible is None:
-        return f"{role} —"
-    return f"{role} {_e(breach.responsible.name)} <code>{_e(breach.responsible.id)}</code>"
+        return f"{role} —{held}"
+    return f"{role} {_e(breach.responsible.name)} <code>{_e(breach.responsible.id)}</code>{held}"
 
 
 def _repeats(report: ComplianceReport) -> list[str]:
@@ -274,6 +278,21 @@ def _repeats(report: ComplianceReport) -> list[str]:
             ],
         )
     ]
+
+
+def _flagged(report: ComplianceReport) -> str:
+    return _table(
+        ["Сообщение", "Отмечено фильтром", "Орган", "Ответ"],
+        [
+            [
+                (f"<code>{_e(f.case_id)}</code>", False),
+                (_e(", ".join(_CATEGORIES.get(c, c) for c in f.categories)), False),
+                (_e(f.department.name) if f.department else "—", False),
+                ("размещён" if f.answered else "не размещён", False),
+            ]
+            for f in report.flagged
+        ],
+    )
 
 
 def _tally_table(title: str, rows: Sequence[tuple[str, str, int]]) -> str:

@@ -73,8 +73,8 @@ def render_case(
     case: Case,
     regulation: Regulation,
     *,
+    organization: Organization,
     now: dt.datetime | None = None,
-    organization: Organization | None = None,
     working_time: WorkingTime | None = None,
 ) -> str:
     """A case's timeline as Markdown: events, deadlines with breaches marked, history check.
@@ -84,8 +84,8 @@ def render_case(
         regulation: the rules to judge it by, normally the version the case
             is bound to (the header says if it is another).
         now: the instant to judge open deadlines at; by default the last event.
-        organization: to show people's and departments' names and to name
-            department heads as responsible; ids only without it.
+        organization: the case's organisation: people's and departments' names, and
+            who answers for each deadline.
         working_time: the calendar to count in, and whose zone local times
             are shown in; by default the regulation's.
 
@@ -100,7 +100,7 @@ def render_case(
         failure: TamperedHistory | None = None
     except TamperedHistory as exc:
         checked, failure = 0, exc
-    states = deadlines(case, regulation, wt, at, organization)
+    states = deadlines(case, regulation, wt, at, organization=organization)
     parts = [
         _header(case, regulation, names, at),
         _events(case, regulation, names, failure),

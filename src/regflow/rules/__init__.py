@@ -10,6 +10,7 @@ starts on detected, returned_to_curator; met by routed; responsible: curator
 from regflow.rules.blagoveshchensk import blagoveshchensk_2020
 from regflow.rules.kinds import (
     AnswerForm,
+    Attribution,
     Basis,
     Citation,
     Classification,
@@ -47,6 +48,7 @@ __all__ = [
     "ROLES",
     "STAGES",
     "AnswerForm",
+    "Attribution",
     "Basis",
     "Citation",
     "Classification",

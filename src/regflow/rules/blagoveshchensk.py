@@ -13,6 +13,7 @@ import datetime as dt
 from regflow.rules._text_2180 import CLAUSES
 from regflow.rules.kinds import (
     AnswerForm,
+    Attribution,
     Citation,
     Classification,
     ClauseNote,
@@ -64,11 +65,11 @@ def _deadlines() -> tuple[Deadline, ...]:
             _c(8),
             "Return a message outside the department's competence to the curator",
             starts_on=("routed",),
-            stops_on=("returned_to_curator", "executor_assigned"),
+            stops_on=("returned_to_curator",),
             limit=Period.parse("2h"),
             responsible="department_head",
             scope=Scope.DEPARTMENT,
-            warn_before=(Period.parse("30m"),),
+            optional=True,
         ),
         Deadline(
             "answer",
@@ -81,6 +82,7 @@ def _deadlines() -> tuple[Deadline, ...]:
             warn_before=(Period.parse("2h"), Period.parse("30m")),
             once=True,
             per_message=True,
+            attribution=Attribution.HOLDER,
         ),
         Deadline(
             "draft",
@@ -144,6 +146,7 @@ def _deadlines() -> tuple[Deadline, ...]:
             limit=Period.parse("7d"),
             responsible="executor",
             warn_before=(Period.parse("1d"),),
+            attribution=Attribution.HOLDER,
         ),
         Deadline(
             "contribute",
@@ -432,6 +435,63 @@ def _interpretations() -> tuple[Interpretation, ...]:
             settings={
                 "in-joint-draft": (Setting("co_execution.lead_contributes", False),),
                 "in-order": (Setting("co_execution.lead_contributes", True),),
+            },
+        ),
+        Interpretation(
+            "return-window",
+            _c(8),
+            "Does the 2-hour limit of п. 8 bind the department head's return only, or also "
+            "the designation of an executor?",
+            default="returns-only",
+            choices={
+                "returns-only": "the text: a message outside the department's competence goes "
+                "back within 2 hours; a return after that is late even if an executor was "
+                "designated meanwhile, and a department that keeps the message (designates an "
+                "executor, late or not) breaches nothing under п. 8",
+                "designation-meets": "the department answers within 2 hours either way: a "
+                "return or the designation of an executor meets the limit, and neither after "
+                "it does; the head is warned 30 minutes before",
+            },
+            settings={
+                "returns-only": (
+                    Setting("deadlines.return.stops_on", ["returned_to_curator"]),
+                    Setting("deadlines.return.optional", True),
+                    Setting("deadlines.return.warn_before", []),
+                ),
+                "designation-meets": (
+                    Setting(
+                        "deadlines.return.stops_on", ["returned_to_curator", "executor_assigned"]
+                    ),
+                    Setting("deadlines.return.optional", False),
+                    Setting("deadlines.return.warn_before", ["30m"]),
+                ),
+            },
+        ),
+        Interpretation(
+            "attribution",
+            _c(19),
+            "п. 19 makes the executor answer for the draft and for handing it to the curator "
+            "on time. When the case-wide limits of п. 9 and п. 14 are missed while someone "
+            "else held the case (the curator's approval, п. 11; the head's designation, п. 6), "
+            "whom is the breach charged to?",
+            default="holder",
+            choices={
+                "holder": "whoever held the case when the limit fell due: the curator while "
+                "the message waited for routing or the draft for approval, the department head "
+                "while no executor was designated, the executor otherwise; the report shows the "
+                "stage the case was in",
+                "executor": "always the executor of the lead department (the substitute on "
+                "duty, п. 6), whatever step was overdue",
+            },
+            settings={
+                "holder": (
+                    Setting("deadlines.answer.attribution", "holder"),
+                    Setting("deadlines.final.attribution", "holder"),
+                ),
+                "executor": (
+                    Setting("deadlines.answer.attribution", "role"),
+                    Setting("deadlines.final.attribution", "role"),
+                ),
             },
         ),
     )

@@ -28,6 +28,7 @@ from regflow.calendar import Clock, DayCounting, Duration, Working, WorkingDays
 
 __all__ = [
     "AnswerForm",
+    "Attribution",
     "Basis",
     "Citation",
     "Classification",
@@ -139,6 +140,17 @@ class Period:
         return dt.timedelta(days=self.days, minutes=self.minutes)
 
 
+class Attribution(enum.Enum):
+    """Whom a missed deadline is charged to (п. 19)."""
+
+    ROLE = "role"
+    """Always the holder of the deadline's responsible role."""
+    HOLDER = "holder"
+    """Whoever held the case when the deadline fell due: the curator while a draft
+    waited for approval or the message for routing, the department head while no
+    executor was designated, the executor otherwise."""
+
+
 class Scope(enum.Enum):
     """Whom one instance of a deadline concerns."""
 
@@ -192,6 +204,10 @@ class Deadline:
             shorter than ``limit`` (and than the importance category's), never longer.
         too_short: for a shortenable deadline, what happens when a shortened limit
             leaves a deadline counted back from it no time (see :class:`TooShort`).
+        optional: the step may rightly never be taken (п. 8: a department keeps a
+            message it finds its own); the limit binds the step only if it is taken,
+            and an instance unmet at its due instant lapses instead of being breached.
+        attribution: whom a breach is charged to (п. 19).
     """
 
     id: str
@@ -213,6 +229,8 @@ class Deadline:
     once: bool = False
     per_message: bool = False
     too_short: TooShort = TooShort.REFUSE
+    optional: bool = False
+    attribution: Attribution = Attribution.ROLE
 
     def describe(self) -> str:
         """The rule in plain words, with its parameters."""
@@ -235,6 +253,10 @@ class Deadline:
             text += f"; paused from {', '.join(self.pause_on)} to {', '.join(self.resume_on)}"
         if self.scope is Scope.DEPARTMENT:
             text += "; one per department"
+        if self.optional:
+            text += "; binds the step only if it is taken (lapses unmet)"
+        if self.attribution is Attribution.HOLDER:
+            text += "; a breach is charged to whoever held the case when it fell due"
         return text
 
 

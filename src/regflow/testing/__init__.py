@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from regflow.testing.effects_contract import ClockContract, ScreenerContract
     from regflow.testing.notifier_contract import NotifierContract
     from regflow.testing.publisher_contract import PublisherContract
+    from regflow.testing.service_scenarios import ServiceScenarios
     from regflow.testing.store_contract import StoreContract
 
 _CONTRACTS = {
@@ -26,6 +27,7 @@ _CONTRACTS = {
     "NotifierContract": "regflow.testing.notifier_contract",
     "PublisherContract": "regflow.testing.publisher_contract",
     "ScreenerContract": "regflow.testing.effects_contract",
+    "ServiceScenarios": "regflow.testing.service_scenarios",
     "StoreContract": "regflow.testing.store_contract",
 }
 
@@ -51,5 +53,6 @@ __all__ = [
     "RecordingNotifier",
     "RecordingPublisher",
     "ScreenerContract",
+    "ServiceScenarios",
     "StoreContract",
 ]

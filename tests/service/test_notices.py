@@ -1,0 +1,81 @@
+"""The wording of notices: every kind the rules make has a subject and a text in Russian."""
+
+from __future__ import annotations
+
+import attrs
+import pytest
+
+from regflow.core.reactions import Notice, NoticeKind
+from regflow.notices import Templates
+from regflow.rules import EscalationTrigger
+from tests.engine.conftest import ORG, CaseDriver, at
+
+FIELDS = {f.name for f in attrs.fields(Templates)}
+
+
+@pytest.mark.parametrize("kind", list(NoticeKind))
+def test_every_notice_kind_has_a_subject_and_a_text_and_renders(kind: NoticeKind) -> None:
+    assert {f"{kind.value}_subject", kind.value} <= FIELDS
+    case = CaseDriver.detected("2025-11-06 09:00").classify("09:05").route("09:10", "improvement")
+    notice = Notice(kind, "morozov", "k", case.case.id, at("2025-11-06 10:00"), {}, None)
+    subject, text = Templates().words(notice, case.case, ORG)
+    assert subject
+    assert ORG.person("morozov").name in text
+    assert "{" not in subject + text
+    assert (
+        ORG.department("improvement").name
+        in Templates().words(
+            Notice(NoticeKind.ROUTED, "morozov", "k", case.case.id, at("2025-11-06 10:00")),
+            case.case,
+            ORG,
+        )[1]
+    )
+
+
+@pytest.mark.parametrize(
+    ("trigger", "fields", "words"),
+    [
+        (EscalationTrigger.SIGNIFICANT, {}, "общественно значимое сообщение"),
+        (
+            EscalationTrigger.SURGE,
+            {"observed": "6", "topic": "roads", "location": "ул. Ленина"},
+            "повышенная социальная активность: 6 сообщений на тему «roads», ул. Ленина",
+        ),
+        (
+            EscalationTrigger.REPEATED_BREACHES,
+            {"observed": "3", "threshold": "3", "department": "Отдел транспорта"},
+            "недостатки в работе органа администрации с сообщениями: Отдел транспорта, "
+            "нарушений сроков: 3 (порог 3)",
+        ),
+    ],
+)
+def test_each_p20_trigger_is_worded(
+    trigger: EscalationTrigger, fields: dict[str, str], words: str
+) -> None:
+    case = CaseDriver.detected("2025-11-06 09:00")
+    notice = Notice(
+        NoticeKind.ESCALATION,
+        "belov",
+        "k",
+        case.case.id,
+        at("2025-11-06 10:00"),
+        {"trigger": trigger.value, **fields},
+    )
+    subject, text = Templates().words(notice, case.case, ORG)
+    assert subject == f"Информация для заместителя мэра: {words}"
+    assert words in text
+
+
+def test_a_warning_says_how_much_time_is_left_in_words() -> None:
+    case = CaseDriver.detected("2025-11-06 09:00")
+    notice = Notice(
+        NoticeKind.WARNING,
+        "sokolova",
+        "k",
+        case.case.id,
+        at("2025-11-06 09:20"),
+        {"title": "Направить", "clause": "п. 7", "due": "06.11.2025 09:30"},
+        due=at("2025-11-06 09:30"),
+    )
+    _subject, text = Templates().words(notice, case.case, ORG)
+    assert "осталось 10 минут" in text
