@@ -323,6 +323,15 @@ def test_p15_the_preparer_is_an_executor_of_a_routed_department_and_its_departme
             )
         )
 
+    alone = Route(
+        case_id=case.case.id,
+        actor="sokolova",
+        at=case.when("09:10"),
+        departments=("improvement",),
+        preparer="zaitsev",
+    )
+    text = refused(case, RuleViolation, "п. 15", lambda: case.do(alone))
+    assert "one department's head designates its executor" in text
     text = refused(case, RuleViolation, "п. 15", lambda: route("kozlova"))  # transport's
     assert "not an executor of improvement, housing" in text
     refused(case, RuleViolation, "п. 15", lambda: route("zaitsev", lead="housing"))

@@ -103,8 +103,8 @@ class Route(_Command):
     (``CoExecution.lead_contributes``): an order that does not fit it is refused,
     never rewritten.
 
-    ``preparer`` is the person the curator appoints to prepare the (joint)
-    answer (п. 15(4)): an executor of one of the routed departments, whose
+    ``preparer`` is the person the curator appoints to prepare the joint
+    answer of several departments (п. 15(4)): an executor of one of them, whose
     department then leads (naming another lead is refused). The appointment
     designates that department's executor at once (the case is in work); its
     head may still return the message (п. 8) but not designate someone else;

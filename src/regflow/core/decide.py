@@ -531,8 +531,15 @@ def _route(ctx: _Context, command: Route) -> Iterator[tuple[str, Payload]]:
     preparer = command.preparer
     named_lead = command.lead
     if preparer is not None:
-        # п. 15(4): the curator appoints the executor who prepares the (joint) answer; the
+        # п. 15(4): the curator appoints the executor who prepares the joint answer; the
         # department that person works for leads
+        if len(departments) < 2:
+            raise ctx.refuse(
+                "the curator appoints the preparer of a joint answer of several departments; "
+                "one department's head designates its executor (п. 6)",
+                ctx.co,
+                command,
+            )
         own = [d for d in departments if preparer in ctx.org.department(d).executors]
         if not own:
             raise ctx.refuse(
