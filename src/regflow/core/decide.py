@@ -163,6 +163,13 @@ def decide(
             head or the case's executor, or is absent.
         RuleViolation: a step out of order, missing or bad content, a closed case.
     """
+    return _decide(regulation, org, case, command)[0]
+
+
+def _decide(
+    regulation: Regulation, org: Organization, case: Case | None, command: Command
+) -> tuple[tuple[Event, ...], Case]:
+    """:func:`decide`, with the case after the events (worked out to check the move)."""
     name = command.name
     stage = "new" if case is None else case.stage
     permissions = regulation.effective.permissions.get(name, ())
@@ -234,8 +241,7 @@ def decide(
             built.append(event)
             previous = event.hash
         events = tuple(built)
-    _check_move(here, case, stage, events, command)
-    return events
+    return events, _check_move(here, case, stage, events, command)
 
 
 def _check_move(
@@ -244,9 +250,9 @@ def _check_move(
     stage: str,
     events: tuple[Event, ...],
     command: Command,
-) -> None:
-    """Refuse a command whose result the regulation's permissions do not declare: the stage
-    graph they draw is the one that runs."""
+) -> Case:
+    """The case after ``events``; refuse a command whose result the regulation's permissions
+    do not declare: the stage graph they draw is the one that runs."""
     after = case
     for event in events:
         after = evolve(after, event)
@@ -261,17 +267,15 @@ def _check_move(
             case_id=command.case_id,
             command=command.name,
         )
+    return after
 
 
 def handle(
     regulation: Regulation, org: Organization, case: Case | None, command: Command
 ) -> tuple[Case, tuple[Event, ...]]:
     """:func:`decide`, then the case after its events."""
-    events = decide(regulation, org, case, command)
-    for event in events:
-        case = evolve(case, event)
-    assert case is not None
-    return case, events
+    events, after = _decide(regulation, org, case, command)
+    return after, events
 
 
 def _clause(permissions: Any) -> str:
