@@ -428,7 +428,7 @@ def _co_execution_item(regulation: Regulation, rule: CoExecution) -> str:
     return (
         "- **Several executors.** The curator sets the order in which the executors prepare "
         "their parts (groups one after another, the departments of a group in parallel); "
-        "an order that does not fit the rules below is refused, never rewritten; "
+        "an order that does not fit what follows is refused, never rewritten; "
         f"each co-executor sends its part to the curator within the `{rule.deadline}` "
         f"deadline{within}; {lead}; {own}. The curator may instead appoint the person who "
         "prepares the joint draft: an executor of one of the routed departments, whose "
