@@ -114,3 +114,63 @@ def test_p17_the_final_answer_after_an_interim_one_needs_substance_too() -> None
     refused(case, RuleViolation, "п. 17", lambda: case.submit("2025-11-10 10:00", text="\n"))
     case.submit("2025-11-10 10:00", text="Освещение восстановлено")
     assert case.case.stage == "awaiting_approval"
+
+
+# -- п. 16: the measures are part of the published answer ----------------------------------
+
+FORM = REGULATION.effective.answer_form
+
+
+def _repeat_answered(measures: str, text: str = "Снег вывезен") -> CaseDriver:
+    first = CaseDriver.detected("2025-11-05 10:00").answer_in_full("10:05")
+    case = CaseDriver.detected("2025-11-06 11:00")
+    case.link_repeat("11:02", first.case.id)
+    case.classify("11:05").route("11:10", "improvement").assign("11:15", "improvement")
+    return case.submit("11:30", text=text, measures=measures).approve("11:35")
+
+
+def test_p16_the_published_text_carries_the_measures_taken() -> None:
+    case = _repeat_answered("Подрядчику выставлена претензия")
+    draft = case.case.draft
+    assert draft is not None
+    expected = "Снег вывезен\n\nПринятые меры: Подрядчику выставлена претензия"
+    assert draft.public_text(FORM) == expected
+
+
+def test_p16_measures_the_text_already_states_are_not_repeated() -> None:
+    text = "Снег вывезен. Подрядчику выставлена претензия."
+    case = _repeat_answered("Подрядчику выставлена претензия", text=text)
+    assert case.case.draft is not None
+    assert case.case.draft.public_text(FORM) == text
+
+
+def test_p16_the_words_before_the_measures_are_the_regulations() -> None:
+    case = _repeat_answered("Выделена техника")
+    form = attrs.evolve(FORM, measures_label="Сделано:")
+    assert case.case.draft is not None
+    assert case.case.draft.public_text(form) == "Снег вывезен\n\nСделано: Выделена техника"
+    assert case.case.draft.public_text(attrs.evolve(FORM, measures_label="")).endswith(
+        "\n\nВыделена техника"
+    )
+
+
+def test_p16_a_draft_without_measures_is_published_as_written() -> None:
+    case = CaseDriver.detected("2025-11-06 09:00")
+    case.classify("09:05").route("09:10", "improvement").assign("09:15", "improvement")
+    case.submit("09:30", text="Освещение восстановлено")
+    assert case.case.draft is not None
+    assert case.case.draft.public_text(FORM) == "Освещение восстановлено"
+
+
+def test_p17_the_length_limit_counts_the_measures_that_are_published() -> None:
+    case = CaseDriver.detected("2025-11-06 09:00", regulation=WITH_TELEGRAM, **TELEGRAM)
+    case.classify("09:05").route("09:10", "improvement").assign("09:15", "improvement")
+    text = refused(
+        case,
+        RuleViolation,
+        "п. 17",
+        lambda: case.submit("09:30", text="я" * 4080, measures="Выделена техника"),
+    )
+    assert "4113 characters" in text
+    case.submit("09:30", text="я" * 4063, measures="Выделена техника")
+    assert case.case.stage == "awaiting_approval"

@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-from regflow.core.case import Case, evolve
+from regflow.core.case import Case, Draft, evolve
 from regflow.core.commands import (
     ApproveDraft,
     AssignExecutor,
@@ -518,9 +518,11 @@ def _submit_draft(ctx: _Context, command: SubmitDraft) -> Iterator[tuple[str, Pa
             command,
         )
     limit = form.max_length.get(case.message.platform.value)
-    if limit is not None and len(command.text) > limit:
+    # what is published is the text with the measures taken (п. 16), so that is what must fit
+    published = Draft(kind, 0, command.text, "submitted", command.measures).public_text(form)
+    if limit is not None and len(published) > limit:
         raise ctx.refuse(
-            f"{len(command.text)} characters; {case.message.platform.value} accepts {limit}",
+            f"{len(published)} characters; {case.message.platform.value} accepts {limit}",
             ctx.form,
             command,
         )

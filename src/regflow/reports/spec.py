@@ -381,7 +381,9 @@ def _answer_form_items(regulation: Regulation, rule: AnswerForm) -> Iterator[tup
         terms.append(f"the longest text each platform accepts: {limits}")
     repeat = (
         "an answer to a repeat message must state the measures taken or the progress on "
-        "the question"
+        "the question; they are published with the answer"
+        + (f", after the words «{rule.measures_label}»" if rule.measures_label.strip() else "")
+        + ", unless its text already states them"
     )
     shaped = [
         f"interpretation `{interp.id}` = `{chosen}` sets {path.removeprefix('answer_form.')}"

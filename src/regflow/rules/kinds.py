@@ -270,6 +270,8 @@ class AnswerForm:
             measures taken or the progress (п. 16).
         max_length: the longest text each platform accepts, by platform value.
         same_platform: the answer goes to the network the message came from.
+        measures_label: the words that introduce the measures taken in the
+            published text (п. 16), see :meth:`regflow.core.Draft.public_text`.
     """
 
     citation: Citation
@@ -278,6 +280,7 @@ class AnswerForm:
     repeat_citation: Citation | None = None
     max_length: Mapping[str, int] = attrs.field(factory=dict, hash=False)
     same_platform: bool = True
+    measures_label: str = "Принятые меры:"
 
 
 class EscalationTrigger(enum.Enum):
