@@ -33,6 +33,7 @@ from regflow.core.commands import (
 )
 from regflow.core.deadlines import DeadlineState, Status, deadlines, next_change
 from regflow.core.decide import decide
+from regflow.core.detection import detection_instant
 from regflow.core.events import (
     Approved,
     Classified,
@@ -202,7 +203,10 @@ class Service:
         """Open a case for a detected message, unless the same post already has one.
 
         The message is screened (п. 18) and the findings go with the
-        detection for the curator to decide on. Returns ``(case id, opened)``.
+        detection for the curator to decide on. ``at`` is when the record was
+        received (the clock's now by default); the clocks start at
+        :func:`~regflow.core.detection_instant` of it (п. 9). Returns
+        ``(case id, opened)``.
         """
         key = message.intake_key
         case_id = f"{organization}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
@@ -211,7 +215,7 @@ class Service:
         command = Detect(
             case_id=case_id,
             actor=actor,
-            at=at or self.clock.now(),
+            at=_detected(self.municipalities.get(organization), message, at or self.clock.now()),
             message=message,
             screening=screening,
         )
@@ -780,3 +784,11 @@ def _stamp(instant: dt.datetime) -> int:
     different zones would not agree on the keys).
     """
     return calendar.timegm(instant.timetuple())
+
+
+def _detected(where: Municipality | None, message: Message, received: dt.datetime) -> dt.datetime:
+    """When ``message`` counts as detected (п. 9); an unknown municipality is refused later."""
+    if where is None:
+        return received
+    day = received.astimezone(where.organization.zone).date()
+    return detection_instant(where.regulation(None, day), message, received)

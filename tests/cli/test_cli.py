@@ -3,6 +3,7 @@ runs the installed script)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sqlite3
@@ -17,6 +18,10 @@ import pytest
 from regflow.cli import build_parser, main
 from regflow.core.organization import Organization
 from regflow.demo import example_organization
+from regflow.rules import dump_regulation
+from tests.engine.conftest import REGULATION
+from tests.engine.conftest import at as local
+from tests.service.test_detection import CURATOR_READING, answer_due
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "examples" / "sample_messages.jsonl"
@@ -580,3 +585,40 @@ def test_the_same_commands_on_postgresql(run: Run) -> None:
     finally:
         with psycopg.connect(DSN, autocommit=True) as db:
             db.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+# -- п. 9: the instant of detection, as the service takes it ----------------------------
+
+
+def test_p09_the_cli_and_the_service_start_the_same_message_at_the_same_instant(
+    run: Run,
+    store: str,
+) -> None:
+    assert run("init", "--store", store)[0] == 0
+    assert run("ingest", "--store", store, str(SAMPLE))[0] == 0
+    code, out, _ = run("show", SNOW, "--store", store, "--format", "json")
+    assert code == 0
+    shown = json.loads(out)
+    detected = dt.datetime.fromisoformat(str(shown["events"][0]["at"]))
+    service_detected, _ = answer_due(REGULATION, local("2025-11-24 10:00"))
+    assert detected == service_detected == local("2025-11-24 08:10")
+
+
+def test_p09_the_cli_under_the_curator_reading_starts_the_clock_at_ingest(
+    run: Run,
+    store: str,
+    tmp_path: Path,
+) -> None:
+    regulation = tmp_path / "regulation.toml"
+    regulation.write_text(dump_regulation(CURATOR_READING), encoding="utf-8")
+    assert run("init", "--store", store)[0] == 0
+    before = dt.datetime.now(dt.UTC)
+    code, _, err = run("ingest", "--store", store, "--regulation", str(regulation), str(SAMPLE))
+    after = dt.datetime.now(dt.UTC)
+    assert code == 0, err
+    code, out, _ = run(
+        "show", SNOW, "--store", store, "--regulation", str(regulation), "--format", "json"
+    )
+    assert code == 0
+    detected = dt.datetime.fromisoformat(str(json.loads(out)["events"][0]["at"]))
+    assert before - dt.timedelta(seconds=1) <= detected <= after + dt.timedelta(seconds=1)

@@ -289,7 +289,7 @@ def test_p09_p14_say_working_time() -> None:
     assert deadline["final"].counting is DayCounting.CIVIL_CODE
 
 
-def test_the_seven_interpretations_and_their_defaults() -> None:
+def test_the_seven_interpretations_the_readings_of_issue_9_and_their_defaults() -> None:
     assert {i.id: i.default for i in BLAGOVESHCHENSK.interpretations} == {
         "short-limits": "working",
         "day-counting": "civil-code",
@@ -298,6 +298,11 @@ def test_the_seven_interpretations_and_their_defaults() -> None:
         "re-routing": "fresh-limit",
         "working-hours": "standard",
         "final-bounds": "publication",
+        "detection-moment": "monitoring",
+        "presidential-days": "non-working",
+        "interim-meets-p9": "meets",
+        "publish-requests": "applies",
+        "p20-thresholds": "library",
     }
     for interpretation in BLAGOVESHCHENSK.interpretations:
         assert len(interpretation.choices) >= 2, interpretation.id

@@ -179,9 +179,9 @@ def _ingest(ctx: Context) -> int:
             if line.message is None:
                 continue
             try:
-                case_id, new = service.intake(
-                    line.message, organization=org.id, actor=actor, at=line.message.detected_at
-                )
+                # received now; the service starts the clocks at the regulation's detection
+                # instant (regflow.core.detection_instant), as for any other intake
+                case_id, new = service.intake(line.message, organization=org.id, actor=actor)
             except CommandRefused as exc:
                 lines[index] = attrs.evolve(line, message=None, problems=(str(exc),))
                 bad.append(lines[index])

@@ -9,6 +9,7 @@ enforces it. Kinds are few and orthogonal:
 - :class:`Exclusion` -- content that ends a case without an answer (п. 18);
 - :class:`AnswerForm` -- what an answer must contain, and platform limits (п. 17);
 - :class:`Escalation` -- what goes to the deputy mayors (п. 20);
+- :class:`Intake` -- how a message is taken in: when the п. 9 clock starts;
 - :class:`Interpretation` -- a named reading of an ambiguous passage;
 - :class:`ClauseNote` -- why a clause has no executable rule.
 """
@@ -31,9 +32,11 @@ __all__ = [
     "ClauseNote",
     "CoExecution",
     "Deadline",
+    "DetectionMoment",
     "Escalation",
     "EscalationTrigger",
     "Exclusion",
+    "Intake",
     "Interpretation",
     "Patch",
     "Period",
@@ -296,13 +299,40 @@ class EscalationTrigger(enum.Enum):
 
 @attrs.frozen
 class Escalation:
-    """A reason to inform the deputy mayors who supervise the topic (п. 20)."""
+    """A reason to inform the deputy mayors who supervise the topic (п. 20).
+
+    Attributes:
+        threshold, window: how many messages (or breaches) within how long.
+        source: where ``threshold`` and ``window`` come from, when the text
+            itself gives no number (shown in the rendered spec).
+    """
 
     id: str
     trigger: EscalationTrigger
     citation: Citation
     threshold: int = 1
     window: Period = attrs.field(factory=Period)
+    source: str = ""
+
+
+class DetectionMoment(enum.Enum):
+    """The instant a message counts as detected, where the п. 9 clock starts."""
+
+    MONITORING = "monitoring"
+    """When the monitoring system registered it: :attr:`regflow.core.Message.detected_at`."""
+    CURATOR = "curator"
+    """When the curator's portal took the record in (the instant intake receives it)."""
+
+
+@attrs.frozen
+class Intake:
+    """How the engine takes a message in (see :func:`regflow.core.detection_instant`).
+
+    Attributes:
+        detection: which instant counts as the detection.
+    """
+
+    detection: DetectionMoment = DetectionMoment.MONITORING
 
 
 @attrs.frozen

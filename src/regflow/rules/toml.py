@@ -71,6 +71,7 @@ _LAYOUT = (
     "importance",
     "clauses",
     "working_time",
+    "intake",
     "deadlines",
     "permissions",
     "co_execution",
