@@ -191,14 +191,14 @@ def test_a_message_the_regulation_does_not_cover_is_refused_with_its_clause(
     run: Run, store: str, tmp_path: Path
 ) -> None:
     record = json.loads(SAMPLE.read_text(encoding="utf-8").splitlines()[0])
-    record.update(platform="telegram", place={"chat_id": "-1001", "message_id": "7"})
-    path = tmp_path / "telegram.jsonl"
+    record.update(platform="dzen", place={"post_id": "7"})
+    path = tmp_path / "dzen.jsonl"
     path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
     run("init", "--store", store)
     code, out, err = run("ingest", "--store", store, str(path))
     assert (code, out) == (1, f"{path}: 1 records ingested: 0 new cases, 0 already known; 1 bad\n")
     assert err.startswith(f"{path}:1: case blagoveshchensk-")
-    assert "platform 'telegram' is not among the sources this regulation covers" in err
+    assert "platform 'dzen' is not among the sources this regulation covers" in err
     assert err.endswith("(п. 3)\n")
     assert case_ids(run, store) == []
 

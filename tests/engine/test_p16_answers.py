@@ -11,11 +11,11 @@ import attrs
 import pytest
 
 from regflow.core import Place, Platform
-from regflow.errors import RuleViolation
+from regflow.errors import InvalidRegulation, RuleViolation
 from regflow.rules import DraftKind
 from tests.engine.conftest import REGULATION, CaseDriver, assert_deadline, refused
 
-WITH_TELEGRAM = attrs.evolve(REGULATION, platforms=(*REGULATION.platforms, Platform.TELEGRAM))
+WITH_TELEGRAM = REGULATION  # п. 3 names messengers: Telegram is among the built-in sources
 TELEGRAM: dict[str, Any] = {
     "platform": Platform.TELEGRAM,
     "place": Place(chat_id="-1001000000001", message_id="42"),
@@ -26,18 +26,36 @@ TELEGRAM: dict[str, Any] = {
 # -- п. 3: sources ---------------------------------------------------------------------------
 
 
-def test_p03_telegram_is_not_among_this_regulations_sources() -> None:
-    assert Platform.TELEGRAM not in REGULATION.platforms
-    with pytest.raises(RuleViolation) as info:
-        CaseDriver.detected("2025-11-06 09:00", **TELEGRAM)
-    assert info.value.clause == "п. 3"
-    assert "telegram" in str(info.value)
-
-
-def test_p03_a_city_that_adds_telegram_takes_telegram_messages_in() -> None:
-    case = CaseDriver.detected("2025-11-06 09:00", regulation=WITH_TELEGRAM, **TELEGRAM)
+def test_p03_messengers_telegram_and_max_are_among_the_builtin_sources() -> None:
+    for platform in (Platform.TELEGRAM, Platform.MAX, Platform.MESSENGER):
+        assert platform in REGULATION.platforms
+    case = CaseDriver.detected("2025-11-06 09:00", **TELEGRAM)
     assert case.case.stage == "detected"
     assert_deadline(case, "answer", due="2025-11-06 18:00")
+
+
+def test_p03_a_platform_the_regulation_does_not_declare_is_refused_at_detection() -> None:
+    assert Platform.OTHER not in REGULATION.platforms
+    with pytest.raises(RuleViolation) as info:
+        CaseDriver.detected("2025-11-06 09:00", **{**TELEGRAM, "platform": Platform("dzen")})
+    assert info.value.clause == "п. 3"
+    assert "'dzen'" in str(info.value)
+
+
+def test_p03_a_city_declares_a_platform_the_library_has_no_name_for() -> None:
+    dzen = Platform("dzen")
+    with_dzen = attrs.evolve(REGULATION, platforms=(*REGULATION.platforms, dzen))
+    case = CaseDriver.detected(
+        "2025-11-06 09:00", regulation=with_dzen, **{**TELEGRAM, "platform": dzen}
+    )
+    assert case.case.message.platform == dzen
+    assert_deadline(case, "answer", due="2025-11-06 18:00")
+
+
+def test_p03_a_platform_declared_twice_is_refused() -> None:
+    with pytest.raises(InvalidRegulation) as info:
+        attrs.evolve(REGULATION, platforms=(*REGULATION.platforms, Platform.VK))
+    assert "declared twice" in str(info.value)
 
 
 # -- п. 16: repeat messages --------------------------------------------------------------------

@@ -563,10 +563,26 @@ def _rework(ctx: _Context, command: ReturnForRework) -> Iterator[tuple[str, Payl
 def _request(ctx: _Context, command: RequestPublication) -> Iterator[tuple[str, Payload]]:
     kind, number = _draft(ctx, command)
     platform = ctx.case.message.platform
-    account = command.account
-    if account is None:
-        accounts = ctx.org.accounts_for(platform)
-        account = accounts[0].url if accounts else None
+    official = ctx.org.official_accounts(platform)
+    if not official:
+        raise ctx.refuse(
+            f"{ctx.org.id} has no official account on {platform.value}: the answer is published "
+            "in the network where the message appeared, from an official account",
+            ctx.clause,
+            command,
+        )
+    if command.account is None:
+        account = official[0].url
+    else:
+        chosen = [a for a in official if command.account in (a.url, a.external_id)]
+        if not chosen:
+            raise ctx.refuse(
+                f"{command.account!r} is not an official account of {ctx.org.id} on "
+                f"{platform.value} (official: {', '.join(a.url for a in official)})",
+                ctx.clause,
+                command,
+            )
+        account = chosen[0].url
     key = f"{ctx.case.id}/draft-{number}"
     yield ctx.clause, PublicationRequested(kind, number, key, account)
 

@@ -32,6 +32,7 @@ from regflow.rules.kinds import (
     Scope,
     Setting,
 )
+from regflow.rules.vocabulary import Platform, structure_platform
 
 __all__ = ["Rejected", "describe_value", "key_path", "make_converter", "problems_of"]
 
@@ -108,6 +109,8 @@ def make_converter(clauses: Mapping[str, str] | None = None) -> cattrs.Converter
     converter.register_structure_hook(Period, structure_period)
     converter.register_unstructure_hook(Period, str)
 
+    converter.register_structure_hook(Platform, structure_platform)
+    converter.register_unstructure_hook(Platform, lambda p: p.value)
     for enum_type in (Basis, Scope, EscalationTrigger, DayCounting, DetectionMoment):
         converter.register_unstructure_hook(enum_type, lambda e: e.value)
 

@@ -29,13 +29,29 @@ from regflow.rules.kinds import (
     Setting,
 )
 from regflow.rules.regulation import Regulation, WorkingTimeSpec
-from regflow.rules.vocabulary import Platform
+from regflow.rules.vocabulary import KNOWN_PLATFORMS, Platform
 
 __all__ = ["blagoveshchensk_2020"]
 
-_NOT_IN_P3 = (Platform.TELEGRAM, Platform.MAX, Platform.OTHER)
-"""п. 3 lists social networks, blogs, video hosting, forums, messengers and review sites;
-Telegram and MAX are messengers but are named here so that a deployment adds them knowingly."""
+_P3_PLATFORMS = tuple(p for p in KNOWN_PLATFORMS if p != Platform.OTHER)
+"""п. 3: Odnoklassniki, VKontakte, Facebook, Instagram, blogs and microblogs, video hosting,
+forums, messengers (Telegram and MAX are messengers, so the text covers them) and review
+sites; only a source the text does not name ("other") is left out."""
+
+_BLOCKED_SINCE_2022 = (
+    "Facebook and Instagram stay in the 2020 text, but both are blocked in Russia: "
+    "Roskomnadzor restricted access to Facebook on 4 March 2022 "
+    "(https://ria24.today/news/rkn-v-rossii-zablokirovali-facebook-russkaya/12164062) and "
+    "to Instagram from 00:00 on 14 March 2022 (announced 11 March: "
+    "https://sputnik-abkhazia.ru/amp/20220311/instagram-budet-zablokirovan-v-rossii-s-"
+    "ponedelnika-1038059997.html); on 21 March 2022 the Tverskoy District Court of Moscow "
+    "declared Meta Platforms Inc. extremist and banned its activity "
+    "(https://rbc.ua/rus/news/facebook-instagram-okonchatelno-zapretili-1647871885.html). "
+    "An administration keeps no official account there, so п. 13 cannot be carried out: "
+    "such a message is accepted at detection (the text lists the platform), but a "
+    "publication request is refused for want of an official account (п. 13) and the "
+    "curator answers elsewhere or closes the case."
+)
 
 _SHORT_LIMITS = ("route", "return", "draft", "approve", "rework", "publish", "contribute")
 """The deadlines whose text does not say "working" (ambiguity 1)."""
@@ -543,7 +559,7 @@ def blagoveshchensk_2020() -> Regulation:
         legal_basis="Постановление администрации города Благовещенска от 13.07.2020 № 2180. "
         "Федеральный закон № 59-ФЗ не применяется (п. 2).",
         clauses=dict(CLAUSES),
-        platforms=tuple(p for p in Platform if p not in _NOT_IN_P3),
+        platforms=_P3_PLATFORMS,
         importance=("high", "normal", "low"),
         deadlines=_deadlines(),
         permissions=_permissions(),
@@ -587,6 +603,7 @@ def blagoveshchensk_2020() -> Regulation:
                 "Carried by the regulation's list of accepted platforms; a message from "
                 "another platform is refused at detection.",
             ),
+            ClauseNote(_c(3), _BLOCKED_SINCE_2022),
             ClauseNote(
                 _c(4),
                 "Official accounts are data of the organisation (Organization.accounts), "

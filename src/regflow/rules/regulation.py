@@ -46,6 +46,7 @@ from regflow.rules.vocabulary import (
     END_STAGES,
     EVENT_KINDS,
     EVENTS,
+    KNOWN_PLATFORMS,
     ROLES,
     STAGES,
     Platform,
@@ -330,9 +331,17 @@ def _check(reg: Regulation) -> Iterator[Problem]:
         yield Problem("exclusion.categories", "no category (п. 18 names them)")
     if reg.co_execution.deadline not in {d.id for d in reg.deadlines}:
         yield Problem("co_execution.deadline", f"no deadline {reg.co_execution.deadline!r}")
+    seen_platforms: set[Platform] = set()
+    for index, platform in enumerate(reg.platforms):
+        if platform in seen_platforms:
+            yield Problem(f"platforms[{index}]", f"{platform.value!r} is declared twice")
+        seen_platforms.add(platform)
     for platform, length in reg.answer_form.max_length.items():
-        if platform not in {p.value for p in Platform}:
-            yield Problem(f"answer_form.max_length.{platform}", "unknown platform")
+        if platform not in {p.value for p in (*reg.platforms, *KNOWN_PLATFORMS)}:
+            yield Problem(
+                f"answer_form.max_length.{platform}",
+                "unknown platform: declare it in platforms first",
+            )
         if length <= 0:
             yield Problem(f"answer_form.max_length.{platform}", "must be positive")
     for index, escalation in enumerate(reg.escalations):

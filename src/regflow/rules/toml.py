@@ -54,6 +54,7 @@ from regflow.rules._convert import (
 )
 from regflow.rules.kinds import Citation, Period, Setting
 from regflow.rules.regulation import Regulation, WorkingTimeSpec, working_time_problems
+from regflow.rules.vocabulary import Platform
 
 __all__ = ["dump_regulation", "load_regulation", "load_regulation_file"]
 
@@ -224,7 +225,7 @@ class _Reader:
 
 
 def _is_rule(kind: object) -> bool:
-    return attrs.has(kind) and kind not in (Citation, Period, Setting)  # type: ignore[arg-type]
+    return attrs.has(kind) and kind not in (Citation, Period, Platform, Setting)  # type: ignore[arg-type]
 
 
 def _fallback(field: attrs.Attribute[Any]) -> Any:
