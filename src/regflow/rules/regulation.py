@@ -332,10 +332,10 @@ def _check(reg: Regulation) -> Iterator[Problem]:
     if reg.co_execution.deadline not in {d.id for d in reg.deadlines}:
         yield Problem("co_execution.deadline", f"no deadline {reg.co_execution.deadline!r}")
     seen_platforms: set[Platform] = set()
-    for index, platform in enumerate(reg.platforms):
-        if platform in seen_platforms:
-            yield Problem(f"platforms[{index}]", f"{platform.value!r} is declared twice")
-        seen_platforms.add(platform)
+    for index, declared in enumerate(reg.platforms):
+        if declared in seen_platforms:
+            yield Problem(f"platforms[{index}]", f"{declared.value!r} is declared twice")
+        seen_platforms.add(declared)
     for platform, length in reg.answer_form.max_length.items():
         if platform not in {p.value for p in (*reg.platforms, *KNOWN_PLATFORMS)}:
             yield Problem(
