@@ -118,7 +118,9 @@ def _header(regulation: Regulation) -> str:
         if regulation.effective_to
         else "with no end date"
     )
-    platforms = ", ".join(f"`{p.value}`" for p in regulation.platforms)
+    platforms = ", ".join(
+        f"`{p.value}` ({regulation.platform_title(p)})" for p in regulation.platforms
+    )
     importance = ", ".join(f"`{i}`" for i in regulation.importance)
     readings = (
         ", ".join(f"`{i}={c}`" for i, c in regulation.effective.choices.items())

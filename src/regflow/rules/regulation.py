@@ -47,6 +47,7 @@ from regflow.rules.vocabulary import (
     EVENT_KINDS,
     EVENTS,
     KNOWN_PLATFORMS,
+    PLATFORM_TITLES,
     ROLES,
     STAGES,
     Platform,
@@ -218,6 +219,9 @@ class Regulation:
     platform is refused; by default the detect permission's clause."""
     choices: Mapping[str, str] = attrs.field(factory=dict, hash=False)
     """Interpretation id -> the chosen reading; absent ones take their default."""
+    platform_titles: Mapping[str, str] = attrs.field(factory=dict, hash=False)
+    """Platform id -> its name as people read it (``dzen = "Дзен"``); the platforms the
+    library knows have theirs (:data:`~regflow.rules.vocabulary.PLATFORM_TITLES`)."""
     _effective: Effective | None = attrs.field(
         init=False, default=None, eq=False, repr=False, alias="_effective"
     )
@@ -247,6 +251,12 @@ class Regulation:
             InvalidRegulation: an unknown interpretation or choice.
         """
         return attrs.evolve(self, choices={**self.choices, **choices})
+
+    def platform_title(self, platform: Platform) -> str:
+        """The name of ``platform`` for people: the regulation's, the library's, or its id."""
+        return self.platform_titles.get(
+            platform.value, PLATFORM_TITLES.get(platform.value, platform.value)
+        )
 
     def choice(self, interpretation: str) -> str:
         """The reading in force for ``interpretation``."""
@@ -336,6 +346,11 @@ def _check(reg: Regulation) -> Iterator[Problem]:
         if declared in seen_platforms:
             yield Problem(f"platforms[{index}]", f"{declared.value!r} is declared twice")
         seen_platforms.add(declared)
+    for ident, title in reg.platform_titles.items():
+        if ident not in {p.value for p in reg.platforms}:
+            yield Problem(f"platform_titles.{ident}", "not a declared platform")
+        if not title.strip():
+            yield Problem(f"platform_titles.{ident}", "must not be empty")
     for platform, length in reg.answer_form.max_length.items():
         if platform not in {p.value for p in (*reg.platforms, *KNOWN_PLATFORMS)}:
             yield Problem(

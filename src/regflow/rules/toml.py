@@ -71,6 +71,7 @@ _LAYOUT = (
     "sources_clause",
     "importance",
     "clauses",
+    "platform_titles",
     "working_time",
     "intake",
     "deadlines",
