@@ -224,3 +224,16 @@ def test_p03_a_title_for_a_platform_the_town_does_not_declare_is_refused() -> No
     with pytest.raises(InvalidRegulation) as info:
         attrs.evolve(REGULATION, platform_titles={"vkvideo": "VK Видео"})
     assert "platform_titles.vkvideo" in str(info.value)
+
+
+def test_p08_the_town_names_its_moment_of_detection_as_a_reading() -> None:
+    from regflow.core import detection_instant
+
+    instant = at("2025-11-10 10:00")
+    found = message(instant)
+    received = at("2025-11-10 11:30")
+    assert REGULATION.choice("detection-moment") == "monitoring"
+    assert detection_instant(REGULATION, found, received) == instant
+    curator = REGULATION.choose(**{"detection-moment": "curator"})
+    assert detection_instant(curator, found, received) == received
+    assert all(e.source for e in REGULATION.effective.escalations if e.threshold > 1)

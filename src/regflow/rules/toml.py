@@ -282,6 +282,10 @@ _ROOT = re.compile(r"^\$\.\w+(?:\[\d+\])?")
 
 _READS: tuple[tuple[re.Pattern[str], Callable[[str], bool]], ...] = (
     (re.compile(r"^\$\.importance\b"), lambda p: ".by_importance" in p),
+    (
+        re.compile(r"^\$\.platforms\b"),
+        lambda p: p == "$.platforms" or _under(p, "$.platform_titles") or ".max_length" in p,
+    ),
     (re.compile(r"^\$\.permissions\b"), lambda p: p == "$.permissions"),
     (re.compile(r"^\$\.(interpretations|choices)\b"), lambda p: _under(p, "$.choices")),
     (re.compile(r"^\$\.clauses$"), lambda p: p.endswith((".citation", "_clause"))),
