@@ -572,3 +572,15 @@ def test_loads_names_the_source_of_a_syntax_error() -> None:
     with pytest.raises(tomllib.TOMLDecodeError) as caught:
         loads("a = ", source="rules.toml")
     assert "while reading rules.toml" in caught.value.__notes__
+
+
+def test_p04_an_official_account_may_be_on_any_platform_id() -> None:
+    text = MINIMAL + '\n[[accounts]]\nplatform = "dzen"\nurl = "https://dzen.ru/example"\n'
+    org = Organization.from_toml(text)
+    assert org.official_accounts(Platform("dzen"))[0].url == "https://dzen.ru/example"
+    assert Organization.from_toml(org.to_toml()) == org
+    with pytest.raises(InvalidOrganization) as caught:
+        Organization.from_toml(text.replace('"dzen"', '"Дзен"'))
+    found = {p.path: p.message for p in caught.value.problems}
+    assert list(found) == ["$.accounts[0].platform"]
+    assert "lowercase Latin letters" in found["$.accounts[0].platform"]

@@ -54,6 +54,12 @@ def register(commands: Commands) -> None:
     parser.add_argument(
         "--actor", help="the curator who detects the messages (default: the first curator)"
     )
+    parser.add_argument(
+        "--received",
+        metavar="TIME",
+        help="when the records reached the curator (default: now); under the regulation's "
+        "detection-moment reading 'curator' (the built-in default) the clocks start then",
+    )
     parser.add_argument("--check", action="store_true", help="only check the lines; store nothing")
     _format_option(parser)
     parser.set_defaults(handler=_ingest)
@@ -173,14 +179,18 @@ def _ingest(ctx: Context) -> int:
     bad = [line for line in lines if line.message is None]
     opened: list[str] = []
     known: list[str] = []
+    received = ctx.instant(ctx.args.received, "--received") if ctx.args.received else None
     if not ctx.args.check:
         service = ctx.service(ctx.store(), screener=screener())
         for index, line in enumerate(lines):
             if line.message is None:
                 continue
             try:
+                # received now (or at --received); the service starts the clocks at the
+                # regulation's detection instant (regflow.core.detection_instant), as for any
+                # other intake
                 case_id, new = service.intake(
-                    line.message, organization=org.id, actor=actor, at=line.message.detected_at
+                    line.message, organization=org.id, actor=actor, at=received
                 )
             except CommandRefused as exc:
                 lines[index] = attrs.evolve(line, message=None, problems=(str(exc),))

@@ -194,7 +194,7 @@ class _Writer:
         post, comment = str(1000 + n), str(50000 + n)
         if platform in (Platform.VK, Platform.OK):
             owner = self.rng.choice(("-100000001", "-170000001", "-180000002"))
-            host = "vk.com/wall" if platform is Platform.VK else "ok.ru/group"
+            host = "vk.com/wall" if platform == Platform.VK else "ok.ru/group"
             return (
                 Place(owner_id=owner, post_id=post, comment_id=comment),
                 f"https://{host}{owner}_{post}?reply={comment}",
