@@ -28,6 +28,7 @@ closest to, so callers may catch either::
     ├── NoExecutorAvailable (LookupError)
     │                                  every executor of a department is absent that day
     ├── NotAnExecutor (ValueError)     a person asked to act for a department he does not serve
+    ├── MissingExtra (ImportError)     an optional dependency is not installed; names the extra
     └── ...                            (core and storage errors join here)
 
     Problem                            one finding (path, message) of an error that
@@ -54,6 +55,7 @@ __all__ = [
     "InvalidOfficeHours",
     "InvalidOrganization",
     "InvalidRegulation",
+    "MissingExtra",
     "NaiveDatetime",
     "NoExecutorAvailable",
     "NotAnExecutor",
@@ -297,6 +299,17 @@ class PublishError(_EffectError):
     permanent ones (comments closed, access denied, a captcha that needs a
     person) go back to the curator. ``code`` is the network's error code.
     """
+
+
+class MissingExtra(RegflowError, ImportError):
+    """A function needs an optional dependency that is not installed.
+
+    ``extra`` names the extra that brings it (``pip install 'regflow[EXTRA]'``).
+    """
+
+    def __init__(self, what: str, extra: str) -> None:
+        super().__init__(f"{what} needs the {extra} extra: pip install 'regflow[{extra}]'")
+        self.extra = extra
 
 
 class UnknownCase(RegflowError, LookupError):
