@@ -29,6 +29,7 @@ closest to, so callers may catch either::
     │                                  every executor of a department is absent that day
     ├── NotAnExecutor (ValueError)     a person asked to act for a department he does not serve
     ├── MissingExtra (ImportError)     an optional dependency is not installed; names the extra
+    ├── InvalidTarget (ValueError)     an adapter's target (store URL, --notify, --publish) is wrong
     └── ...                            (core and storage errors join here)
 
     Problem                            one finding (path, message) of an error that
@@ -55,6 +56,7 @@ __all__ = [
     "InvalidOfficeHours",
     "InvalidOrganization",
     "InvalidRegulation",
+    "InvalidTarget",
     "MissingExtra",
     "NaiveDatetime",
     "NoExecutorAvailable",
@@ -310,6 +312,16 @@ class MissingExtra(RegflowError, ImportError):
     def __init__(self, what: str, extra: str) -> None:
         super().__init__(f"{what} needs the {extra} extra: pip install 'regflow[{extra}]'")
         self.extra = extra
+
+
+class InvalidTarget(RegflowError, ValueError):
+    """A target names no adapter, or one that cannot be set up as written (a missing
+    part, a missing secret); see :mod:`regflow.bootstrap`. ``target`` is the target as
+    given (secrets are never in it: they come from the environment)."""
+
+    def __init__(self, target: str, message: str) -> None:
+        super().__init__(f"{target}: {message}")
+        self.target = target
 
 
 class UnknownCase(RegflowError, LookupError):

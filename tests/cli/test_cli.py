@@ -374,9 +374,9 @@ def test_worker_once_ticks_and_dispatches(run: Run, ingested: str) -> None:
     ("option", "error"),
     [
         ("--notify=smtp://mail.example.org", "expected smtp://HOST:PORT?sender=ADDRESS"),
-        ("--notify=carrier-pigeon", "use log, smtp://, smtps:// or webhook+https://"),
+        ("--notify=carrier-pigeon", "use log, jsonl:FILE, smtp://, smtps:// or webhook+https://"),
         ("--notify=webhook+https://hooks.example.org/x", "set REGFLOW_WEBHOOK_SECRET"),
-        ("--publish=myspace", "use manual, vk:GROUP_ID or telegram:SENT_LOG_FILE"),
+        ("--publish=myspace", "use manual, jsonl:FILE, vk:GROUP_ID or telegram:SENT_LOG_FILE"),
         ("--publish=vk:-5", "the VK community id is a positive number"),
     ],
 )
