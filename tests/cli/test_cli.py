@@ -14,7 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from regflow.adapters.memory import MemoryStore
+from regflow.adapters.screener_ru import RussianScreener
 from regflow.cli import build_parser, main
+from regflow.cli._context import Context
 from regflow.core.organization import Organization
 from regflow.demo import example_organization
 
@@ -580,3 +583,8 @@ def test_the_same_commands_on_postgresql(run: Run) -> None:
     finally:
         with psycopg.connect(DSN, autocommit=True) as db:
             db.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def test_the_command_screens_with_the_russian_screener_not_a_test_fake() -> None:
+    service = Context(build_parser().parse_args(["cases"])).service(MemoryStore())
+    assert isinstance(service.screener, RussianScreener)
