@@ -60,6 +60,10 @@ class DemoResult:
     markdown: str
     """The compliance report, as Markdown."""
     counts: dict[str, int]
+    notifications: Path
+    """The notifications the week sent, one JSON object a line."""
+    publications: Path
+    """The answers the week published, one JSON object a line."""
 
 
 def run_demo(
@@ -71,7 +75,8 @@ def run_demo(
     regulation: Regulation | None = None,
     progress: Callable[[dt.datetime, str], None] | None = None,
 ) -> DemoResult:
-    """Simulate the week and report it; leaves ``regflow.sqlite3`` and ``report.html`` in ``out``.
+    """Simulate the week and report it; leaves ``regflow.sqlite3``, ``report.html``,
+    ``notifications.jsonl`` and ``publications.jsonl`` in ``out``.
 
     Args:
         out: the directory (made if missing); a store left there by an earlier
@@ -149,7 +154,15 @@ def run_demo(
     html = out / HTML
     html.write_text(render_html(report), encoding="utf-8")
     summary = _summary(seed, start, end, until, counts)
-    return DemoResult(path, html, summary, render_markdown(report), counts)
+    return DemoResult(
+        path,
+        html,
+        summary,
+        render_markdown(report),
+        counts,
+        out / NOTIFICATIONS,
+        out / PUBLICATIONS,
+    )
 
 
 def example_organization() -> Organization:
