@@ -23,7 +23,7 @@ from regflow.adapters.sqlite import SQLiteStore
 from regflow.errors import InvalidTarget, MissingExtra
 from regflow.service import Municipality
 from regflow.testing.notifier_contract import russian_notice
-from tests.adapters.test_smtp import Certificates, SMTPServer, certificates  # noqa: F401
+from tests.adapters.test_smtp import Certificates, SMTPServer, make_certificates
 from tests.engine.conftest import ORG, REGULATION, at, message
 
 T0 = dt.datetime(2025, 11, 24, 9, 0, tzinfo=dt.UTC)
@@ -87,9 +87,13 @@ def test_smtp_targets_set_the_notifier_up(closing: contextlib.ExitStack) -> None
     assert (implicit.port, implicit.ssl) == (465, True)
 
 
+@pytest.fixture
+def certificates(tmp_path: Path) -> Certificates:
+    return make_certificates(tmp_path)
+
+
 def test_a_cafile_in_the_target_is_the_ca_the_notifier_trusts(
-    closing: contextlib.ExitStack,
-    certificates: Certificates,  # noqa: F811
+    closing: contextlib.ExitStack, certificates: Certificates
 ) -> None:
     with SMTPServer(starttls=certificates.server_context()) as server:
         target = (

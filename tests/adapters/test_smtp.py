@@ -235,12 +235,17 @@ class Certificates:
         return ssl.create_default_context(cafile=str(self.ca_file))
 
 
-@pytest.fixture
-def certificates(tmp_path: Path) -> Certificates:
+def make_certificates(directory: Path) -> Certificates:
+    """A fresh CA, its certificate written to ``directory/ca.pem``."""
     ca = trustme.CA(organization_name="regflow tests")
-    ca_file = tmp_path / "ca.pem"
+    ca_file = directory / "ca.pem"
     ca.cert_pem.write_to_path(str(ca_file))
     return Certificates(ca, ca_file)
+
+
+@pytest.fixture
+def certificates(tmp_path: Path) -> Certificates:
+    return make_certificates(tmp_path)
 
 
 @pytest.fixture
