@@ -242,3 +242,12 @@ def test_a_service_without_adapters_screens_in_russian_and_refuses_to_deliver() 
     assert service.case(case_id).screening == ("insult",)  # for the curator to decide, п. 18
     with pytest.raises(AssertionError, match="nothing should be delivered here"):
         service.notifier.send(russian_notice("petrova@city.example"))
+
+
+def test_a_password_written_into_a_target_is_not_repeated_in_the_error(
+    closing: contextlib.ExitStack,
+) -> None:
+    with pytest.raises(InvalidTarget) as caught:
+        notifier("smtp://regflow:s3cret@mail.city.example:587", closing)
+    assert "s3cret" not in str(caught.value)
+    assert caught.value.target == "smtp://regflow@mail.city.example:587"

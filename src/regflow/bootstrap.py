@@ -33,7 +33,7 @@ import sys
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import IO, Protocol
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
 
 from regflow.adapters.clock import FixedClock, SystemClock
 from regflow.adapters.files import JsonlNotifier, JsonlPublisher, PrintingNotifier
@@ -51,6 +51,7 @@ __all__ = [
     "notifier",
     "open_store",
     "publisher",
+    "redact",
     "screener",
     "service",
     "system_clock",
@@ -66,6 +67,22 @@ class ClosableStore(Store, Protocol):
     def close(self) -> None:
         """Release the connection(s)."""
         ...
+
+
+def redact(target: str) -> str:
+    """A target fit to print: a URL's password is left out.
+
+    >>> redact("postgresql://regflow:s3cret@db.city.example:5432/regflow")
+    'postgresql://regflow@db.city.example:5432/regflow'
+    """
+    parts = urlsplit(target)
+    if parts.scheme and parts.password is not None:
+        host = parts.hostname or ""
+        netloc = f"{parts.username}@{host}" if parts.username else host
+        if parts.port is not None:
+            netloc += f":{parts.port}"
+        return urlunsplit(parts._replace(netloc=netloc))
+    return target
 
 
 def is_postgres(target: str) -> bool:
@@ -116,7 +133,7 @@ def screener() -> Screener:
 def _secret(environ: Mapping[str, str], target: str, name: str, why: str) -> str:
     value = environ.get(name)
     if not value:
-        raise InvalidTarget(target, f"{why}: set {name}")
+        raise InvalidTarget(redact(target), f"{why}: set {name}")
     return value
 
 
@@ -152,7 +169,7 @@ def notifier(
         from regflow.adapters.smtp import SMTPNotifier
 
         if not parts.hostname or "sender" not in query:
-            raise InvalidTarget(target, "expected smtp://HOST:PORT?sender=ADDRESS")
+            raise InvalidTarget(redact(target), "expected smtp://HOST:PORT?sender=ADDRESS")
         username = unquote(parts.username) if parts.username else None
         password = None
         if username is not None:
@@ -166,7 +183,7 @@ def notifier(
             try:
                 context = ssl.create_default_context(cafile=query["cafile"])
             except (OSError, ssl.SSLError) as exc:
-                raise InvalidTarget(target, f"cannot read the CA file: {exc}") from exc
+                raise InvalidTarget(redact(target), f"cannot read the CA file: {exc}") from exc
         try:
             return SMTPNotifier(
                 parts.hostname,
@@ -180,7 +197,7 @@ def notifier(
                 clock=clock,
             )
         except ValueError as exc:
-            raise InvalidTarget(target, str(exc)) from exc
+            raise InvalidTarget(redact(target), str(exc)) from exc
     if parts.scheme in ("webhook+http", "webhook+https"):
         try:
             from regflow.adapters.webhook import WebhookNotifier
@@ -192,10 +209,12 @@ def notifier(
         try:
             webhook = WebhookNotifier(target.removeprefix("webhook+"), secret=secret, clock=clock)
         except ValueError as exc:
-            raise InvalidTarget(target, str(exc)) from exc
+            raise InvalidTarget(redact(target), str(exc)) from exc
         on_close(webhook.close)
         return webhook
-    raise InvalidTarget(target, "use log, jsonl:FILE, smtp://, smtps:// or webhook+https://")
+    raise InvalidTarget(
+        redact(target), "use log, jsonl:FILE, smtp://, smtps:// or webhook+https://"
+    )
 
 
 def publisher(
@@ -212,7 +231,9 @@ def publisher(
     if target == "manual":
         return ManualPublisher()
     if name not in ("vk", "telegram", "jsonl") or not argument:
-        raise InvalidTarget(target, "use manual, jsonl:FILE, vk:GROUP_ID or telegram:SENT_LOG_FILE")
+        raise InvalidTarget(
+            redact(target), "use manual, jsonl:FILE, vk:GROUP_ID or telegram:SENT_LOG_FILE"
+        )
     if name == "jsonl":
         return JsonlPublisher(argument)
     try:
@@ -220,7 +241,7 @@ def publisher(
             from regflow.adapters.vk import VKPublisher
 
             if not argument.isdigit():
-                raise InvalidTarget(target, "the VK community id is a positive number")
+                raise InvalidTarget(redact(target), "the VK community id is a positive number")
             token = _secret(
                 environ, target, "REGFLOW_VK_TOKEN", "VK needs a community manager's token"
             )

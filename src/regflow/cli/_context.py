@@ -17,12 +17,11 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, TypeAlias
-from urllib.parse import urlsplit, urlunsplit
 
 import attrs
 
 from regflow import bootstrap
-from regflow.bootstrap import ClosableStore
+from regflow.bootstrap import ClosableStore, redact
 from regflow.calendar import parse_instant
 from regflow.core.case import Case
 from regflow.core.organization import Organization
@@ -103,18 +102,6 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
         default=argparse.SUPPRESS,
         help="a regulation in TOML (default: the built-in Blagoveshchensk decree No. 2180)",
     )
-
-
-def redact(target: str) -> str:
-    """A store's address fit to print: a URL's password is left out."""
-    parts = urlsplit(target)
-    if parts.scheme and parts.password is not None:
-        host = parts.hostname or ""
-        netloc = f"{parts.username}@{host}" if parts.username else host
-        if parts.port is not None:
-            netloc += f":{parts.port}"
-        return urlunsplit(parts._replace(netloc=netloc))
-    return target
 
 
 def open_store(target: str, *, create: bool = False) -> ClosableStore:
