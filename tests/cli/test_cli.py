@@ -15,7 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from regflow.adapters.memory import MemoryStore
+from regflow.adapters.screener_ru import RussianScreener
 from regflow.cli import build_parser, main
+from regflow.cli._context import Context
 from regflow.core.organization import Organization
 from regflow.demo import example_organization
 from regflow.rules import dump_regulation
@@ -389,9 +392,9 @@ def test_worker_once_ticks_and_dispatches(run: Run, ingested: str) -> None:
     ("option", "error"),
     [
         ("--notify=smtp://mail.example.org", "expected smtp://HOST:PORT?sender=ADDRESS"),
-        ("--notify=carrier-pigeon", "use log, smtp://, smtps:// or webhook+https://"),
+        ("--notify=carrier-pigeon", "use log, jsonl:FILE, smtp://, smtps:// or webhook+https://"),
         ("--notify=webhook+https://hooks.example.org/x", "set REGFLOW_WEBHOOK_SECRET"),
-        ("--publish=myspace", "use manual, vk:GROUP_ID or telegram:SENT_LOG_FILE"),
+        ("--publish=myspace", "use manual, jsonl:FILE, vk:GROUP_ID or telegram:SENT_LOG_FILE"),
         ("--publish=vk:-5", "the VK community id is a positive number"),
     ],
 )
@@ -644,3 +647,8 @@ def test_p09_the_cli_under_the_monitoring_reading_starts_the_clock_at_detected_a
     detected = dt.datetime.fromisoformat(str(json.loads(out)["events"][0]["at"]))
     service_detected, _ = answer_due(MONITORING_READING, local("2025-11-24 10:00"))
     assert detected == service_detected == local("2025-11-24 08:10")
+
+
+def test_the_command_screens_with_the_russian_screener_not_a_test_fake() -> None:
+    service = Context(build_parser().parse_args(["cases"])).service(MemoryStore())
+    assert isinstance(service.screener, RussianScreener)

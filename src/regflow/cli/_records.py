@@ -11,13 +11,13 @@ from typing import IO, TYPE_CHECKING
 
 import attrs
 
+from regflow import bootstrap
 from regflow.cli._context import CLIError, Context, dump_json, redact, subcommand
 from regflow.core.case import replay
 from regflow.core.codec import event_to_record
 from regflow.core.deadlines import deadlines
 from regflow.core.events import verify
 from regflow.core.message import Message
-from regflow.demo import screener
 from regflow.errors import CommandRefused, InvalidMessage, StorageError, TamperedHistory
 from regflow.ports.store import CaseEntry
 from regflow.reports.timeline import render_case
@@ -181,7 +181,7 @@ def _ingest(ctx: Context) -> int:
     known: list[str] = []
     received = ctx.instant(ctx.args.received, "--received") if ctx.args.received else None
     if not ctx.args.check:
-        service = ctx.service(ctx.store(), screener=screener())
+        service = ctx.service(ctx.store(), screener=bootstrap.screener())
         for index, line in enumerate(lines):
             if line.message is None:
                 continue

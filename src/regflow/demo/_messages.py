@@ -12,10 +12,9 @@ from typing import TypeVar
 import attrs
 
 from regflow.core.message import Author, Message, Place
-from regflow.ports.effects import Screener
 from regflow.rules.vocabulary import Platform
 
-__all__ = ["ABUSE", "Plan", "screener", "week"]
+__all__ = ["ABUSE", "Plan", "week"]
 
 T = TypeVar("T")
 
@@ -138,24 +137,6 @@ class Plan:
     closed_comments: bool = False
     repeat_of: int | None = None
     """The plan whose case this message repeats (п. 16)."""
-
-
-def screener() -> Screener:
-    """The Russian screener (п. 18), or a keyword stand-in if it cannot be imported."""
-    try:
-        from regflow.adapters.screener_ru import RussianScreener
-    except ImportError:  # pragma: no cover - only while the Russian screener is missing
-        from regflow.testing import KeywordScreener
-
-        return KeywordScreener(
-            {
-                "идиоты": "insult",
-                "дебилы": "insult",
-                "клоуны": "insult",
-                "сожгу": "threat-to-official",
-            }
-        )
-    return RussianScreener()
 
 
 def _pick(rng: random.Random, weighted: Sequence[tuple[T, float]]) -> T:

@@ -106,8 +106,7 @@ def dump_regulation(regulation: Regulation) -> str:
     Raises:
         ValueError: a citation quotes a text other than its clause's in
             ``regulation.clauses`` (the file keeps one text per clause).
-        TypeError: a setting's value TOML cannot hold (``None``); the
-            message gives its path.
+        TypeError: a setting's value TOML cannot hold (``None``).
     """
     converter = make_converter(regulation.clauses)
     data = converter.unstructure(regulation)
