@@ -51,3 +51,19 @@ def test_every_error_has_one_root() -> None:
     assert len(exceptions) == len(errors.__all__) - 1  # all but Problem, a value
     for exception in exceptions:
         assert issubclass(exception, errors.RegflowError)
+
+
+def test_the_version_is_written_once_and_the_licence_is_shipped() -> None:
+    import importlib.metadata
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert "version" not in project  # hatch reads it from src/regflow/_version.py
+    assert project["dynamic"] == ["version"]
+    assert importlib.metadata.version("regflow") == regflow.__version__
+    assert project["license"] == "MIT"
+    licence = (root / "LICENSE").read_text(encoding="utf-8")
+    assert licence.startswith("MIT License\n")
+    assert "regflow developers" in licence

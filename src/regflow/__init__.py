@@ -4,6 +4,7 @@ The public API is curated here; subpackages (``regflow.calendar``...) hold the
 details. See ``README.md`` and ``docs/``.
 """
 
+from regflow._version import __version__
 from regflow.calendar import (
     Clock,
     DayKind,
@@ -41,8 +42,6 @@ from regflow.errors import (
     TamperedHistory,
 )
 from regflow.rules import Regulation, blagoveshchensk_2020
-
-__version__ = "0.1.0"
 
 __all__ = [
     "CalendarError",

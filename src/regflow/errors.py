@@ -28,6 +28,8 @@ closest to, so callers may catch either::
     ├── NoExecutorAvailable (LookupError)
     │                                  every executor of a department is absent that day
     ├── NotAnExecutor (ValueError)     a person asked to act for a department he does not serve
+    ├── MissingExtra (ImportError)     an optional dependency is not installed; names the extra
+    ├── InvalidTarget (ValueError)     an adapter's target (store URL, --notify, --publish) is wrong
     └── ...                            (core and storage errors join here)
 
     Problem                            one finding (path, message) of an error that
@@ -54,6 +56,8 @@ __all__ = [
     "InvalidOfficeHours",
     "InvalidOrganization",
     "InvalidRegulation",
+    "InvalidTarget",
+    "MissingExtra",
     "NaiveDatetime",
     "NoExecutorAvailable",
     "NotAnExecutor",
@@ -299,6 +303,27 @@ class PublishError(_EffectError):
     permanent ones (comments closed, access denied, a captcha that needs a
     person) go back to the curator. ``code`` is the network's error code.
     """
+
+
+class MissingExtra(RegflowError, ImportError):
+    """A function needs an optional dependency that is not installed.
+
+    ``extra`` names the extra that brings it (``pip install 'regflow[EXTRA]'``).
+    """
+
+    def __init__(self, what: str, extra: str) -> None:
+        super().__init__(f"{what} needs the {extra} extra: pip install 'regflow[{extra}]'")
+        self.extra = extra
+
+
+class InvalidTarget(RegflowError, ValueError):
+    """A target names no adapter, or one that cannot be set up as written (a missing
+    part, a missing secret); see :mod:`regflow.bootstrap`. ``target`` is the target as
+    given (secrets are never in it: they come from the environment)."""
+
+    def __init__(self, target: str, message: str) -> None:
+        super().__init__(f"{target}: {message}")
+        self.target = target
 
 
 class UnknownCase(RegflowError, LookupError):

@@ -35,6 +35,7 @@ from regflow.core.commands import (
 )
 from regflow.core.deadlines import DeadlineState, deadlines, next_change
 from regflow.core.decide import handle
+from regflow.core.detection import detection_instant
 from regflow.core.events import Classified, Event, PublicationRequested
 from regflow.core.message import Message
 from regflow.core.organization import Organization
@@ -221,7 +222,10 @@ class Service:
         """Open a case for a detected message, unless the same post already has one.
 
         The message is screened (п. 18) and the findings go with the
-        detection for the curator to decide on. Returns ``(case id, opened)``.
+        detection for the curator to decide on. ``at`` is when the record was
+        received (the clock's now by default); the clocks start at
+        :func:`~regflow.core.detection_instant` of it (п. 9). Returns
+        ``(case id, opened)``.
         """
         key = message.intake_key
         case_id = f"{organization}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
@@ -230,7 +234,7 @@ class Service:
         command = Detect(
             case_id=case_id,
             actor=actor,
-            at=at or self.clock.now(),
+            at=_detected(self.municipalities.get(organization), message, at or self.clock.now()),
             message=message,
             screening=screening,
         )
@@ -351,7 +355,7 @@ class Service:
         """п. 20 at classification: a socially significant message, a surge."""
         case, org, at = plan.after, plan.org, plan.command.at
         found = []
-        for rule in plan.regulation.escalations:
+        for rule in plan.regulation.effective.escalations:
             if rule.trigger is EscalationTrigger.SIGNIFICANT:
                 escalation = significant(case, org, rule)
             elif rule.trigger is EscalationTrigger.SURGE and case.location:
@@ -526,7 +530,7 @@ class Service:
     ) -> list[Escalation]:
         """п. 20: shortcomings in a department's work, its breaches counted in a window."""
         found = []
-        for rule in regulation.escalations:
+        for rule in regulation.effective.escalations:
             if rule.trigger is not EscalationTrigger.REPEATED_BREACHES:
                 continue
             since = window_start(rule, at)
@@ -668,3 +672,11 @@ def open_service(
         templates=templates or Templates(),
         **settings,
     )
+
+
+def _detected(where: Municipality | None, message: Message, received: dt.datetime) -> dt.datetime:
+    """When ``message`` counts as detected (п. 9); an unknown municipality is refused later."""
+    if where is None:
+        return received
+    day = received.astimezone(where.organization.zone).date()
+    return detection_instant(where.regulation(None, day), message, received)

@@ -13,6 +13,7 @@ from urllib.parse import unquote
 import httpx
 import pytest
 
+import regflow
 from regflow.adapters.webhook import WebhookNotifier, sign, verify_signature
 from regflow.errors import DeliveryError
 from regflow.testing.fakes import FixedClock
@@ -102,7 +103,7 @@ def test_the_request_is_signed_json_with_key_and_timestamp(mock_client):
     assert request.headers["X-Regflow-Timestamp"] == str(int(T0.timestamp()))
     assert request.headers["X-Regflow-Key"].isascii()
     assert unquote(request.headers["X-Regflow-Key"]) == sent.key
-    assert request.headers["User-Agent"].startswith("regflow/")
+    assert request.headers["User-Agent"] == f"regflow/{regflow.__version__}"
     assert request.extensions["timeout"] == dict.fromkeys(("connect", "read", "write", "pool"), 3.0)
 
 
@@ -215,7 +216,7 @@ def test_verify_signature(body, secret, header, valid):
 )
 def test_a_wrong_configuration_is_refused_at_once(url, secret):
     with pytest.raises(ValueError):  # noqa: PT011 -- each case has its own message
-        WebhookNotifier(url, secret=secret)
+        WebhookNotifier(url, secret=secret, clock=FixedClock(T0))
 
 
 def test_a_given_client_is_left_open(mock_client):
@@ -261,7 +262,8 @@ def http_server() -> Iterator[_Server]:
 def test_a_notification_reaches_a_real_http_server_signed(http_server):
     host, port = http_server.server_address[:2]
     sent = russian_notice("petrova@city.example")
-    with WebhookNotifier(f"http://{host}:{port}/hooks/regflow", secret=SECRET) as notifier:
+    url = f"http://{host}:{port}/hooks/regflow"
+    with WebhookNotifier(url, secret=SECRET, clock=FixedClock(T0)) as notifier:
         notifier.send(sent)  # the notifier makes its own client, and closes it on leaving
     [(headers, body)] = http_server.received
     assert verify_signature(body, SECRET, headers["X-Regflow-Signature"])

@@ -3,7 +3,6 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-import pendulum
 import pytest
 
 from regflow.calendar import (
@@ -115,14 +114,20 @@ def test_the_cost_of_a_result_is_independent_of_its_length(wt: WorkingTime) -> N
     assert wt.between(start, wt.add(start, Working(hours=800))) == dt.timedelta(hours=800)
 
 
+class _OtherDateTime(dt.datetime):
+    """A datetime subclass of another library."""
+
+
 def test_any_aware_datetime_in_and_the_working_zone_out(wt: WorkingTime) -> None:
     utc = dt.datetime(2025, 10, 31, 8, 45, tzinfo=dt.UTC)
     result = wt.add(utc, Working(hours=8))
     assert result == at("2025-11-05 09:45")
     assert result.utcoffset() == dt.timedelta(hours=9)
     assert type(result) is dt.datetime
-    from_pendulum = wt.add(pendulum.datetime(2025, 10, 31, 17, 45, tz="Asia/Yakutsk"), Working())
-    assert from_pendulum == at("2025-10-31 17:45")
+    subclassed = _OtherDateTime(2025, 10, 31, 17, 45, tzinfo=ZoneInfo("Asia/Yakutsk"))
+    from_subclass = wt.add(subclassed, Working())  # as pendulum's or arrow's datetimes are
+    assert from_subclass == at("2025-10-31 17:45")
+    assert type(from_subclass) is dt.datetime
     moscow = dt.datetime(2025, 10, 31, 11, 45, tzinfo=ZoneInfo("Europe/Moscow"))
     assert wt.add(moscow, Working(hours=8)) == result
 

@@ -3,6 +3,7 @@ runs the installed script)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sqlite3
@@ -14,9 +15,16 @@ from pathlib import Path
 
 import pytest
 
+from regflow.adapters.memory import MemoryStore
+from regflow.adapters.screener_ru import RussianScreener
 from regflow.cli import build_parser, main
+from regflow.cli._context import Context
 from regflow.core.organization import Organization
 from regflow.demo import example_organization
+from regflow.rules import dump_regulation
+from tests.engine.conftest import REGULATION
+from tests.engine.conftest import at as local
+from tests.service.test_detection import MONITORING_READING, answer_due
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "examples" / "sample_messages.jsonl"
@@ -46,10 +54,20 @@ def run(capsys: pytest.CaptureFixture[str]) -> Run:
 
 
 @pytest.fixture
-def ingested(run: Run, store: str) -> str:
-    """A store with the sample messages taken in."""
+def ingested(run: Run, store: str, tmp_path: Path) -> str:
+    """A store with the sample messages taken in, each as it reached the curator (at its
+    ``detected_at``, as a portal feeding ``regflow ingest`` line by line would)."""
     assert run("init", "--store", store)[0] == 0
-    assert run("ingest", "--store", store, str(SAMPLE))[0] == 0
+    for number, line in enumerate(SAMPLE.read_text(encoding="utf-8").splitlines()):
+        single = tmp_path / f"record-{number}.jsonl"
+        single.write_text(line + "\n", encoding="utf-8")
+        received = dt.datetime.fromisoformat(json.loads(line)["detected_at"])
+        assert (
+            run(
+                "ingest", "--store", store, str(single), "--received", f"{received:%Y-%m-%d %H:%M}"
+            )[0]
+            == 0
+        )
     return store
 
 
@@ -186,14 +204,14 @@ def test_a_message_the_regulation_does_not_cover_is_refused_with_its_clause(
     run: Run, store: str, tmp_path: Path
 ) -> None:
     record = json.loads(SAMPLE.read_text(encoding="utf-8").splitlines()[0])
-    record.update(platform="telegram", place={"chat_id": "-1001", "message_id": "7"})
-    path = tmp_path / "telegram.jsonl"
+    record.update(platform="dzen", place={"post_id": "7"})
+    path = tmp_path / "dzen.jsonl"
     path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
     run("init", "--store", store)
     code, out, err = run("ingest", "--store", store, str(path))
     assert (code, out) == (1, f"{path}: 1 records ingested: 0 new cases, 0 already known; 1 bad\n")
     assert err.startswith(f"{path}:1: case blagoveshchensk-")
-    assert "platform 'telegram' is not among the sources this regulation covers" in err
+    assert "platform 'dzen' is not among the sources this regulation covers" in err
     assert err.endswith("(п. 3)\n")
     assert case_ids(run, store) == []
 
@@ -395,9 +413,9 @@ def test_worker_once_ticks_and_dispatches(run: Run, ingested: str) -> None:
     ("option", "error"),
     [
         ("--notify=smtp://mail.example.org", "expected smtp://HOST:PORT?sender=ADDRESS"),
-        ("--notify=carrier-pigeon", "use log, smtp://, smtps:// or webhook+https://"),
+        ("--notify=carrier-pigeon", "use log, jsonl:FILE, smtp://, smtps:// or webhook+https://"),
         ("--notify=webhook+https://hooks.example.org/x", "set REGFLOW_WEBHOOK_SECRET"),
-        ("--publish=myspace", "use manual, vk:GROUP_ID or telegram:SENT_LOG_FILE"),
+        ("--publish=myspace", "use manual, jsonl:FILE, vk:GROUP_ID or telegram:SENT_LOG_FILE"),
         ("--publish=vk:-5", "the VK community id is a positive number"),
     ],
 )
@@ -601,3 +619,57 @@ def test_the_same_commands_on_postgresql(run: Run) -> None:
     finally:
         with psycopg.connect(DSN, autocommit=True) as db:
             db.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+# -- п. 9: the instant of detection, as the service takes it ----------------------------
+
+
+def test_p09_the_cli_and_the_service_start_the_same_message_at_the_same_instant(
+    run: Run,
+    store: str,
+) -> None:
+    assert run("init", "--store", store)[0] == 0
+    code, _, err = run("ingest", "--store", store, str(SAMPLE), "--received", "2025-11-24 10:00")
+    assert code == 0, err
+    code, out, _ = run("show", SNOW, "--store", store, "--format", "json")
+    assert code == 0
+    shown = json.loads(out)
+    detected = dt.datetime.fromisoformat(str(shown["events"][0]["at"]))
+    service_detected, _ = answer_due(REGULATION, local("2025-11-24 10:00"))
+    assert detected == service_detected == local("2025-11-24 10:00")
+
+
+def test_p09_the_cli_without_received_starts_the_clock_at_ingest(run: Run, store: str) -> None:
+    assert run("init", "--store", store)[0] == 0
+    before = dt.datetime.now(dt.UTC)
+    code, _, err = run("ingest", "--store", store, str(SAMPLE))
+    after = dt.datetime.now(dt.UTC)
+    assert code == 0, err
+    code, out, _ = run("show", SNOW, "--store", store, "--format", "json")
+    assert code == 0
+    detected = dt.datetime.fromisoformat(str(json.loads(out)["events"][0]["at"]))
+    assert before - dt.timedelta(seconds=1) <= detected <= after + dt.timedelta(seconds=1)
+
+
+def test_p09_the_cli_under_the_monitoring_reading_starts_the_clock_at_detected_at(
+    run: Run,
+    store: str,
+    tmp_path: Path,
+) -> None:
+    regulation = tmp_path / "regulation.toml"
+    regulation.write_text(dump_regulation(MONITORING_READING), encoding="utf-8")
+    assert run("init", "--store", store)[0] == 0
+    code, _, err = run("ingest", "--store", store, "--regulation", str(regulation), str(SAMPLE))
+    assert code == 0, err
+    code, out, _ = run(
+        "show", SNOW, "--store", store, "--regulation", str(regulation), "--format", "json"
+    )
+    assert code == 0
+    detected = dt.datetime.fromisoformat(str(json.loads(out)["events"][0]["at"]))
+    service_detected, _ = answer_due(MONITORING_READING, local("2025-11-24 10:00"))
+    assert detected == service_detected == local("2025-11-24 08:10")
+
+
+def test_the_command_screens_with_the_russian_screener_not_a_test_fake() -> None:
+    service = Context(build_parser().parse_args(["cases"])).service(MemoryStore())
+    assert isinstance(service.screener, RussianScreener)

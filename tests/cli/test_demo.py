@@ -130,6 +130,25 @@ def test_the_week_is_busy_and_its_report_shows_breaches(week: tuple[Run, Path]) 
     assert "## Нарушения сроков (п. 19)" in report
 
 
+def test_what_the_week_sent_is_in_its_files_and_nothing_left_the_machine(
+    week: tuple[Run, Path],
+) -> None:
+    run, out = week
+    summary = run.out.split("\n# Отчёт о соблюдении регламента", 1)[0]
+    sent = [json.loads(n) for n in (out / "notifications.jsonl").read_text("utf-8").splitlines()]
+    assert len(sent) == row(summary, "notifications delivered (recorded)")
+    assert sum(n["kind"] == "escalation" for n in sent) == row(
+        summary, "escalation notices to deputy mayors (п. 20)"
+    )
+    posted = [json.loads(p) for p in (out / "publications.jsonl").read_text("utf-8").splitlines()]
+    published = row(summary, "answers published (recorded; none sent anywhere)")
+    by_hand = row(summary, "of them posted by hand after comments were closed (п. 13)")
+    assert len(posted) == published - by_hand > 0  # those by hand never reach the publisher
+    assert len({p["key"] for p in posted}) == len(posted)  # each answer once
+    sent_line = f"  sent:        {out / 'notifications.jsonl'}, {out / 'publications.jsonl'}\n"
+    assert sent_line in run.err
+
+
 def test_progress_is_a_plain_line_a_day_when_not_a_terminal(week: tuple[Run, Path]) -> None:
     run, out = week
     days = [line for line in run.err.splitlines() if re.match(r"^\w{3} \d\d\.\d\d 00:00  ", line)]

@@ -23,6 +23,7 @@ from regflow.core.message import (
     Platform,
 )
 from regflow.errors import InvalidMessage, RegflowError
+from regflow.rules.vocabulary import KNOWN_PLATFORMS
 from regflow.rules.vocabulary import Platform as VocabularyPlatform
 
 YAKT = dt.timezone(dt.timedelta(hours=9))
@@ -183,7 +184,24 @@ def test_the_error_types() -> None:
 
 def test_platform_is_the_vocabulary_platform() -> None:
     assert Platform is VocabularyPlatform
-    assert Platform("video-hosting") is Platform.VIDEO_HOSTING
+    assert Platform("video-hosting") == Platform.VIDEO_HOSTING
+    assert hash(Platform("video-hosting")) == hash(Platform.VIDEO_HOSTING)
+
+
+def test_p03_a_record_may_name_any_platform_id_the_regulation_may_declare() -> None:
+    record = Message.from_record(
+        {**make().to_record(), "platform": "dzen"}  # accepted here, checked at detection
+    )
+    assert record.platform == Platform("dzen")
+    assert record.to_record()["platform"] == "dzen"
+
+
+def test_p03_a_platform_that_is_not_an_id_is_refused_with_its_path() -> None:
+    with pytest.raises(InvalidMessage) as caught:
+        Message.from_record({**make().to_record(), "platform": "Дзен"})
+    found = {p.path: p.message for p in caught.value.problems}
+    assert list(found) == ["$.platform"]
+    assert "lowercase Latin letters" in found["$.platform"]
 
 
 # --- records ------------------------------------------------------------------
@@ -234,7 +252,7 @@ def test_optional_keys_may_be_left_out_of_a_record() -> None:
 
 def test_every_problem_of_a_record_is_reported_with_its_path() -> None:
     record = {
-        "platform": "vkontakte",
+        "platform": "ВКонтакте",
         "place": {"owner_id": -123, "post_id": "456"},
         "url": "https://vk.com/wall-123_456",
         "author": "id42",
@@ -319,7 +337,7 @@ def messages(draw: st.DrawFn) -> Message:
     )
     text = draw(_words if attachments else _words.filter(str.strip))
     return Message(
-        platform=draw(st.sampled_from(Platform)),
+        platform=draw(st.sampled_from(KNOWN_PLATFORMS)),
         place=draw(_places),
         url=draw(_words),
         author=draw(st.builds(Author, _words, _words)),

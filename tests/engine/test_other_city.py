@@ -30,7 +30,7 @@ from regflow.core import (
     deadlines,
     handle,
 )
-from regflow.errors import RuleViolation
+from regflow.errors import InvalidRegulation, RuleViolation
 from regflow.rules import DraftKind, Period, load_regulation_file
 from tests.engine.conftest import REGULATION as BLAGOVESHCHENSK
 from tests.engine.conftest import ROOT, CaseDriver, find_deadline, message
@@ -258,3 +258,48 @@ def test_this_towns_closing_reasons_are_its_own_list_and_cite_no_clause() -> Non
     closed = case.driver.case.events[-1]
     assert (closed.type, closed.clause) == ("closed", "")
     assert case.status("answer", now="2025-11-12 10:00") == "cancelled"
+
+
+# -- п. 3 of Энск: platforms the library has no name for, declared in TOML ------------------
+
+
+def test_p03_the_town_declares_dzen_rutube_2gis_and_pos_in_its_file_without_code() -> None:
+    from regflow.core import Place, Platform
+
+    declared = {p.value for p in REGULATION.platforms}
+    assert {"dzen", "rutube", "2gis", "pos"} <= declared
+    assert REGULATION.platform_title(Platform("2gis")) == "2ГИС"
+    instant = at("2025-11-10 10:00")
+    dzen = message(instant, platform=Platform("dzen"), place=Place(post_id="dz-1"))
+    case, _ = handle(
+        REGULATION, ORG, None, Detect(case_id="ensk-dzen", actor=CURATOR, at=instant, message=dzen)
+    )
+    assert case.message.platform == Platform("dzen")
+    refused = Platform("vk-clone")
+    stranger = message(instant, platform=refused, place=Place(post_id="x"))
+    detect = Detect(case_id="ensk-x", actor=CURATOR, at=instant, message=stranger)
+    with pytest.raises(RuleViolation) as info:
+        handle(REGULATION, ORG, None, detect)
+    assert info.value.clause == "п. 3"
+    assert "'vk-clone'" in str(info.value)
+
+
+def test_p03_a_title_for_a_platform_the_town_does_not_declare_is_refused() -> None:
+    import attrs
+
+    with pytest.raises(InvalidRegulation) as info:
+        attrs.evolve(REGULATION, platform_titles={"vkvideo": "VK Видео"})
+    assert "platform_titles.vkvideo" in str(info.value)
+
+
+def test_p08_the_town_names_its_moment_of_detection_as_a_reading() -> None:
+    from regflow.core import detection_instant
+
+    instant = at("2025-11-10 10:00")
+    found = message(instant)
+    received = at("2025-11-10 11:30")
+    assert REGULATION.choice("detection-moment") == "monitoring"
+    assert detection_instant(REGULATION, found, received) == instant
+    curator = REGULATION.choose(**{"detection-moment": "curator"})
+    assert detection_instant(curator, found, received) == received
+    assert all(e.source for e in REGULATION.effective.escalations if e.threshold > 1)

@@ -28,7 +28,7 @@ from regflow.core.reactions import (
 from regflow.rules import DraftKind, EscalationTrigger, Platform
 from tests.engine.conftest import CURATOR, HEADS, ORG, REGULATION, CaseDriver, at
 
-ESCALATIONS = {rule.trigger: rule for rule in REGULATION.escalations}
+ESCALATIONS = {rule.trigger: rule for rule in REGULATION.effective.escalations}
 
 
 def effects_of_last(driver: CaseDriver, count: int = 1, org=ORG) -> tuple[object, ...]:

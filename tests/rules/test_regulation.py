@@ -304,6 +304,11 @@ def test_the_interpretations_and_their_defaults() -> None:
         "lead-part": "in-joint-draft",
         "return-window": "returns-only",
         "attribution": "holder",
+        "detection-moment": "curator",
+        "presidential-days": "non-working",
+        "interim-meets-p9": "meets",
+        "publish-requests": "applies",
+        "p20-thresholds": "library",
     }
     for interpretation in BLAGOVESHCHENSK.interpretations:
         assert len(interpretation.choices) >= 2, interpretation.id

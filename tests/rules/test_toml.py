@@ -289,6 +289,8 @@ def test_a_working_time_set_by_a_reading_not_chosen_is_checked() -> None:
     short_friday = data["interpretations"][5]["settings"]["short-friday"][0]
     short_friday["value"] = {"mon-thu": "09:00-13:00, 14:00-18:00", "fri": "9-5"}
     data["working_time"]["calendar"] = "holidays:XX"
+    # the presidential-days reading sets the working time too; here only working-hours is looked at
+    data["interpretations"] = [i for i in data["interpretations"] if i["id"] != "presidential-days"]
     found = problems_of(data)
     where = "$.interpretations[5].settings.short-friday[0].hours['fri'][0]"
     assert set(found) == {"$.working_time.calendar", where}
@@ -313,3 +315,15 @@ def test_the_closing_reasons_are_read_and_checked_with_their_paths() -> None:
         "$.closing.reasons[0].title": "say what the reason is, in words an official reads",
         "$.closing.reasons[0].citation": "unknown clause 'п. 99'",
     }
+
+
+def test_p03_a_platform_that_is_not_an_id_is_reported_with_its_path() -> None:
+    found = problems_of(spoiled(lambda d: d["platforms"].append("Дзен")))
+    assert list(found) == [f"$.platforms[{len(other_city()['platforms'])}]"]
+    assert "lowercase Latin letters" in next(iter(found.values()))
+
+
+def test_p03_a_platform_declared_twice_is_reported_with_its_path() -> None:
+    found = problems_of(spoiled(lambda d: d["platforms"].append("vk")))
+    assert list(found) == [f"$.platforms[{len(other_city()['platforms'])}]"]
+    assert "declared twice" in next(iter(found.values()))

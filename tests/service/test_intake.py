@@ -16,7 +16,7 @@ from tests.service.test_service import make
 
 VALID = message(at("2025-11-24 09:00")).to_record()
 SPOILERS: list[tuple[str, Any]] = [
-    ("platform", "myspace"),
+    ("platform", "My Space"),  # not an id; a well-formed undeclared one is refused at detection
     ("platform", 7),
     ("published_at", "yesterday"),
     ("published_at", "2025-11-24T09:00:00"),  # no offset

@@ -25,8 +25,7 @@ import attrs
 from regflow.core.codec import event_from_record, event_to_json
 from regflow.core.events import Event
 from regflow.errors import ConcurrencyConflict, NaiveDatetime, StorageError
-from regflow.ports.store import CaseEntry, OutboxItem, OutboxState
-from regflow.rules.vocabulary import END_STAGES
+from regflow.ports.store import END_STAGES, CaseEntry, OutboxItem, OutboxState
 
 __all__ = [
     "LATEST_VERSION",

@@ -164,17 +164,18 @@ def _unchained(chain: list[Token], low: str, gluable: Callable[[str], bool]) -> 
             or gaps[k - 1] != common
         )
 
-    ends = [False] * (n + 1)
-    for k in range(n, -1, -1):
+    # all in one pass from the end, so that a long chain costs what its length does
+    ends = [True] * (n + 1)  # where a word may end
+    runs = [n] * (n + 1)  # where the run of single letters from chain[k] (or it alone) ends
+    changes = [n] * (n + 1)  # the first change of separator from k on
+    for k in range(n - 1, -1, -1):
         ends[k] = split(k) or (ends[k + 1] and chain[k].raw in lex.WORD_AFTER)
+        runs[k] = k + 1 if split(k + 1) else runs[k + 1]
+        changes[k] = k if k and gaps[k - 1] != common else changes[k + 1]
     i = 0
     while i < n:
-        run = i + 1  # the run of single letters from chain[i], or chain[i] alone
-        while not split(run):
-            run += 1
-        limit = run  # a glued word does not cross a change of separator
-        while limit < n and gaps[limit - 1] == common:
-            limit += 1
+        run = runs[i]
+        limit = changes[run]  # a glued word does not cross a change of separator
         j = _flagged_end(chain, i, ends, limit, gluable)
         if j is None and run - i > 1 and chain[i].raw not in lex.WORD_BEFORE:
             j = run  # a word spelled out letter by letter, read as one

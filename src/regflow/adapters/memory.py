@@ -16,8 +16,7 @@ import attrs
 
 from regflow.core.events import Event
 from regflow.errors import ConcurrencyConflict
-from regflow.ports.store import CaseEntry, OutboxItem, OutboxState, UnitOfWork
-from regflow.rules.vocabulary import END_STAGES
+from regflow.ports.store import END_STAGES, CaseEntry, OutboxItem, OutboxState, UnitOfWork
 
 __all__ = ["MemoryStore"]
 

@@ -19,7 +19,6 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from typing import TYPE_CHECKING
 
-from regflow.adapters.clock import SystemClock
 from regflow.errors import DeliveryError
 from regflow.ports.effects import Clock, Notification
 
@@ -39,13 +38,18 @@ class SMTPNotifier:
         password: and this password.
         starttls: upgrade the connection with STARTTLS before anything else.
         ssl: speak TLS from the start (SMTPS).
+        tls_context: how TLS checks the server (for ``starttls`` and ``ssl``);
+            if None, :func:`ssl.create_default_context`: the system's CAs and
+            the host name checked. For a server whose certificate another CA
+            signed, ``ssl.create_default_context(cafile="ca.pem")``.
         timeout: seconds for connecting and for each reply.
-        clock: where the ``Date`` header comes from; the system clock if None.
+        clock: where the ``Date`` header comes from.
 
     Raises:
         ValueError: ``sender`` is not an e-mail address; both ``starttls`` and
-            ``ssl``; a password without a user name or the reverse; a user
-            name or password that is not ASCII (smtplib cannot send it).
+            ``ssl``; a ``tls_context`` with neither; a password without a user
+            name or the reverse; a user name or password that is not ASCII
+            (smtplib cannot send it).
 
     :meth:`send` raises :class:`~regflow.errors.DeliveryError`, transient for
     a refused or dropped connection, a timeout or a 4xx reply, permanent for a
@@ -63,11 +67,14 @@ class SMTPNotifier:
         password: str | None = None,
         starttls: bool = False,
         ssl: bool = False,
+        tls_context: tls.SSLContext | None = None,
         timeout: float = 10.0,
-        clock: Clock | None = None,
+        clock: Clock,
     ) -> None:
         if starttls and ssl:
             raise ValueError("choose starttls (upgrade a plain connection) or ssl, not both")
+        if tls_context is not None and not (starttls or ssl):
+            raise ValueError("a tls_context is for starttls or ssl; neither is set")
         if (username is None) != (password is None):
             raise ValueError("give both username and password, or neither")
         if not f"{username or ''}{password or ''}".isascii():
@@ -80,7 +87,8 @@ class SMTPNotifier:
         self.starttls = starttls
         self.ssl = ssl
         self.timeout = timeout
-        self._clock = clock or SystemClock()
+        self._tls_context = tls_context
+        self._clock = clock
         envelope_sender = _mailbox(email.utils.parseaddr(sender)[1])
         if envelope_sender is None:
             raise ValueError(f"sender {sender!r} is not an e-mail address")
@@ -136,15 +144,16 @@ class SMTPNotifier:
         return message
 
     def _submit(self, message: EmailMessage, recipient: str) -> None:
+        context = self._tls_context or tls.create_default_context()
         if self.ssl:
             smtp: smtplib.SMTP = smtplib.SMTP_SSL(
-                self.host, self.port, timeout=self.timeout, context=tls.create_default_context()
+                self.host, self.port, timeout=self.timeout, context=context
             )
         else:
             smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
         try:
             if self.starttls:
-                smtp.starttls(context=tls.create_default_context())
+                smtp.starttls(context=context)
             if self.username is not None and self._password is not None:
                 smtp.login(self.username, self._password)
             smtp.send_message(message, self._envelope_sender, [recipient])
@@ -187,4 +196,5 @@ def _refused(code: int, reply: bytes | str, recipient: str) -> DeliveryError:
 if TYPE_CHECKING:
     from regflow.ports import Notifier
 
-    _check: Notifier = SMTPNotifier("localhost", 25, sender="regflow@localhost")
+    def _checked(clock: Clock) -> Notifier:
+        return SMTPNotifier("localhost", 25, sender="regflow@localhost", clock=clock)

@@ -33,6 +33,7 @@ import httpx
 
 from regflow.errors import PublishError
 from regflow.ports.effects import Publication, PublicationRequest
+from regflow.rules.vocabulary import Platform
 
 __all__ = ["TEXT_LIMIT", "JsonlSentLog", "MemorySentLog", "SentLog", "TelegramPublisher"]
 
@@ -213,7 +214,17 @@ class TelegramPublisher:
             self._client.close()
 
     def publish(self, request: PublicationRequest) -> Publication:
-        """Send the answer once per ``request.key``; a repeat returns the recorded publication."""
+        """Send the answer once per ``request.key``; a repeat returns the recorded publication.
+
+        A request for another platform than Telegram is refused permanently (п. 13).
+        """
+        if request.platform != Platform.TELEGRAM:
+            raise PublishError(
+                f"case {request.case_id}: a {request.platform.value} answer cannot be sent "
+                "to Telegram; it goes to the network where the message appeared (п. 13)",
+                transient=False,
+                code="platform",
+            )
         try:
             recorded = self.sent_log.get(request.key)
         except OSError as exc:  # without the log we cannot tell whether it was sent

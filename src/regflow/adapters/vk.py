@@ -45,6 +45,7 @@ import httpx
 from regflow.core.message import AttachmentKind
 from regflow.errors import PublishError
 from regflow.ports.effects import Publication, PublicationRequest
+from regflow.rules.vocabulary import Platform
 
 __all__ = ["VK_ERRORS", "VKError", "VKPublisher", "vk_guid", "vk_random_id"]
 
@@ -164,7 +165,17 @@ class VKPublisher:
             self._client.close()
 
     def publish(self, request: PublicationRequest) -> Publication:
-        """Post ``request.text`` where the message appeared, once per ``request.key``."""
+        """Post ``request.text`` where the message appeared, once per ``request.key``.
+
+        A request for another platform than VK is refused permanently (п. 13).
+        """
+        if request.platform != Platform.VK:
+            raise PublishError(
+                f"case {request.case_id}: a {request.platform.value} answer cannot be posted "
+                "to VK; it goes to the network where the message appeared (п. 13)",
+                transient=False,
+                code="platform",
+            )
         place = request.place
         if place.topic_id is not None:
             return self._board_comment(request, place.topic_id)

@@ -39,8 +39,7 @@ from urllib.parse import quote
 import attrs
 import httpx
 
-from regflow import __version__
-from regflow.adapters.clock import SystemClock
+from regflow._version import __version__
 from regflow.errors import DeliveryError
 from regflow.ports.effects import Clock, Notification
 
@@ -61,7 +60,7 @@ class WebhookNotifier:
             :meth:`close`.
         timeout: seconds to connect, send and wait for the answer; applies
             to a given ``client`` too.
-        clock: where the timestamp comes from; the system clock if None.
+        clock: where the timestamp comes from.
 
     Raises:
         ValueError: ``url`` is not an http(s) URL, or ``secret`` is empty.
@@ -80,7 +79,7 @@ class WebhookNotifier:
         secret: str | bytes,
         client: httpx.Client | None = None,
         timeout: float = 10.0,
-        clock: Clock | None = None,
+        clock: Clock,
     ) -> None:
         try:
             parsed = httpx.URL(url)
@@ -94,7 +93,7 @@ class WebhookNotifier:
         self.timeout = timeout
         self._secret = secret
         self._where = f"{parsed.scheme}://{parsed.netloc.decode('ascii')}"
-        self._clock = clock or SystemClock()
+        self._clock = clock
         self._client = client
         self._owns_client = client is None
         self._lock = threading.Lock()
@@ -199,4 +198,5 @@ def _retry_after(value: str | None, now: dt.datetime) -> float | None:
 if TYPE_CHECKING:
     from regflow.ports import Notifier
 
-    _check: Notifier = WebhookNotifier("http://localhost/", secret="s")
+    def _checked(clock: Clock) -> Notifier:
+        return WebhookNotifier("http://localhost/", secret="s", clock=clock)

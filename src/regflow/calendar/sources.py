@@ -21,7 +21,7 @@ from importlib.metadata import version as _version
 from typing import Protocol
 
 from regflow.calendar.production import Day, DayKind, Note, ProductionCalendar, Reason
-from regflow.errors import InvalidCalendar
+from regflow.errors import InvalidCalendar, MissingExtra
 
 __all__ = ["WorkalendarLike", "from_holidays", "from_workalendar"]
 
@@ -126,7 +126,14 @@ def from_workalendar(
         calendar: an instance, e.g. ``workalendar.europe.France()``.
         first_year, last_year: the years to take.
         extend: treat other years by the weekly pattern instead of raising.
+
+    Raises:
+        MissingExtra: ``workalendar`` is not installed (the ``workalendar`` extra).
     """
+    try:
+        import workalendar  # noqa: F401 -- only to say which extra is missing
+    except ImportError as exc:
+        raise MissingExtra("from_workalendar", "workalendar") from exc
     name = type(calendar).__name__
     source = f"workalendar: {type(calendar).__module__}.{name}"
     weekend = frozenset(calendar.get_weekend_days())

@@ -1,8 +1,8 @@
 """What every subcommand shares: the common options, the store, the organisation,
 the regulation, the service, instants typed by people, and output.
 
-This is the command's composition root: adapters are chosen here, from the
-options, and passed to :func:`regflow.service.open_service` explicitly.
+Adapters are chosen by :mod:`regflow.bootstrap` (shared with the worker and
+the demo), from the options; this module turns its errors into the command's.
 """
 
 from __future__ import annotations
@@ -16,31 +16,29 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Protocol, TypeAlias
-from urllib.parse import urlsplit, urlunsplit
+from typing import IO, TYPE_CHECKING, TypeAlias
 
 import attrs
 
-from regflow.adapters.clock import SystemClock
-from regflow.adapters.manual import ManualPublisher
+from regflow import bootstrap
+from regflow.bootstrap import ClosableStore, redact
 from regflow.calendar import parse_instant
 from regflow.core.case import Case
 from regflow.core.organization import Organization
 from regflow.demo import example_organization
-from regflow.errors import CalendarError, InvalidOrganization, InvalidRegulation
+from regflow.errors import CalendarError, InvalidOrganization, InvalidRegulation, InvalidTarget
 from regflow.ports.effects import Clock, Notifier, Publisher, Screener
 from regflow.ports.store import CaseEntry, Store
 from regflow.rules import blagoveshchensk_2020
 from regflow.rules.regulation import Regulation
 from regflow.rules.toml import load_regulation_file
-from regflow.service import Municipality, Service, open_service
+from regflow.service import Municipality, Service
 
 __all__ = [
     "DEFAULT_STORE",
     "CLIError",
     "ClosableStore",
     "Context",
-    "FixedClock",
     "add_common_options",
     "dump_json",
     "open_store",
@@ -59,25 +57,6 @@ class CLIError(Exception):
     def __init__(self, message: str, code: int = 1) -> None:
         super().__init__(message)
         self.code = code
-
-
-class ClosableStore(Store, Protocol):
-    """A store the command opened and must close (SQLite and PostgreSQL both are)."""
-
-    def close(self) -> None:
-        """Release the connection(s)."""
-        ...
-
-
-@attrs.define
-class FixedClock:
-    """A :class:`~regflow.ports.Clock` stopped at the instant given on the command line."""
-
-    instant: dt.datetime
-
-    def now(self) -> dt.datetime:
-        """The instant given."""
-        return self.instant
 
 
 if TYPE_CHECKING:
@@ -125,50 +104,24 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def redact(target: str) -> str:
-    """A store's address fit to print: a URL's password is left out."""
-    parts = urlsplit(target)
-    if parts.scheme and parts.password is not None:
-        host = parts.hostname or ""
-        netloc = f"{parts.username}@{host}" if parts.username else host
-        if parts.port is not None:
-            netloc += f":{parts.port}"
-        return urlunsplit(parts._replace(netloc=netloc))
-    return target
-
-
-def _is_postgres(target: str) -> bool:
-    return target.startswith(("postgresql://", "postgres://"))
-
-
 def open_store(target: str, *, create: bool = False) -> ClosableStore:
-    """The store at ``target``: a SQLite file, or a PostgreSQL database by URL.
-
-    A SQLite file must exist unless ``create``.
+    """The store at ``target`` (:func:`regflow.bootstrap.open_store`): a SQLite file, or
+    a PostgreSQL database by URL. A SQLite file must exist unless ``create``.
 
     Raises:
-        CLIError: no such file, or PostgreSQL without the ``postgres`` extra.
+        CLIError: no such file, a directory, a missing parent directory.
+        MissingExtra: PostgreSQL without the ``postgres`` extra.
         StorageError: the database cannot be opened.
     """
-    if _is_postgres(target):
-        try:
-            from regflow.adapters.postgres import PostgresStore
-        except ImportError as exc:
-            raise CLIError(
-                f"a PostgreSQL store needs the postgres extra: pip install 'regflow[postgres]' "
-                f"({exc})"
-            ) from exc
-        return PostgresStore(target)
-    from regflow.adapters.sqlite import SQLiteStore
-
-    path = Path(target)
-    if not create and not path.exists():
-        raise CLIError(f"no store at {target}; create one with: regflow init --store {target}")
-    if path.is_dir():
-        raise CLIError(f"--store {target} is a directory; give a file name")
-    if create and not path.parent.exists():
-        raise CLIError(f"cannot create {target}: the directory {path.parent} does not exist")
-    return SQLiteStore(path)
+    if not bootstrap.is_postgres(target):
+        path = Path(target)
+        if not create and not path.exists():
+            raise CLIError(f"no store at {target}; create one with: regflow init --store {target}")
+        if path.is_dir():
+            raise CLIError(f"--store {target} is a directory; give a file name")
+        if create and not path.parent.exists():
+            raise CLIError(f"cannot create {target}: the directory {path.parent} does not exist")
+    return bootstrap.open_store(target)
 
 
 def dump_json(value: object, out: IO[str]) -> None:
@@ -269,18 +222,41 @@ class Context:
         publisher: Publisher | None = None,
         screener: Screener | None = None,
     ) -> Service:
-        """The service over ``store``; adapters not given are harmless stand-ins
-        (a notifier that refuses to send, the manual publisher, no screening)."""
-        from regflow.testing import KeywordScreener
-
-        return open_service(
-            store=store,
-            municipalities=[self.municipality],
-            notifier=notifier or _NoNotifier(),
-            publisher=publisher or ManualPublisher(),
-            screener=screener or KeywordScreener(),
-            clock=clock or SystemClock(),
+        """The service over ``store`` (:func:`regflow.bootstrap.service`); adapters not
+        given are those of a command that delivers nothing: a notifier that refuses to
+        send, the manual publisher, the Russian screener, the system clock."""
+        return bootstrap.service(
+            store,
+            [self.municipality],
+            clock=clock or bootstrap.system_clock(),
+            notifier=notifier,
+            publisher=publisher,
+            screener=screener,
         )
+
+    def notifier(self, target: str, clock: Clock) -> Notifier:
+        """The notifier ``--notify`` names (:func:`regflow.bootstrap.notifier`).
+
+        Raises:
+            CLIError: an unknown target, a missing part or secret.
+            MissingExtra: the target's adapter needs an extra.
+        """
+        try:
+            return bootstrap.notifier(target, clock=clock, out=self.out, on_close=self.on_close)
+        except InvalidTarget as exc:
+            raise CLIError(f"--notify {exc}") from exc
+
+    def publisher(self, target: str) -> Publisher:
+        """The publisher ``--publish`` names (:func:`regflow.bootstrap.publisher`).
+
+        Raises:
+            CLIError: an unknown target, a bad id, a missing token.
+            MissingExtra: the target's adapter needs an extra.
+        """
+        try:
+            return bootstrap.publisher(target, on_close=self.on_close)
+        except InvalidTarget as exc:
+            raise CLIError(f"--publish {exc}") from exc
 
     def instant(self, text: str | None, option: str) -> dt.datetime:
         """An instant typed by a person, local to the organisation; now if ``None``.
@@ -289,7 +265,7 @@ class Context:
             CLIError: not a date and time.
         """
         if text is None:
-            return SystemClock().now().astimezone(self.organization.zone)
+            return bootstrap.system_clock().now().astimezone(self.organization.zone)
         try:
             return parse_instant(text, self.organization.timezone)
         except CalendarError as exc:
@@ -345,13 +321,6 @@ class Context:
                 yield handle
         except OSError as exc:
             raise CLIError(f"cannot write {path}: {exc.strerror or exc}") from exc
-
-
-class _NoNotifier:
-    """For commands that deliver nothing: sending is a bug, never silent."""
-
-    def send(self, notification: object) -> None:
-        raise AssertionError("this command does not deliver notifications")
 
 
 def _problems(error: InvalidOrganization | InvalidRegulation) -> str:

@@ -33,7 +33,8 @@ def register(commands: Commands) -> None:
         "staff classify, route, answer, get things returned, late and escalated, and\n"
         "the clock runs the deadlines. Prints the compliance report (Markdown) and\n"
         "leaves a SQLite store and an HTML report in --out. Nothing is sent or posted:\n"
-        "notifications and publications are recorded. --seed makes it repeatable.\n\n"
+        "notifications and publications are appended to notifications.jsonl and\n"
+        "publications.jsonl there. --seed makes it repeatable.\n\n"
         "  regflow demo\n"
         "  regflow cases --store regflow-demo/regflow.sqlite3 --all",
     )
@@ -160,6 +161,7 @@ def _demo(ctx: Context) -> int:
         f"\nDone in {seconds:.1f} s.\n"
         f"  store:       {result.store}\n"
         f"  HTML report: {result.html}\n"
+        f"  sent:        {result.notifications}, {result.publications}\n"
         f"Try: regflow cases --store {result.store} --all | head\n"
         f"     regflow show --store {result.store} CASE\n"
     )

@@ -11,13 +11,13 @@ from typing import IO, TYPE_CHECKING
 
 import attrs
 
+from regflow import bootstrap
 from regflow.cli._context import CLIError, Context, dump_json, redact, subcommand
 from regflow.core.case import replay
 from regflow.core.codec import event_to_record
 from regflow.core.deadlines import deadlines
 from regflow.core.events import verify
 from regflow.core.message import Message
-from regflow.demo import screener
 from regflow.errors import CommandRefused, InvalidMessage, StorageError, TamperedHistory
 from regflow.ports.store import CaseEntry
 from regflow.reports.timeline import render_case
@@ -53,6 +53,12 @@ def register(commands: Commands) -> None:
     parser.add_argument("file", metavar="FILE", help="the JSON-lines file, or - for stdin")
     parser.add_argument(
         "--actor", help="the curator who detects the messages (default: the first curator)"
+    )
+    parser.add_argument(
+        "--received",
+        metavar="TIME",
+        help="when the records reached the curator (default: now); under the regulation's "
+        "detection-moment reading 'curator' (the built-in default) the clocks start then",
     )
     parser.add_argument("--check", action="store_true", help="only check the lines; store nothing")
     _format_option(parser)
@@ -173,14 +179,18 @@ def _ingest(ctx: Context) -> int:
     bad = [line for line in lines if line.message is None]
     opened: list[str] = []
     known: list[str] = []
+    received = ctx.instant(ctx.args.received, "--received") if ctx.args.received else None
     if not ctx.args.check:
-        service = ctx.service(ctx.store(), screener=screener())
+        service = ctx.service(ctx.store(), screener=bootstrap.screener())
         for index, line in enumerate(lines):
             if line.message is None:
                 continue
             try:
+                # received now (or at --received); the service starts the clocks at the
+                # regulation's detection instant (regflow.core.detection_instant), as for any
+                # other intake
                 case_id, new = service.intake(
-                    line.message, organization=org.id, actor=actor, at=line.message.detected_at
+                    line.message, organization=org.id, actor=actor, at=received
                 )
             except CommandRefused as exc:
                 lines[index] = attrs.evolve(line, message=None, problems=(str(exc),))

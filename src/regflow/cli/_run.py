@@ -1,51 +1,34 @@
 """``tick``, ``dispatch``, ``worker``: the passing of time and the delivery of effects.
 
-Notifiers and publishers are chosen by option, here and nowhere else:
-``--notify`` (``log``, ``smtp://``, ``smtps://``, ``webhook+https://``) and
-``--publish`` (``manual``, ``vk:GROUP_ID``, ``telegram:SENT_LOG``). Secrets
-come from environment variables, never from the command line:
-``REGFLOW_SMTP_PASSWORD``, ``REGFLOW_WEBHOOK_SECRET``, ``REGFLOW_VK_TOKEN``,
-``REGFLOW_TELEGRAM_TOKEN``.
+Notifiers and publishers are named by option: ``--notify`` (``log``,
+``jsonl:FILE``, ``smtp://``, ``smtps://``, ``webhook+https://``) and ``--publish``
+(``manual``, ``jsonl:FILE``, ``vk:GROUP_ID``, ``telegram:SENT_LOG``);
+:mod:`regflow.bootstrap` builds them. Secrets come from environment variables,
+never from the command line: ``REGFLOW_SMTP_PASSWORD``,
+``REGFLOW_WEBHOOK_SECRET``, ``REGFLOW_VK_TOKEN``, ``REGFLOW_TELEGRAM_TOKEN``.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import IO, TYPE_CHECKING
-from urllib.parse import parse_qs, unquote, urlsplit
+from typing import TYPE_CHECKING
 
 import attrs
 
-from regflow.adapters.clock import SystemClock
-from regflow.adapters.manual import ManualPublisher
-from regflow.cli._context import CLIError, Context, FixedClock, dump_json, subcommand
-from regflow.ports.effects import Clock, Notification, Notifier, Publisher
+from regflow import bootstrap
+from regflow.cli._context import CLIError, Context, dump_json, subcommand
+from regflow.ports.effects import Clock
 from regflow.service import DispatchReport, Service, TickReport
 
 if TYPE_CHECKING:
     from regflow.cli._context import Commands
 
-__all__ = ["PrintingNotifier", "register"]
-
-
-class PrintingNotifier:
-    """A :class:`~regflow.ports.Notifier` that prints each notification as one line."""
-
-    def __init__(self, out: IO[str]) -> None:
-        self.out = out
-
-    def send(self, notification: Notification) -> None:
-        """Print ``notification``: kind, recipient, address, subject."""
-        self.out.write(
-            f"notify [{notification.kind}] {notification.recipient} <{notification.address}>: "
-            f"{notification.subject}\n"
-        )
+__all__ = ["register"]
 
 
 def register(commands: Commands) -> None:
@@ -96,100 +79,18 @@ def _delivery_options(parser: argparse.ArgumentParser) -> None:
         "--notify",
         metavar="TARGET",
         default="log",
-        help="log (print them, the default), smtp://HOST:PORT?sender=ADDR[&starttls=1], "
-        "smtps://HOST:PORT?sender=ADDR, webhook+https://HOST/PATH",
+        help="log (print them, the default), jsonl:FILE (append them to a file), "
+        "smtp://HOST:PORT?sender=ADDR[&starttls=1][&cafile=PEM], "
+        "smtps://HOST:PORT?sender=ADDR[&cafile=PEM], webhook+https://HOST/PATH",
     )
     parser.add_argument(
         "--publish",
         metavar="TARGET",
         default="manual",
         help="manual (a person posts the answer and records its link; the default), "
-        "vk:GROUP_ID, telegram:SENT_LOG_FILE",
+        "jsonl:FILE (append answers to a file, post nothing), vk:GROUP_ID, "
+        "telegram:SENT_LOG_FILE",
     )
-
-
-def _secret(name: str, why: str) -> str:
-    value = os.environ.get(name)
-    if not value:
-        raise CLIError(f"{why}: set {name}")
-    return value
-
-
-def notifier(ctx: Context, target: str) -> Notifier:
-    """The notifier ``--notify`` names.
-
-    Raises:
-        CLIError: an unknown target, a missing secret or a missing extra.
-    """
-    if target == "log":
-        return PrintingNotifier(ctx.out)
-    parts = urlsplit(target)
-    query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-    if parts.scheme in ("smtp", "smtps"):
-        from regflow.adapters.smtp import SMTPNotifier
-
-        if not parts.hostname or "sender" not in query:
-            raise CLIError(f"--notify {target}: expected smtp://HOST:PORT?sender=ADDRESS")
-        username = unquote(parts.username) if parts.username else None
-        password = None
-        if username is not None:
-            password = _secret("REGFLOW_SMTP_PASSWORD", f"SMTP user {username} needs a password")
-        try:
-            return SMTPNotifier(
-                parts.hostname,
-                parts.port or (465 if parts.scheme == "smtps" else 25),
-                sender=query["sender"],
-                username=username,
-                password=password,
-                starttls=query.get("starttls", "0") in ("1", "true", "yes"),
-                ssl=parts.scheme == "smtps",
-            )
-        except ValueError as exc:
-            raise CLIError(f"--notify: {exc}") from exc
-    if parts.scheme in ("webhook+http", "webhook+https"):
-        try:
-            from regflow.adapters.webhook import WebhookNotifier
-        except ImportError as exc:
-            raise CLIError("a webhook needs the http extra: pip install 'regflow[http]'") from exc
-        secret = _secret("REGFLOW_WEBHOOK_SECRET", "the webhook signs with a shared secret")
-        try:
-            webhook = WebhookNotifier(target.removeprefix("webhook+"), secret=secret)
-        except ValueError as exc:
-            raise CLIError(f"--notify: {exc}") from exc
-        ctx.on_close(webhook.close)
-        return webhook
-    raise CLIError(f"--notify {target}: use log, smtp://, smtps:// or webhook+https://")
-
-
-def publisher(ctx: Context, target: str) -> Publisher:
-    """The publisher ``--publish`` names.
-
-    Raises:
-        CLIError: an unknown target, a missing token or a missing extra.
-    """
-    name, _, argument = target.partition(":")
-    if target == "manual":
-        return ManualPublisher()
-    if name not in ("vk", "telegram") or not argument:
-        raise CLIError(f"--publish {target}: use manual, vk:GROUP_ID or telegram:SENT_LOG_FILE")
-    try:
-        if name == "vk":
-            from regflow.adapters.vk import VKPublisher
-
-            if not argument.isdigit():
-                raise CLIError(f"--publish {target}: the VK community id is a positive number")
-            token = _secret("REGFLOW_VK_TOKEN", "VK needs a community manager's token")
-            vk = VKPublisher(token, group_id=int(argument))
-            ctx.on_close(vk.close)
-            return vk
-        from regflow.adapters.telegram import JsonlSentLog, TelegramPublisher
-
-        token = _secret("REGFLOW_TELEGRAM_TOKEN", "Telegram needs the bot's token")
-        bot = TelegramPublisher(token, sent_log=JsonlSentLog(argument))
-        ctx.on_close(bot.close)
-        return bot
-    except ImportError as exc:
-        raise CLIError(f"{name} needs the http extra: pip install 'regflow[http]'") from exc
 
 
 def _service(ctx: Context, clock: Clock) -> Service:
@@ -197,8 +98,8 @@ def _service(ctx: Context, clock: Clock) -> Service:
     return ctx.service(
         ctx.store(),
         clock=clock,
-        notifier=notifier(ctx, getattr(args, "notify", "log")),
-        publisher=publisher(ctx, getattr(args, "publish", "manual")),
+        notifier=ctx.notifier(getattr(args, "notify", "log"), clock),
+        publisher=ctx.publisher(getattr(args, "publish", "manual")),
     )
 
 
@@ -231,7 +132,7 @@ def _dispatch_line(at: dt.datetime, report: DispatchReport) -> str:
 
 def _tick(ctx: Context) -> int:
     now = ctx.instant(ctx.args.now, "--now")
-    report = ctx.service(ctx.store(), clock=FixedClock(now)).tick(now)
+    report = ctx.service(ctx.store(), clock=bootstrap.fixed_clock(now)).tick(now)
     if ctx.args.format == "json":
         dump_json({"at": now, **_fields(report)}, ctx.out)
     else:
@@ -241,7 +142,7 @@ def _tick(ctx: Context) -> int:
 
 def _dispatch(ctx: Context) -> int:
     now = ctx.instant(ctx.args.now, "--now")
-    report = _dispatch_all(_service(ctx, FixedClock(now)), now)
+    report = _dispatch_all(_service(ctx, bootstrap.fixed_clock(now)), now)
     if ctx.args.format == "json":
         dump_json({"at": now, **_fields(report)}, ctx.out)
     else:
@@ -257,7 +158,7 @@ def _worker(ctx: Context) -> int:
     args = ctx.args
     if args.interval <= 0:
         raise CLIError("--interval must be positive")
-    clock = SystemClock()
+    clock = bootstrap.system_clock()
     service = _service(ctx, clock)
     zone = ctx.organization.zone
     stop = threading.Event()

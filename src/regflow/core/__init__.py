@@ -28,6 +28,7 @@ from regflow.core.commands import (
 )
 from regflow.core.deadlines import DeadlineState, Status, deadlines
 from regflow.core.decide import case_roles, decide, handle
+from regflow.core.detection import detection_instant
 from regflow.core.events import Event, verify
 from regflow.core.message import (
     Attachment,
@@ -91,6 +92,7 @@ __all__ = [
     "case_roles",
     "deadlines",
     "decide",
+    "detection_instant",
     "evolve",
     "handle",
     "replay",

@@ -25,6 +25,7 @@ from regflow._strict import (
     strict_converter,
     structure,
 )
+from regflow.rules.vocabulary import Platform, structure_platform
 
 __all__ = [
     "JSONObject",
@@ -61,6 +62,8 @@ def make_converter(fmt: Format) -> cattrs.Converter:
     if fmt == "json":
         converter.register_unstructure_hook(dt.datetime, dt.datetime.isoformat)
         converter.register_unstructure_hook(dt.date, dt.date.isoformat)
+    converter.register_structure_hook(Platform, structure_platform)
+    converter.register_unstructure_hook(Platform, lambda p: p.value)
     converter.register_structure_hook_func(_is_json_object, _json_object)
     converter.register_unstructure_hook_func(_is_json_object, json_copy)
     return converter

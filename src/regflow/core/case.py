@@ -36,7 +36,7 @@ from regflow.core.events import (
     Routed,
 )
 from regflow.core.message import Attachment, Message
-from regflow.rules.kinds import Period
+from regflow.rules.kinds import AnswerForm, Period
 from regflow.rules.vocabulary import DraftKind
 
 __all__ = ["Case", "Draft", "Holding", "evolve", "replay"]
@@ -63,6 +63,29 @@ class Draft:
     """``submitted``, ``returned``, ``approved``, ``requested`` or ``published``."""
     measures: str | None = None
     attachments: tuple[Attachment, ...] = ()
+
+    def public_text(self, form: AnswerForm) -> str:
+        """The text to publish: the answer, then the measures taken (п. 16).
+
+        The author must read the measures, so they are part of the published
+        answer: appended after a blank line, under ``form.measures_label``,
+        unless the text already contains them word for word.
+
+        >>> from regflow.rules import blagoveshchensk_2020
+        >>> form = blagoveshchensk_2020().effective.answer_form
+        >>> draft = Draft(DraftKind.ANSWER, 1, "Снег вывезут до пятницы.", "approved",
+        ...               measures="Выделена техника.")
+        >>> print(draft.public_text(form))
+        Снег вывезут до пятницы.
+        <BLANKLINE>
+        Принятые меры: Выделена техника.
+        """
+        measures = (self.measures or "").strip()
+        if not measures or measures in self.text:
+            return self.text
+        label = form.measures_label.strip()
+        tail = f"{label} {measures}" if label else measures
+        return f"{self.text.rstrip()}\n\n{tail}" if self.text.strip() else tail
 
 
 @attrs.frozen

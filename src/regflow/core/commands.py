@@ -183,6 +183,11 @@ class RequestPublication(_Command):
     """The executor asks for the approved answer to be published (п. 13).
 
     The service publishes it through the outbox with an idempotency key.
+    ``account`` is the official account to publish from (its URL or its
+    ``external_id``); it must be one of the organisation's official accounts
+    on the message's platform. Without it, the administration's account
+    there is used; with no official account on that platform the request is
+    refused (п. 13).
     """
 
     account: str | None = None

@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-from regflow.core.case import Case, evolve
+from regflow.core.case import Case, Draft, evolve
 from regflow.core.commands import (
     ApproveDraft,
     AssignExecutor,
@@ -752,9 +752,11 @@ def _submit_draft(ctx: _Context, command: SubmitDraft) -> Iterator[tuple[str, Pa
             command,
         )
     limit = form.max_length.get(case.message.platform.value)
-    if limit is not None and len(command.text) > limit:
+    # what is published is the text with the measures taken (п. 16), so that is what must fit
+    published = Draft(kind, 0, command.text, "submitted", command.measures).public_text(form)
+    if limit is not None and len(published) > limit:
         raise ctx.refuse(
-            f"{len(command.text)} characters; {case.message.platform.value} accepts {limit}",
+            f"{len(published)} characters; {case.message.platform.value} accepts {limit}",
             ctx.form,
             command,
         )
@@ -797,10 +799,26 @@ def _rework(ctx: _Context, command: ReturnForRework) -> Iterator[tuple[str, Payl
 def _request(ctx: _Context, command: RequestPublication) -> Iterator[tuple[str, Payload]]:
     kind, number = _draft(ctx, command)
     platform = ctx.case.message.platform
-    account = command.account
-    if account is None:
-        accounts = ctx.org.accounts_for(platform)
-        account = accounts[0].url if accounts else None
+    official = ctx.org.official_accounts(platform)
+    if not official:
+        raise ctx.refuse(
+            f"{ctx.org.id} has no official account on {platform.value}: the answer is published "
+            "in the network where the message appeared, from an official account",
+            ctx.clause,
+            command,
+        )
+    if command.account is None:
+        account = official[0].url
+    else:
+        chosen = [a for a in official if command.account in (a.url, a.external_id)]
+        if not chosen:
+            raise ctx.refuse(
+                f"{command.account!r} is not an official account of {ctx.org.id} on "
+                f"{platform.value} (official: {', '.join(a.url for a in official)})",
+                ctx.clause,
+                command,
+            )
+        account = chosen[0].url
     key = f"{ctx.case.id}/draft-{number}"
     yield ctx.clause, PublicationRequested(kind, number, key, account)
 

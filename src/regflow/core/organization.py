@@ -442,9 +442,21 @@ class Organization:
         administration's (those with no department). Without: only the
         administration's.
         """
-        on_platform = [a for a in self.accounts if a.platform is platform]
+        on_platform = [a for a in self.accounts if a.platform == platform]
         own = [a for a in on_platform if department is not None and a.department == department]
         return (*own, *(a for a in on_platform if a.department is None))
+
+    def official_accounts(self, platform: Platform) -> tuple[OfficialAccount, ...]:
+        """Every official account on ``platform``, the administration's first (п. 4, п. 13).
+
+        Empty when the organisation keeps none there (e.g. a network blocked in
+        Russia): an answer cannot then be published as п. 13 requires.
+        """
+        on_platform = [a for a in self.accounts if a.platform == platform]
+        return (
+            *(a for a in on_platform if a.department is None),
+            *(a for a in on_platform if a.department is not None),
+        )
 
     @classmethod
     def from_toml(cls, text: str, *, source: str = "<string>") -> Self:

@@ -187,7 +187,7 @@ def _routed(ctx: _Context, event: Event, data: Routed) -> Iterator[Effect]:
         head = ctx.org.department(department).head
         yield ctx.notice(NoticeKind.ROUTED, head, f"{_key(event)}/{head}", event)
     platform = ctx.case.message.platform
-    if not ctx.org.accounts_for(platform, ctx.case.lead):
+    if not ctx.org.official_accounts(platform):
         yield from ctx.to_curators(NoticeKind.NO_ACCOUNT, event, platform=platform.value)
 
 
@@ -231,7 +231,7 @@ def _verdict(ctx: _Context, event: Event, data: Approved | ReturnedForRework) ->
 
 
 def _escalated(ctx: _Context, event: Event, data: Escalated) -> Iterator[Effect]:
-    rule = next((e for e in ctx.regulation.escalations if e.id == data.reason), None)
+    rule = next((e for e in ctx.regulation.effective.escalations if e.id == data.reason), None)
     fields = {
         "trigger": rule.trigger.value if rule is not None else "",
         "note": data.note,
@@ -261,7 +261,7 @@ def _publish(ctx: _Context, event: Event, data: PublicationRequested) -> Iterato
         case_id=case.id,
         platform=case.message.platform,
         place=case.message.place,
-        text=case.draft.text,
+        text=case.draft.public_text(ctx.regulation.effective.answer_form),
         attachments=case.draft.attachments,
         account=data.account,
     )

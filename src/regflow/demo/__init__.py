@@ -6,33 +6,37 @@ staff work them: classify, route, return what is not theirs, answer jointly,
 answer in two steps, rework, publish, sometimes late; some messages are
 abusive and excluded, some repeat earlier ones, some are found twice. The
 service ticks and dispatches as the simulated clock runs; notifications and
-publications are recorded, nothing leaves the machine. The same seed gives
+publications are appended to ``notifications.jsonl`` and ``publications.jsonl``
+beside the store, nothing leaves the machine. The adapters are chosen by
+:mod:`regflow.bootstrap`, as for the ``regflow`` command. The same seed gives
 the same week and the same report.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import json
 import random
+from collections import Counter
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
 import attrs
 
-from regflow.adapters.sqlite import SQLiteStore
+from regflow import bootstrap
 from regflow.core.events import verify
 from regflow.core.organization import Organization
-from regflow.demo._messages import screener, week
+from regflow.demo._messages import week
 from regflow.demo._staff import DemoPublisher, Week
 from regflow.reports.compliance import build_report, render_markdown
 from regflow.reports.html import render_html
 from regflow.rules import blagoveshchensk_2020
 from regflow.rules.regulation import Regulation
-from regflow.service import Municipality, open_service
-from regflow.testing import FixedClock, RecordingNotifier, RecordingPublisher
+from regflow.service import Municipality
 
-__all__ = ["START", "DemoResult", "example_organization", "run_demo", "screener"]
+__all__ = ["START", "DemoResult", "example_organization", "run_demo"]
 
 START = dt.date(2025, 11, 24)
 """The Monday the simulated week starts."""
@@ -41,6 +45,8 @@ STORE = "regflow.sqlite3"
 _OVERTIME = dt.timedelta(days=2)
 """The clock runs on into the next week, so that the weekend's messages are worked on."""
 HTML = "report.html"
+NOTIFICATIONS = "notifications.jsonl"
+PUBLICATIONS = "publications.jsonl"
 
 
 @attrs.frozen
@@ -54,6 +60,10 @@ class DemoResult:
     markdown: str
     """The compliance report, as Markdown."""
     counts: dict[str, int]
+    notifications: Path
+    """The notifications the week sent, one JSON object a line."""
+    publications: Path
+    """The answers the week published, one JSON object a line."""
 
 
 def run_demo(
@@ -65,7 +75,8 @@ def run_demo(
     regulation: Regulation | None = None,
     progress: Callable[[dt.datetime, str], None] | None = None,
 ) -> DemoResult:
-    """Simulate the week and report it; leaves ``regflow.sqlite3`` and ``report.html`` in ``out``.
+    """Simulate the week and report it; leaves ``regflow.sqlite3``, ``report.html``,
+    ``notifications.jsonl`` and ``publications.jsonl`` in ``out``.
 
     Args:
         out: the directory (made if missing); a store left there by an earlier
@@ -84,22 +95,29 @@ def run_demo(
     until = end + _OVERTIME
     out.mkdir(parents=True, exist_ok=True)
     path = out / STORE
-    for stale in (path, out / f"{STORE}-wal", out / f"{STORE}-shm"):
-        stale.unlink(missing_ok=True)
+    stale = (STORE, f"{STORE}-wal", f"{STORE}-shm", NOTIFICATIONS, PUBLICATIONS)
+    for name in stale:
+        (out / name).unlink(missing_ok=True)
     rng = random.Random(seed)
     plans = week(rng, start, messages)
-    clock = FixedClock(start)
-    notifier = RecordingNotifier()
-    publisher = DemoPublisher(RecordingPublisher())
-    screen = screener()
-    with SQLiteStore(path, synchronous="NORMAL") as store:
-        service = open_service(
-            store=store,
-            municipalities=[Municipality(organization, (regulation,))],
+    clock = bootstrap.fixed_clock(start)
+    screen = bootstrap.screener()
+    with contextlib.ExitStack() as closing:
+        on_close = closing.callback
+        notifier = bootstrap.notifier(
+            f"jsonl:{out / NOTIFICATIONS}", clock=clock, on_close=on_close
+        )
+        posted = bootstrap.publisher(f"jsonl:{out / PUBLICATIONS}", on_close=on_close)
+        publisher = DemoPublisher(posted)
+        store = bootstrap.open_store(path, synchronous="NORMAL")
+        closing.callback(store.close)
+        service = bootstrap.service(
+            store,
+            [Municipality(organization, (regulation,))],
+            clock=clock,
             notifier=notifier,
             publisher=publisher,
             screener=screen,
-            clock=clock,
         )
         wt = regulation.effective.calendar
         sim = Week(service, organization, clock, wt, rng, screen, publisher)
@@ -120,8 +138,9 @@ def run_demo(
         cases = [service.case(case_id) for case_id in sorted(set(sim.cases.values()))]
     counts = dict(sim.counts)
     counts["events"] = sum(verify(case.events) for case in cases)
-    counts["notifications"] = len(notifier.sent)
-    counts["escalation notices"] = sum(n.kind == "escalation" for n in notifier.sent)
+    kinds = _kinds(out / NOTIFICATIONS)
+    counts["notifications"] = sum(kinds.values())
+    counts["escalation notices"] = kinds["escalation"]
     counts["open"] = sum(case.stage not in ("answered", "excluded", "closed") for case in cases)
     counts["answered"] = sum(case.stage == "answered" for case in cases)
     report = build_report(
@@ -135,7 +154,15 @@ def run_demo(
     html = out / HTML
     html.write_text(render_html(report), encoding="utf-8")
     summary = _summary(seed, start, end, until, counts)
-    return DemoResult(path, html, summary, render_markdown(report), counts)
+    return DemoResult(
+        path,
+        html,
+        summary,
+        render_markdown(report),
+        counts,
+        out / NOTIFICATIONS,
+        out / PUBLICATIONS,
+    )
 
 
 def example_organization() -> Organization:
@@ -143,6 +170,14 @@ def example_organization() -> Organization:
     (a copy of ``examples/blagoveshchensk/organization.toml``)."""
     text = resources.files("regflow").joinpath(_ORGANIZATION).read_text("utf-8")
     return Organization.from_toml(text, source="<the bundled example organisation>")
+
+
+def _kinds(path: Path) -> Counter[str]:
+    """The notifications the week sent, by kind, read back from their file."""
+    if not path.exists():
+        return Counter()
+    with path.open(encoding="utf-8") as lines:
+        return Counter(json.loads(line)["kind"] for line in lines)
 
 
 def _summary(

@@ -12,10 +12,9 @@ from typing import TypeVar
 import attrs
 
 from regflow.core.message import Author, Message, Place
-from regflow.ports.effects import Screener
 from regflow.rules.vocabulary import Platform
 
-__all__ = ["ABUSE", "Plan", "screener", "week"]
+__all__ = ["ABUSE", "Plan", "week"]
 
 T = TypeVar("T")
 
@@ -140,24 +139,6 @@ class Plan:
     """The plan whose case this message repeats (п. 16)."""
 
 
-def screener() -> Screener:
-    """The Russian screener (п. 18), or a keyword stand-in if it cannot be imported."""
-    try:
-        from regflow.adapters.screener_ru import RussianScreener
-    except ImportError:  # pragma: no cover - only while the Russian screener is missing
-        from regflow.testing import KeywordScreener
-
-        return KeywordScreener(
-            {
-                "идиоты": "insult",
-                "дебилы": "insult",
-                "клоуны": "insult",
-                "сожгу": "threat-to-official",
-            }
-        )
-    return RussianScreener()
-
-
 def _pick(rng: random.Random, weighted: Sequence[tuple[T, float]]) -> T:
     return rng.choices([v for v, _ in weighted], [w for _, w in weighted])[0]
 
@@ -194,7 +175,7 @@ class _Writer:
         post, comment = str(1000 + n), str(50000 + n)
         if platform in (Platform.VK, Platform.OK):
             owner = self.rng.choice(("-100000001", "-170000001", "-180000002"))
-            host = "vk.com/wall" if platform is Platform.VK else "ok.ru/group"
+            host = "vk.com/wall" if platform == Platform.VK else "ok.ru/group"
             return (
                 Place(owner_id=owner, post_id=post, comment_id=comment),
                 f"https://{host}{owner}_{post}?reply={comment}",

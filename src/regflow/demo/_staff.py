@@ -18,16 +18,16 @@ from typing import Any
 
 import attrs
 
+from regflow.adapters.clock import FixedClock
 from regflow.calendar import Working, WorkingTime
 from regflow.core import commands as c
 from regflow.core.case import Case
 from regflow.core.organization import DepartmentKind, Organization
 from regflow.demo._messages import Plan
 from regflow.errors import CommandRefused, PublishError
-from regflow.ports.effects import Publication, PublicationRequest, Screener
+from regflow.ports.effects import Publication, PublicationRequest, Publisher, Screener
 from regflow.rules.vocabulary import DraftKind
 from regflow.service import Service
-from regflow.testing import FixedClock, RecordingPublisher
 
 __all__ = ["DemoPublisher", "Week"]
 
@@ -40,10 +40,11 @@ _STEP = dt.timedelta(minutes=10)
 
 @attrs.define
 class DemoPublisher:
-    """Records answers (no network); a few places have comments closed (permanent
-    failure) and a few first attempts hit a rate limit (transient)."""
+    """Hands answers to ``inner`` (which posts nothing in the demo); a few places have
+    comments closed (permanent failure) and a few first attempts hit a rate limit
+    (transient)."""
 
-    inner: RecordingPublisher
+    inner: Publisher
     closed: set[str] = attrs.Factory(set)
     limited: set[str] = attrs.Factory(set)
 

@@ -17,6 +17,7 @@ from regflow.ports.effects import (
     Screener,
 )
 from regflow.ports.store import (
+    END_STAGES,
     CaseEntry,
     CaseIndex,
     EventLog,
@@ -30,6 +31,7 @@ from regflow.ports.store import (
 )
 
 __all__ = [
+    "END_STAGES",
     "CaseEntry",
     "CaseIndex",
     "Clock",

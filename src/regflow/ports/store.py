@@ -21,8 +21,10 @@ from typing import Protocol
 import attrs
 
 from regflow.core.events import Event
+from regflow.rules.vocabulary import END_STAGES
 
 __all__ = [
+    "END_STAGES",
     "CaseEntry",
     "CaseIndex",
     "EventLog",
@@ -34,6 +36,11 @@ __all__ = [
     "Store",
     "UnitOfWork",
 ]
+
+# END_STAGES is defined with the stages in regflow.rules.vocabulary, because the
+# regulation's check that every case can end needs it too and rules sit below the
+# ports; the ports re-export it as theirs: a case is open until its stage is one of
+# them, and the store's due() and query() answer for open cases only.
 
 
 class EventLog(Protocol):
@@ -108,8 +115,9 @@ class CaseIndex(Protocol):
     ) -> list[CaseEntry]:
         """Cases matching every given filter, by ``next_due`` then id.
 
-        Without ``stage``, open cases only (not answered, excluded or closed);
-        ``stage="any"`` for every case whatever its stage.
+        Without ``stage``, open cases only (a stage not in :data:`END_STAGES`:
+        not answered, excluded or closed); ``stage="any"`` for every case
+        whatever its stage.
         """
         ...
 

@@ -34,6 +34,7 @@ from regflow.rules.kinds import (
     CloseReason,
     CoExecution,
     Deadline,
+    DetectionMoment,
     Escalation,
     EscalationTrigger,
     Exclusion,
@@ -121,7 +122,9 @@ def _header(regulation: Regulation) -> str:
         if regulation.effective_to
         else "with no end date"
     )
-    platforms = ", ".join(f"`{p.value}`" for p in regulation.platforms)
+    platforms = ", ".join(
+        f"`{p.value}` ({regulation.platform_title(p)})" for p in regulation.platforms
+    )
     importance = ", ".join(f"`{i}`" for i in regulation.importance)
     readings = (
         ", ".join(f"`{i}={c}`" for i, c in regulation.effective.choices.items())
@@ -311,8 +314,9 @@ def _rules_by_clause(regulation: Regulation) -> dict[str, list[str]]:
     add(regulation.exclusion.citation.clause, _exclusion_item(regulation.exclusion))
     for clause, text in _answer_form_items(regulation, effective.answer_form):
         add(clause, text)
-    for escalation in regulation.escalations:
-        add(escalation.citation.clause, _escalation_item(escalation))
+    for escalation in effective.escalations:
+        add(escalation.citation.clause, _escalation_item(regulation, escalation))
+    add(_detection_clause(regulation), _intake_item(regulation))
     for interp in regulation.interpretations:
         add(interp.citation.clause, _interpretation_item(regulation, interp))
     for note in regulation.notes:
@@ -479,7 +483,9 @@ def _answer_form_items(regulation: Regulation, rule: AnswerForm) -> Iterator[tup
         terms.append(f"the longest text each platform accepts: {limits}")
     repeat = (
         "an answer to a repeat message must state the measures taken or the progress on "
-        "the question"
+        "the question; they are published with the answer"
+        + (f", after the words «{rule.measures_label}»" if rule.measures_label.strip() else "")
+        + ", unless its text already states them"
     )
     shaped = [
         f"interpretation `{interp.id}` = `{chosen}` sets {path.removeprefix('answer_form.')}"
@@ -495,11 +501,54 @@ def _answer_form_items(regulation: Regulation, rule: AnswerForm) -> Iterator[tup
         yield rule.repeat_citation.clause, f"- **Answer to a repeat message.** {_capital(repeat)}."
 
 
-def _escalation_item(rule: Escalation) -> str:
-    return (
+def _escalation_item(regulation: Regulation, rule: Escalation) -> str:
+    lines = [
         f"- **Escalation `{rule.id}`.** The curator informs the deputy mayors who supervise "
         f"the question of {_ESCALATIONS[rule.trigger](rule)}."
-    )
+    ]
+    if rule.source:
+        lines.append(f"  - the numbers: {rule.source}")
+    shaped: dict[tuple[str, str], list[str]] = {}
+    for interp, chosen, path in _settings_in_force(regulation):
+        if path.startswith(f"escalations.{rule.id}."):
+            field = path.removeprefix(f"escalations.{rule.id}.")
+            value = _value_words(getattr(rule, field), Basis.CLOCK)
+            shaped.setdefault((interp.id, chosen), []).append(f"{field}: {value}")
+    lines += [
+        f"  - interpretation `{ident}` = `{chosen}` sets {'; '.join(values)}"
+        for (ident, chosen), values in shaped.items()
+    ]
+    return "\n".join(lines)
+
+
+_DETECTION: dict[DetectionMoment, str] = {
+    DetectionMoment.MONITORING: "when the monitoring system registered it (the record's "
+    "`detected_at`), however late the record reaches the portal",
+    DetectionMoment.CURATOR: "when the curator's portal took the record in (the instant of intake)",
+}
+
+
+def _detection_clause(regulation: Regulation) -> str:
+    """The clause of the main deadline that runs from detection (п. 9 in Blagoveshchensk)."""
+    starting = [d for d in regulation.effective.deadlines if "detected" in d.starts_on]
+    main = [d for d in starting if d.per_message] or starting
+    if main:
+        return main[0].citation.clause
+    return regulation.sources_clause or next(iter(regulation.clauses))
+
+
+def _intake_item(regulation: Regulation) -> str:
+    intake = regulation.effective.intake
+    lines = [
+        f"- **Detection.** A message counts as detected, and the clocks that start on "
+        f"detection start, {_DETECTION[intake.detection]}."
+    ]
+    lines += [
+        f"  - interpretation `{interp.id}` = `{chosen}` sets {path.removeprefix('intake.')}"
+        for interp, chosen, path in _settings_in_force(regulation)
+        if path.startswith("intake.")
+    ]
+    return "\n".join(lines)
 
 
 def _interpretation_item(regulation: Regulation, interp: Interpretation) -> str:

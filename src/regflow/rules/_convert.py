@@ -26,12 +26,14 @@ from regflow.rules import kinds
 from regflow.rules.kinds import (
     Basis,
     Citation,
+    DetectionMoment,
     EscalationTrigger,
     Period,
     Scope,
     Setting,
     TooShort,
 )
+from regflow.rules.vocabulary import Platform, structure_platform
 
 __all__ = ["Rejected", "describe_value", "key_path", "make_converter", "problems_of"]
 
@@ -45,6 +47,7 @@ for _cls in (
     kinds.Deadline,
     kinds.Escalation,
     kinds.Exclusion,
+    kinds.Intake,
     kinds.Interpretation,
     kinds.Permission,
     kinds.Setting,
@@ -110,7 +113,9 @@ def make_converter(clauses: Mapping[str, str] | None = None) -> cattrs.Converter
     converter.register_structure_hook(Period, structure_period)
     converter.register_unstructure_hook(Period, str)
 
-    for enum_type in (Basis, Scope, EscalationTrigger, DayCounting, TooShort):
+    converter.register_structure_hook(Platform, structure_platform)
+    converter.register_unstructure_hook(Platform, lambda p: p.value)
+    for enum_type in (Basis, Scope, EscalationTrigger, DayCounting, DetectionMoment, TooShort):
         converter.register_unstructure_hook(enum_type, lambda e: e.value)
 
     def structure_setting(value: Any, _type: type) -> Setting:

@@ -2,8 +2,12 @@
 
 Every clause 2-20 of the order is carried by at least one rule object or by
 a note saying why it has no executable rule; all ten deadlines of the table
-in ``regulation/clauses.md``; its seven ambiguities, and the further readings
-the text allows, as interpretations.
+in ``regulation/clauses.md``; the seven ambiguities as interpretations, and
+the readings the rules once made silently (the moment of detection, the
+presidential non-working days, interim answers and п. 9, clarification
+requests and п. 13, the numbers of п. 20, a shortened limit that leaves no
+time, the lead's own part in п. 15) as interpretations too; closing a case
+without an answer, which no clause provides, as the library's addition.
 """
 
 from __future__ import annotations
@@ -31,13 +35,29 @@ from regflow.rules.kinds import (
     Setting,
 )
 from regflow.rules.regulation import Regulation, WorkingTimeSpec
-from regflow.rules.vocabulary import Platform
+from regflow.rules.vocabulary import KNOWN_PLATFORMS, Platform
 
 __all__ = ["blagoveshchensk_2020"]
 
-_NOT_IN_P3 = (Platform.TELEGRAM, Platform.MAX, Platform.OTHER)
-"""п. 3 lists social networks, blogs, video hosting, forums, messengers and review sites;
-Telegram and MAX are messengers but are named here so that a deployment adds them knowingly."""
+_P3_PLATFORMS = tuple(p for p in KNOWN_PLATFORMS if p != Platform.OTHER)
+"""п. 3: Odnoklassniki, VKontakte, Facebook, Instagram, blogs and microblogs, video hosting,
+forums, messengers (Telegram and MAX are messengers, so the text covers them) and review
+sites; only a source the text does not name ("other") is left out."""
+
+_BLOCKED_SINCE_2022 = (
+    "Facebook and Instagram stay in the 2020 text, but both are blocked in Russia: "
+    "Roskomnadzor restricted access to Facebook on 4 March 2022 "
+    "(https://ria24.today/news/rkn-v-rossii-zablokirovali-facebook-russkaya/12164062) and "
+    "to Instagram from 00:00 on 14 March 2022 (announced 11 March: "
+    "https://sputnik-abkhazia.ru/amp/20220311/instagram-budet-zablokirovan-v-rossii-s-"
+    "ponedelnika-1038059997.html); on 21 March 2022 the Tverskoy District Court of Moscow "
+    "declared Meta Platforms Inc. extremist and banned its activity "
+    "(https://rbc.ua/rus/news/facebook-instagram-okonchatelno-zapretili-1647871885.html). "
+    "An administration keeps no official account there, so п. 13 cannot be carried out: "
+    "such a message is accepted at detection (the text lists the platform), but a "
+    "publication request is refused for want of an official account (п. 13) and the "
+    "curator answers elsewhere or closes the case."
+)
 
 _SHORT_LIMITS = ("route", "return", "draft", "approve", "rework", "publish", "contribute")
 """The deadlines whose text does not say "working" (ambiguity 1)."""
@@ -497,6 +517,135 @@ def _interpretations() -> tuple[Interpretation, ...]:
     )
 
 
+_PRESIDENTIAL_DECREES = (
+    "Указы Президента РФ от 23.04.2021 № 242 (4-7 мая 2021 г.) и от 20.10.2021 № 595 "
+    "(30 октября - 7 ноября 2021 г.); п. 2 Указа № 242: «Органам публичной власти, иным "
+    "органам и организациям определить количество служащих и работников, обеспечивающих ... "
+    "функционирование этих органов и организаций»"
+)
+
+_P20_SOURCE = (
+    "regflow's default, not the text: п. 20 names surges of activity and shortcomings of a "
+    "department's work but gives no number"
+)
+
+
+def _readings_of_the_text() -> tuple[Interpretation, ...]:
+    """Readings issue 9 named: each was a choice made silently in the rules before."""
+    return (
+        Interpretation(
+            "detection-moment",
+            _c(9),
+            "п. 9 counts the 8 working hours 'from the moment the curator detected the "
+            "message'. Is that when the monitoring system registered it (the record's "
+            "detected_at) or when the curator's portal took the record in?",
+            default="curator",
+            choices={
+                "curator": "the text: when the curator detected it, that is when the record "
+                "came into the curator's hands (the instant of intake, the Detect command's "
+                "time); a system's registration is not the curator's detection",
+                "monitoring": "when the monitoring system registered it (Message.detected_at): "
+                "the curator detects through that system (п. 5, 7), and the deadline does "
+                "not move later when a record is imported late or in a batch",
+            },
+            settings={
+                "monitoring": (Setting("intake.detection", "monitoring"),),
+                "curator": (Setting("intake.detection", "curator"),),
+            },
+        ),
+        Interpretation(
+            "presidential-days",
+            _c(9),
+            "Do the 2020-2021 non-working days the President declared stop the municipal "
+            f"clock? They are not public holidays, and the decrees let public bodies keep "
+            f"working with the staff they named ({_PRESIDENTIAL_DECREES}); those of 2020 "
+            "precede this order.",
+            default="non-working",
+            choices={
+                "non-working": "they are non-working days: the working-hour and working-day "
+                "limits do not run on them",
+                "working": "the administration kept working: they count as ordinary working days",
+            },
+            settings={
+                "non-working": (Setting("working_time.presidential_non_working_days", True),),
+                "working": (Setting("working_time.presidential_non_working_days", False),),
+            },
+        ),
+        Interpretation(
+            "interim-meets-p9",
+            _c(9),
+            "Does a published interim answer meet the 8 working hours of п. 9? п. 10 lets the "
+            "executor prepare 'if needed, an interim answer' within п. 9's time, and п. 14 "
+            "gives the final answer its own period.",
+            default="meets",
+            choices={
+                "meets": "yes: п. 9 is met by the first answer published, interim or final; "
+                "the final answer is then bound by п. 14",
+                "final-only": "no: only the final answer meets п. 9; an interim answer "
+                "starts п. 14's period but does not stop п. 9's clock",
+            },
+            settings={
+                "meets": (
+                    Setting("deadlines.answer.stops_on", ["published:answer", "published:interim"]),
+                ),
+                "final-only": (Setting("deadlines.answer.stops_on", ["published:answer"]),),
+            },
+        ),
+        Interpretation(
+            "publish-requests",
+            _c(13),
+            "Do п. 13's 30 minutes apply to a clarification request? п. 13 speaks of the "
+            "approved 'answer'; п. 10 and 11 treat a request (уточнение) like a draft answer.",
+            default="applies",
+            choices={
+                "applies": "yes: an approved clarification request is published within 30 "
+                "minutes like an answer, since the author must receive it to reply",
+                "answers-only": "no: the 30 minutes bind answers and interim answers only",
+            },
+            settings={
+                "applies": (
+                    Setting(
+                        "deadlines.publish.starts_on",
+                        ["approved:answer", "approved:interim", "approved:clarification"],
+                    ),
+                ),
+                "answers-only": (
+                    Setting("deadlines.publish.starts_on", ["approved:answer", "approved:interim"]),
+                ),
+            },
+        ),
+        Interpretation(
+            "p20-thresholds",
+            _c(20),
+            "п. 20 has the curator report surges of public activity and shortcomings of a "
+            "department's work, but gives no number. What counts as either? The numbers are "
+            "the library's.",
+            default="library",
+            choices={
+                "library": "a surge is 5 messages on one topic and location within 24 hours; "
+                "shortcomings are 3 breached deadlines of one department within 30 days "
+                "(720 hours) -- regflow's numbers, not the text's",
+                "every-breach": "a surge as above; every breached deadline of a department is "
+                "a shortcoming reported at once",
+            },
+            settings={
+                "library": (
+                    Setting("escalations.surge.threshold", 5),
+                    Setting("escalations.surge.window", "24h"),
+                    Setting("escalations.department-breaches.threshold", 3),
+                    Setting("escalations.department-breaches.window", "720h"),
+                ),
+                "every-breach": (
+                    Setting("escalations.surge.threshold", 5),
+                    Setting("escalations.surge.window", "24h"),
+                    Setting("escalations.department-breaches.threshold", 1),
+                    Setting("escalations.department-breaches.window", "720h"),
+                ),
+            },
+        ),
+    )
+
+
 def _closing() -> Closing:
     return Closing(
         (
@@ -543,7 +692,7 @@ def blagoveshchensk_2020() -> Regulation:
         legal_basis="Постановление администрации города Благовещенска от 13.07.2020 № 2180. "
         "Федеральный закон № 59-ФЗ не применяется (п. 2).",
         clauses=dict(CLAUSES),
-        platforms=tuple(p for p in Platform if p not in _NOT_IN_P3),
+        platforms=_P3_PLATFORMS,
         importance=("high", "normal", "low"),
         deadlines=_deadlines(),
         permissions=_permissions(),
@@ -560,7 +709,12 @@ def blagoveshchensk_2020() -> Regulation:
         escalations=(
             Escalation("significant", EscalationTrigger.SIGNIFICANT, _c(20)),
             Escalation(
-                "surge", EscalationTrigger.SURGE, _c(20), threshold=5, window=Period.parse("24h")
+                "surge",
+                EscalationTrigger.SURGE,
+                _c(20),
+                threshold=5,
+                window=Period.parse("24h"),
+                source=_P20_SOURCE,
             ),
             Escalation(
                 "department-breaches",
@@ -568,9 +722,10 @@ def blagoveshchensk_2020() -> Regulation:
                 _c(20),
                 threshold=3,
                 window=Period.parse("720h"),
+                source=_P20_SOURCE,
             ),
         ),
-        interpretations=_interpretations(),
+        interpretations=(*_interpretations(), *_readings_of_the_text()),
         notes=(
             ClauseNote(_c(1), "Scope of the order; the regulation object as a whole carries it."),
             ClauseNote(
@@ -583,6 +738,7 @@ def blagoveshchensk_2020() -> Regulation:
                 "Carried by the regulation's list of accepted platforms; a message from "
                 "another platform is refused at detection.",
             ),
+            ClauseNote(_c(3), _BLOCKED_SINCE_2022),
             ClauseNote(
                 _c(4),
                 "Official accounts are data of the organisation (Organization.accounts), "

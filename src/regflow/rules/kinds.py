@@ -11,6 +11,7 @@ enforces it. Kinds are few and orthogonal:
 - :class:`Closing` -- the closed list of other reasons to end a case unanswered;
 - :class:`AnswerForm` -- what an answer must contain, and platform limits (п. 17);
 - :class:`Escalation` -- what goes to the deputy mayors (п. 20);
+- :class:`Intake` -- how a message is taken in: when the п. 9 clock starts;
 - :class:`Interpretation` -- a named reading of an ambiguous passage;
 - :class:`ClauseNote` -- why a clause has no executable rule.
 """
@@ -37,9 +38,11 @@ __all__ = [
     "Closing",
     "CoExecution",
     "Deadline",
+    "DetectionMoment",
     "Escalation",
     "EscalationTrigger",
     "Exclusion",
+    "Intake",
     "Interpretation",
     "Patch",
     "Period",
@@ -389,6 +392,8 @@ class AnswerForm:
             measures taken or the progress (п. 16).
         max_length: the longest text each platform accepts, by platform value.
         same_platform: the answer goes to the network the message came from.
+        measures_label: the words that introduce the measures taken in the
+            published text (п. 16), see :meth:`regflow.core.Draft.public_text`.
     """
 
     citation: Citation
@@ -397,6 +402,7 @@ class AnswerForm:
     repeat_citation: Citation | None = None
     max_length: Mapping[str, int] = attrs.field(factory=dict, hash=False)
     same_platform: bool = True
+    measures_label: str = "Принятые меры:"
 
 
 class EscalationTrigger(enum.Enum):
@@ -412,13 +418,40 @@ class EscalationTrigger(enum.Enum):
 
 @attrs.frozen
 class Escalation:
-    """A reason to inform the deputy mayors who supervise the topic (п. 20)."""
+    """A reason to inform the deputy mayors who supervise the topic (п. 20).
+
+    Attributes:
+        threshold, window: how many messages (or breaches) within how long.
+        source: where ``threshold`` and ``window`` come from, when the text
+            itself gives no number (shown in the rendered spec).
+    """
 
     id: str
     trigger: EscalationTrigger
     citation: Citation
     threshold: int = 1
     window: Period = attrs.field(factory=Period)
+    source: str = ""
+
+
+class DetectionMoment(enum.Enum):
+    """The instant a message counts as detected, where the п. 9 clock starts."""
+
+    MONITORING = "monitoring"
+    """When the monitoring system registered it: :attr:`regflow.core.Message.detected_at`."""
+    CURATOR = "curator"
+    """When the curator's portal took the record in (the instant intake receives it)."""
+
+
+@attrs.frozen
+class Intake:
+    """How the engine takes a message in (see :func:`regflow.core.detection_instant`).
+
+    Attributes:
+        detection: which instant counts as the detection.
+    """
+
+    detection: DetectionMoment = DetectionMoment.CURATOR
 
 
 @attrs.frozen

@@ -37,6 +37,7 @@ from regflow.rules.kinds import (
     Deadline,
     Escalation,
     Exclusion,
+    Intake,
     Interpretation,
     Period,
     Permission,
@@ -47,6 +48,8 @@ from regflow.rules.vocabulary import (
     END_STAGES,
     EVENT_KINDS,
     EVENTS,
+    KNOWN_PLATFORMS,
+    PLATFORM_TITLES,
     ROLES,
     STAGES,
     Platform,
@@ -146,6 +149,10 @@ class Effective:
     """Deadline id -> the interpretations whose settings change it."""
     co_execution: CoExecution
     """The rule on several executors, with the readings in force applied."""
+    escalations: tuple[Escalation, ...] = ()
+    """The п. 20 escalations with the interpretations in force applied (thresholds)."""
+    intake: Intake = attrs.field(factory=Intake)
+    """How a message is taken in: the instant that counts as its detection (п. 9)."""
     memo: dict[object, object] = attrs.field(factory=dict, eq=False, repr=False, hash=False)
     """Values the engine derives from these rules, computed once (e.g. durations)."""
 
@@ -214,12 +221,17 @@ class Regulation:
     interpretations: tuple[Interpretation, ...] = ()
     notes: tuple[ClauseNote, ...] = ()
     working_time: WorkingTimeSpec = WorkingTimeSpec()
+    intake: Intake = attrs.field(factory=Intake)
+    """How a message is taken in: which instant counts as its detection (п. 9)."""
     effective_to: dt.date | None = None
     sources_clause: str = ""
     """The clause that lists the accepted sources (п. 3), cited when a message from another
     platform is refused; by default the detect permission's clause."""
     choices: Mapping[str, str] = attrs.field(factory=dict, hash=False)
     """Interpretation id -> the chosen reading; absent ones take their default."""
+    platform_titles: Mapping[str, str] = attrs.field(factory=dict, hash=False)
+    """Platform id -> its name as people read it (``dzen = "Дзен"``); the platforms the
+    library knows have theirs (:data:`~regflow.rules.vocabulary.PLATFORM_TITLES`)."""
     _effective: Effective | None = attrs.field(
         init=False, default=None, eq=False, repr=False, alias="_effective"
     )
@@ -249,6 +261,12 @@ class Regulation:
             InvalidRegulation: an unknown interpretation or choice.
         """
         return attrs.evolve(self, choices={**self.choices, **choices})
+
+    def platform_title(self, platform: Platform) -> str:
+        """The name of ``platform`` for people: the regulation's, the library's, or its id."""
+        return self.platform_titles.get(
+            platform.value, PLATFORM_TITLES.get(platform.value, platform.value)
+        )
 
     def choice(self, interpretation: str) -> str:
         """The reading in force for ``interpretation``."""
@@ -350,9 +368,22 @@ def _check(reg: Regulation) -> Iterator[Problem]:
         yield Problem("exclusion.categories", "no category (п. 18 names them)")
     if reg.co_execution.deadline not in {d.id for d in reg.deadlines}:
         yield Problem("co_execution.deadline", f"no deadline {reg.co_execution.deadline!r}")
+    seen_platforms: set[Platform] = set()
+    for index, declared in enumerate(reg.platforms):
+        if declared in seen_platforms:
+            yield Problem(f"platforms[{index}]", f"{declared.value!r} is declared twice")
+        seen_platforms.add(declared)
+    for ident, title in reg.platform_titles.items():
+        if ident not in {p.value for p in reg.platforms}:
+            yield Problem(f"platform_titles.{ident}", "not a declared platform")
+        if not title.strip():
+            yield Problem(f"platform_titles.{ident}", "must not be empty")
     for platform, length in reg.answer_form.max_length.items():
-        if platform not in {p.value for p in Platform}:
-            yield Problem(f"answer_form.max_length.{platform}", "unknown platform")
+        if platform not in {p.value for p in (*reg.platforms, *KNOWN_PLATFORMS)}:
+            yield Problem(
+                f"answer_form.max_length.{platform}",
+                "unknown platform: declare it in platforms first",
+            )
         if length <= 0:
             yield Problem(f"answer_form.max_length.{platform}", "must be positive")
     for index, escalation in enumerate(reg.escalations):
@@ -551,10 +582,11 @@ def _apply(
     converter: cattrs.Converter,
     settings: Iterable[Setting],
     deadlines: dict[str, Deadline],
+    escalations: dict[str, Escalation],
     sections: dict[str, Any],
     path: str,
 ) -> list[Problem]:
-    """Apply ``settings`` in place to ``deadlines`` and the other ``sections``."""
+    """Apply ``settings`` in place to ``deadlines``, ``escalations`` and the other ``sections``."""
     problems: list[Problem] = []
     for position, setting in enumerate(settings):
         section, _, rest = setting.path.partition(".")
@@ -564,13 +596,18 @@ def _apply(
                 if ident not in deadlines:
                     raise ValueError(f"no deadline {ident!r}")
                 deadlines[ident] = _set(converter, deadlines[ident], field, setting)
+            elif section == "escalations":
+                ident, _, field = rest.partition(".")
+                if ident not in escalations:
+                    raise ValueError(f"no escalation {ident!r}")
+                escalations[ident] = _set(converter, escalations[ident], field, setting)
             elif section in sections:
                 sections[section] = _set(converter, sections[section], rest, setting)
                 if section == "working_time":
                     problems += working_time_problems(sections[section], f"{path}[{position}]")
             else:
                 raise ValueError(
-                    f"cannot set {section!r}; settings reach deadlines, "
+                    f"cannot set {section!r}; settings reach deadlines, escalations, "
                     f"{' and '.join(sorted(sections))}"
                 )
         except (ValueError, TypeError, KeyError, cattrs.BaseValidationError) as exc:
@@ -581,10 +618,12 @@ def _apply(
 def _resolve(reg: Regulation) -> tuple[Effective | None, list[Problem]]:
     converter = _patch_converter()
     deadlines = {d.id: d for d in reg.deadlines}
+    escalations = {e.id: e for e in reg.escalations}
     sections: dict[str, Any] = {
         "working_time": reg.working_time,
         "answer_form": reg.answer_form,
         "co_execution": reg.co_execution,
+        "intake": reg.intake,
     }
     choices: dict[str, str] = {}
     problems: list[Problem] = list(working_time_problems(reg.working_time, "working_time"))
@@ -593,7 +632,7 @@ def _resolve(reg: Regulation) -> tuple[Effective | None, list[Problem]]:
         choices[interpretation.id] = chosen
         path = f"interpretations[{index}].settings.{chosen}"
         settings = interpretation.settings.get(chosen, ())
-        problems += _apply(converter, settings, deadlines, sections, path)
+        problems += _apply(converter, settings, deadlines, escalations, sections, path)
     if problems:
         return None, problems
     working_time: WorkingTimeSpec = sections["working_time"]
@@ -628,7 +667,17 @@ def _resolve(reg: Regulation) -> tuple[Effective | None, list[Problem]]:
         _triggers(ordered),
         {ident: tuple(ids) for ident, ids in touched.items()},
         sections["co_execution"],
+        escalations=tuple(escalations[e.id] for e in reg.escalations),
+        intake=sections["intake"],
     )
+    for index, escalation in enumerate(effective.escalations):
+        if escalation.threshold < 1:
+            problems.append(
+                Problem(
+                    f"effective.escalations[{index}].threshold",
+                    "must be at least 1 (with the interpretations in force applied)",
+                )
+            )
     return effective, problems
 
 

@@ -56,6 +56,7 @@ from regflow.rules._convert import (
 )
 from regflow.rules.kinds import Citation, Period, Setting
 from regflow.rules.regulation import Regulation, WorkingTimeSpec, working_time_problems
+from regflow.rules.vocabulary import Platform
 
 __all__ = ["dump_regulation", "load_regulation", "load_regulation_file"]
 
@@ -72,7 +73,9 @@ _LAYOUT = (
     "sources_clause",
     "importance",
     "clauses",
+    "platform_titles",
     "working_time",
+    "intake",
     "classification",
     "deadlines",
     "permissions",
@@ -107,8 +110,7 @@ def dump_regulation(regulation: Regulation) -> str:
     Raises:
         ValueError: a citation quotes a text other than its clause's in
             ``regulation.clauses`` (the file keeps one text per clause).
-        TypeError: a setting's value TOML cannot hold (``None``); the
-            message gives its path.
+        TypeError: a setting's value TOML cannot hold (``None``).
     """
     converter = make_converter(regulation.clauses)
     data = converter.unstructure(regulation)
@@ -227,7 +229,7 @@ class _Reader:
 
 
 def _is_rule(kind: object) -> bool:
-    return attrs.has(kind) and kind not in (Citation, Period, Setting)  # type: ignore[arg-type]
+    return attrs.has(kind) and kind not in (Citation, Period, Platform, Setting)  # type: ignore[arg-type]
 
 
 def _fallback(field: attrs.Attribute[Any]) -> Any:
@@ -283,6 +285,10 @@ _ROOT = re.compile(r"^\$\.\w+(?:\[\d+\])?")
 
 _READS: tuple[tuple[re.Pattern[str], Callable[[str], bool]], ...] = (
     (re.compile(r"^\$\.importance\b"), lambda p: ".by_importance" in p),
+    (
+        re.compile(r"^\$\.platforms\b"),
+        lambda p: p == "$.platforms" or _under(p, "$.platform_titles") or ".max_length" in p,
+    ),
     (re.compile(r"^\$\.permissions\b"), lambda p: p == "$.permissions"),
     (re.compile(r"^\$\.(interpretations|choices)\b"), lambda p: _under(p, "$.choices")),
     (re.compile(r"^\$\.clauses$"), lambda p: p.endswith((".citation", "_clause"))),

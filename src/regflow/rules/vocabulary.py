@@ -7,7 +7,13 @@ checked against them without importing the engine.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Mapping
+from typing import ClassVar
+
+import attrs
+
+from regflow._strict import Rejected
 
 __all__ = [
     "COMMANDS",
@@ -15,6 +21,8 @@ __all__ = [
     "EVENTS",
     "EVENT_KINDS",
     "KEEPS",
+    "KNOWN_PLATFORMS",
+    "PLATFORM_TITLES",
     "ROLES",
     "STAGES",
     "TRANSITIONS",
@@ -22,25 +30,107 @@ __all__ = [
     "Platform",
     "engine_targets",
     "parse_trigger",
+    "structure_platform",
 ]
 
 
-class Platform(enum.Enum):
-    """Where a message was published (п. 3). A regulation lists those it accepts."""
+_PLATFORM_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
-    VK = "vk"
-    OK = "ok"
-    FACEBOOK = "facebook"
-    INSTAGRAM = "instagram"
-    TELEGRAM = "telegram"
-    MAX = "max"
-    BLOG = "blog"
-    MICROBLOG = "microblog"
-    VIDEO_HOSTING = "video-hosting"
-    FORUM = "forum"
-    MESSENGER = "messenger"
-    REVIEW_SITE = "review-site"
-    OTHER = "other"
+
+def _platform_id(_instance: object, _attribute: attrs.Attribute[str], value: str) -> None:
+    if not isinstance(value, str) or not _PLATFORM_ID.match(value):
+        raise ValueError(
+            "a platform id is lowercase Latin letters, digits and hyphens "
+            f"('vk', 'dzen', '2gis'), got {value!r}"
+        )
+
+
+@attrs.frozen(order=True)
+class Platform:
+    """Where a message was published (п. 3): an id from an open vocabulary.
+
+    A regulation declares the platforms it accepts (``Regulation.platforms``);
+    a city adds ``Platform("dzen")`` or ``"rutube"`` in its TOML file without
+    code, and a message from an undeclared platform is refused at detection.
+    The constants (``Platform.VK``, ``Platform.TELEGRAM``...) name the usual
+    ones; ``value`` is the id stored in events and records.
+
+    >>> Platform("vk") == Platform.VK
+    True
+    >>> Platform("dzen").value
+    'dzen'
+
+    Raises:
+        ValueError: an id that is not lowercase Latin letters, digits and hyphens.
+    """
+
+    value: str = attrs.field(validator=_platform_id)
+
+    VK: ClassVar[Platform]
+    OK: ClassVar[Platform]
+    FACEBOOK: ClassVar[Platform]
+    INSTAGRAM: ClassVar[Platform]
+    TELEGRAM: ClassVar[Platform]
+    MAX: ClassVar[Platform]
+    BLOG: ClassVar[Platform]
+    MICROBLOG: ClassVar[Platform]
+    VIDEO_HOSTING: ClassVar[Platform]
+    FORUM: ClassVar[Platform]
+    MESSENGER: ClassVar[Platform]
+    REVIEW_SITE: ClassVar[Platform]
+    OTHER: ClassVar[Platform]
+
+    def __str__(self) -> str:
+        return self.value
+
+
+Platform.VK = Platform("vk")
+Platform.OK = Platform("ok")
+Platform.FACEBOOK = Platform("facebook")
+Platform.INSTAGRAM = Platform("instagram")
+Platform.TELEGRAM = Platform("telegram")
+Platform.MAX = Platform("max")
+Platform.BLOG = Platform("blog")
+Platform.MICROBLOG = Platform("microblog")
+Platform.VIDEO_HOSTING = Platform("video-hosting")
+Platform.FORUM = Platform("forum")
+Platform.MESSENGER = Platform("messenger")
+Platform.REVIEW_SITE = Platform("review-site")
+Platform.OTHER = Platform("other")
+
+KNOWN_PLATFORMS: tuple[Platform, ...] = (
+    Platform.VK,
+    Platform.OK,
+    Platform.FACEBOOK,
+    Platform.INSTAGRAM,
+    Platform.TELEGRAM,
+    Platform.MAX,
+    Platform.BLOG,
+    Platform.MICROBLOG,
+    Platform.VIDEO_HOSTING,
+    Platform.FORUM,
+    Platform.MESSENGER,
+    Platform.REVIEW_SITE,
+    Platform.OTHER,
+)
+"""The platforms the library has names for; a regulation may declare any other id."""
+
+PLATFORM_TITLES: dict[str, str] = {
+    "vk": "ВКонтакте",
+    "ok": "Одноклассники",
+    "facebook": "Facebook",
+    "instagram": "Instagram",
+    "telegram": "Telegram",
+    "max": "MAX",
+    "blog": "блоги",
+    "microblog": "микроблоги",
+    "video-hosting": "видеохостинги",
+    "forum": "интернет-форумы",
+    "messenger": "мессенджеры",
+    "review-site": "сайты-отзовики",
+    "other": "другие источники",
+}
+"""Russian names of the known platforms, for the people who read the spec."""
 
 
 class DraftKind(enum.Enum):
@@ -138,6 +228,16 @@ EVENT_KINDS: dict[str, frozenset[str]] = {
     )
 }
 """Events that carry a draft kind, which a trigger may name: ``published:interim``."""
+
+
+def structure_platform(value: object, _type: type) -> Platform:
+    """A converter hook: ``"vk"`` -> ``Platform("vk")``; a clear message for anything else."""
+    if isinstance(value, Platform):
+        return value
+    try:
+        return Platform(value)  # type: ignore[arg-type]  # the validator checks the type
+    except ValueError as exc:
+        raise Rejected(str(exc)) from None
 
 
 def parse_trigger(trigger: str) -> tuple[str, str | None]:

@@ -15,7 +15,11 @@ than on a VK wall::
         def publisher(self, network):
             return MyPublisher(client=httpx.Client(transport=network.transport))
 
-The VK and Telegram publishers pass this suite against simulated APIs.
+The VK and Telegram publishers pass this suite against simulated APIs. A
+publisher answers only on its own platform: a request for another one is
+refused permanently, posting nothing (п. 13: the answer goes to the network
+where the message appeared); :class:`regflow.adapters.router.PublisherRouter`
+sends each request to the publisher of its platform.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Literal, Protocol
 
+import attrs
 import pytest
 
 from regflow.core.message import Place
@@ -78,6 +83,12 @@ class PublisherContract:
     def place(self) -> Place:
         """Where the requests answer: by default a comment on a VK community's wall."""
         return Place(owner_id="-100000001", post_id="1001", comment_id="7")
+
+    @pytest.fixture
+    def foreign_platform(self, platform: Platform) -> Platform:
+        """A platform this publisher does not answer on (the answer goes where the message
+        appeared, п. 13): by default Odnoklassniki, or VK for an Odnoklassniki publisher."""
+        return Platform.VK if platform == Platform.OK else Platform.OK
 
     @pytest.fixture
     def make_request(self, platform: Platform, place: Place) -> Callable[..., PublicationRequest]:
@@ -149,3 +160,17 @@ class PublisherContract:
     ) -> None:
         publisher.publish(make_request("answer-1", RUSSIAN))
         assert list(network.posted) == [RUSSIAN]
+
+    def test_a_request_for_another_platform_is_refused_permanently(
+        self,
+        publisher: Publisher,
+        network: SimulatedNetwork,
+        make_request: Callable[..., PublicationRequest],
+        foreign_platform: Platform,
+    ) -> None:
+        foreign = attrs.evolve(make_request("answer-1"), platform=foreign_platform)
+        with pytest.raises(PublishError) as caught:
+            publisher.publish(foreign)
+        assert caught.value.transient is False
+        assert foreign_platform.value in str(caught.value)
+        assert list(network.posted) == []
