@@ -251,3 +251,34 @@ def test_a_password_written_into_a_target_is_not_repeated_in_the_error(
         notifier("smtp://regflow:s3cret@mail.city.example:587", closing)
     assert "s3cret" not in str(caught.value)
     assert caught.value.target == "smtp://regflow@mail.city.example:587"
+
+
+def test_several_publish_targets_send_each_network_s_answers_to_its_own_publisher(
+    closing: contextlib.ExitStack, tmp_path: Path
+) -> None:
+    pytest.importorskip("httpx")
+    from regflow.adapters.router import PublisherRouter
+    from regflow.adapters.vk import VKPublisher
+    from regflow.core import Platform
+    from regflow.errors import PublishError
+    from tests.adapters.test_vk import request
+
+    one = bootstrap.publishers(["vk:1"], on_close=closing.callback, environ=ENV)
+    assert isinstance(one, VKPublisher)  # one target: that publisher, as it is
+    assert isinstance(bootstrap.publishers([], on_close=closing.callback), ManualPublisher)
+    both = bootstrap.publishers(
+        ["vk:1", f"telegram:{tmp_path / 'sent.jsonl'}", "manual"],
+        on_close=closing.callback,
+        environ=ENV,
+    )
+    assert isinstance(both, PublisherRouter)
+    assert both.platforms == (Platform.VK, Platform.TELEGRAM)
+    with pytest.raises(PublishError) as caught:
+        both.publish(request("ok-1", platform=Platform.OK))
+    assert caught.value.code == "manual"  # the fallback: a person posts it
+    for targets, error in (
+        (["vk:1", "vk:2"], "vk has a publisher already"),
+        (["manual", f"jsonl:{tmp_path / 'a.jsonl'}"], "only one of manual and jsonl:FILE"),
+    ):
+        with pytest.raises(InvalidTarget, match=error):
+            bootstrap.publishers(targets, on_close=closing.callback, environ=ENV)

@@ -12,7 +12,8 @@ deployment file, into an adapter:
   (the ``http`` extra);
 - :func:`publisher`: ``manual`` (a person posts the answer), ``jsonl:FILE``
   (append answers to a file, post nothing), ``vk:GROUP_ID``,
-  ``telegram:SENT_LOG_FILE`` (the ``http`` extra);
+  ``telegram:SENT_LOG_FILE`` (the ``http`` extra); :func:`publishers` composes
+  several, each network's answers to its own publisher (п. 13);
 - :func:`screener`: the Russian lexicon screener (п. 18);
 - :func:`system_clock`, :func:`fixed_clock`: the time.
 
@@ -30,7 +31,7 @@ import datetime as dt
 import os
 import ssl
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Protocol
 from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
@@ -38,10 +39,12 @@ from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
 from regflow.adapters.clock import FixedClock, SystemClock
 from regflow.adapters.files import JsonlNotifier, JsonlPublisher, PrintingNotifier
 from regflow.adapters.manual import ManualPublisher
+from regflow.adapters.router import PublisherRouter
 from regflow.adapters.screener_ru import RussianScreener
 from regflow.errors import InvalidTarget, MissingExtra
 from regflow.ports.effects import Clock, Notification, Notifier, Publisher, Screener
 from regflow.ports.store import Store
+from regflow.rules.vocabulary import Platform
 from regflow.service import Municipality, Service, open_service
 
 __all__ = [
@@ -51,6 +54,7 @@ __all__ = [
     "notifier",
     "open_store",
     "publisher",
+    "publishers",
     "redact",
     "screener",
     "service",
@@ -256,6 +260,41 @@ def publisher(
         return bot
     except ImportError as exc:
         raise MissingExtra("VK" if name == "vk" else "Telegram", "http") from exc
+
+
+_BOUND = {"vk": Platform.VK, "telegram": Platform.TELEGRAM}
+"""The targets that publish on one network; the others (``manual``, ``jsonl:``) take any."""
+
+
+def publishers(
+    targets: Sequence[str], *, on_close: OnClose, environ: Mapping[str, str] | None = None
+) -> Publisher:
+    """One publisher for several targets: each network's answers go to its own publisher
+    (``vk:`` for VK, ``telegram:`` for Telegram), every other network's to the one target
+    that takes any (``manual`` or ``jsonl:FILE``), if given (п. 13: an answer is never
+    sent to another network). No target is ``manual``.
+
+    Raises:
+        InvalidTarget: a bad target, two targets for one network, or two that take any.
+    """
+    if not targets:
+        return ManualPublisher()
+    if len(targets) == 1:
+        return publisher(targets[0], on_close=on_close, environ=environ)
+    bound: dict[Platform, Publisher] = {}
+    fallback: Publisher | None = None
+    for target in targets:
+        platform = _BOUND.get(target.partition(":")[0])
+        if platform is None and fallback is not None:
+            raise InvalidTarget(redact(target), "only one of manual and jsonl:FILE can be given")
+        if platform is not None and platform in bound:
+            raise InvalidTarget(redact(target), f"{platform.value} has a publisher already")
+        made = publisher(target, on_close=on_close, environ=environ)
+        if platform is None:
+            fallback = made
+        else:
+            bound[platform] = made
+    return PublisherRouter(bound, fallback=fallback)
 
 
 class _Undeliverable:

@@ -114,3 +114,20 @@ def test_p13_the_telegram_publisher_never_answers_a_max_message(
         publisher.publish(attrs.evolve(tg.request(), platform=Platform.MAX))
     assert (caught.value.transient, caught.value.code) == (False, "platform")
     assert list(in_telegram.posted) == []
+
+
+def test_p13_a_fallback_takes_the_networks_no_publisher_serves(
+    networks: tuple[vk.FakeVK, tg.FakeTelegram], tmp_path
+) -> None:
+    from regflow.adapters.files import JsonlPublisher
+
+    in_vk, _ = networks
+    kept = tmp_path / "answers.jsonl"
+    router = PublisherRouter(
+        {Platform.VK: VKPublisher(vk.TOKEN, group_id=vk.GROUP, client=in_vk.client())},
+        fallback=JsonlPublisher(kept),
+    )
+    router.publish(vk.request("ok-1", platform=Platform.OK, text="Ответ в Одноклассниках"))
+    router.publish(vk.request("vk-1", text="Ответ во ВКонтакте"))
+    assert list(in_vk.posted) == ["Ответ во ВКонтакте"]
+    assert "Ответ в Одноклассниках" in kept.read_text(encoding="utf-8")

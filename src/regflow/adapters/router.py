@@ -28,14 +28,19 @@ class PublisherRouter:
 
     Args:
         publishers: platform -> the publisher that answers there.
+        fallback: the publisher of every other platform (the manual publisher,
+            which hands the answer to a person), if any.
 
     Raises (from :meth:`publish`):
         PublishError: permanent, code ``"platform"``, for a platform with no
-            publisher; otherwise whatever the chosen publisher raises.
+            publisher and no fallback; otherwise whatever the chosen publisher raises.
     """
 
-    def __init__(self, publishers: Mapping[Platform, Publisher]) -> None:
+    def __init__(
+        self, publishers: Mapping[Platform, Publisher], fallback: Publisher | None = None
+    ) -> None:
         self._publishers: dict[Platform, Publisher] = dict(publishers)
+        self._fallback = fallback
 
     @property
     def platforms(self) -> tuple[Platform, ...]:
@@ -44,7 +49,7 @@ class PublisherRouter:
 
     def publish(self, request: PublicationRequest) -> Publication:
         """Publish ``request`` through its platform's publisher (п. 13)."""
-        publisher = self._publishers.get(request.platform)
+        publisher = self._publishers.get(request.platform, self._fallback)
         if publisher is None:
             known = ", ".join(p.value for p in self._publishers) or "none"
             raise PublishError(

@@ -14,7 +14,7 @@ import enum
 import functools
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, TypeAlias
 
@@ -246,15 +246,16 @@ class Context:
         except InvalidTarget as exc:
             raise CLIError(f"--notify {exc}") from exc
 
-    def publisher(self, target: str) -> Publisher:
-        """The publisher ``--publish`` names (:func:`regflow.bootstrap.publisher`).
+    def publisher(self, targets: Sequence[str]) -> Publisher:
+        """The publisher the ``--publish`` options name (:func:`regflow.bootstrap.publishers`:
+        each network's answers to its own publisher).
 
         Raises:
-            CLIError: an unknown target, a bad id, a missing token.
+            CLIError: an unknown target, a bad id, a missing token, two for one network.
             MissingExtra: the target's adapter needs an extra.
         """
         try:
-            return bootstrap.publisher(target, on_close=self.on_close)
+            return bootstrap.publishers(targets, on_close=self.on_close)
         except InvalidTarget as exc:
             raise CLIError(f"--publish {exc}") from exc
 

@@ -86,10 +86,12 @@ def _delivery_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--publish",
         metavar="TARGET",
-        default="manual",
+        action="append",
         help="manual (a person posts the answer and records its link; the default), "
         "jsonl:FILE (append answers to a file, post nothing), vk:GROUP_ID, "
-        "telegram:SENT_LOG_FILE",
+        "telegram:SENT_LOG_FILE; give it once per network (--publish vk:1 --publish "
+        "telegram:sent.jsonl --publish manual): each answer goes to its own network's "
+        "publisher, the others to manual or jsonl if given (п. 13)",
     )
 
 
@@ -99,7 +101,7 @@ def _service(ctx: Context, clock: Clock) -> Service:
         ctx.store(),
         clock=clock,
         notifier=ctx.notifier(getattr(args, "notify", "log"), clock),
-        publisher=ctx.publisher(getattr(args, "publish", "manual")),
+        publisher=ctx.publisher(getattr(args, "publish", None) or ["manual"]),
     )
 
 

@@ -29,7 +29,7 @@ _ids = itertools.count(1)
 @functools.cache
 def sample_organization() -> Organization:
     """The example organisation (read once from the package's data)."""
-    text = resources.files("regflow.testing").joinpath("data/blagoveshchensk-example.toml")
+    text = resources.files("regflow").joinpath("data/blagoveshchensk_organization.toml")
     return Organization.from_toml(text.read_text(encoding="utf-8"), source=str(text))
 
 
