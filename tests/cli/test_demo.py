@@ -119,15 +119,36 @@ def test_the_week_is_busy_and_its_report_shows_breaches(week: tuple[Run, Path]) 
         "interim answer first (п. 14)",
         "drafts returned for rework (п. 11, 12)",
         "answers published (recorded; none sent anywhere)",
-        "deadlines passed with the step undone (breach notices)",
-        "escalation notices to deputy mayors (п. 20)",
+        "– of them noticed by the worker with the step undone (breach notices)",
+        "– notices they sent (one for each deputy told)",
         "notifications delivered (recorded)",
     ):
         assert row(summary, label) > 0, label
-    breaches = re.search(r"^- Нарушений сроков: (\d+)$", report, re.MULTILINE)
-    assert breaches
-    assert int(breaches.group(1)) > 0
     assert "## Нарушения сроков (п. 19)" in report
+    # the staff play by the rules: a few refusals show them, more mean the week broke
+    # (as when answers on forums and review sites had no official account to go from)
+    assert row(summary, "commands refused by the rules, each citing its clause") <= 5
+    opened = row(summary, "cases opened (the same post found twice opens one)")
+    assert row(summary, "cases still open") <= opened // 10
+
+
+def test_the_week_s_figures_are_the_report_s(week: tuple[Run, Path]) -> None:
+    run, _ = week
+    summary, report = run.out.split("\n# Отчёт о соблюдении регламента", 1)
+    breaches = re.search(r"^- Нарушений сроков: (\d+)$", report, re.MULTILINE)
+    escalations = re.search(r"^- Доведено до заместителей мэра \(п. 20\): (\d+)$", report, re.M)
+    assert breaches
+    assert escalations
+    total = row(summary, "deadlines breached (п. 19), as the report counts them †")
+    assert total == int(breaches.group(1)) > 0
+    noticed = row(summary, "– of them noticed by the worker with the step undone (breach notices)")
+    late = row(summary, "– of them done late before the worker's next round, or ended undone")
+    assert noticed + late == total
+    assert late >= 0
+    assert row(summary, "escalations to deputy mayors (п. 20), in the cases' histories †") == int(
+        escalations.group(1)
+    )
+    assert "† The compliance report's figures (below): one set of figures." in summary
 
 
 def test_what_the_week_sent_is_in_its_files_and_nothing_left_the_machine(
@@ -138,7 +159,7 @@ def test_what_the_week_sent_is_in_its_files_and_nothing_left_the_machine(
     sent = [json.loads(n) for n in (out / "notifications.jsonl").read_text("utf-8").splitlines()]
     assert len(sent) == row(summary, "notifications delivered (recorded)")
     assert sum(n["kind"] == "escalation" for n in sent) == row(
-        summary, "escalation notices to deputy mayors (п. 20)"
+        summary, "– notices they sent (one for each deputy told)"
     )
     posted = [json.loads(p) for p in (out / "publications.jsonl").read_text("utf-8").splitlines()]
     published = row(summary, "answers published (recorded; none sent anywhere)")

@@ -14,7 +14,6 @@ import itertools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import attrs
 import pytest
@@ -22,7 +21,6 @@ import pytest
 from regflow.core import (
     ApproveDraft,
     AssignExecutor,
-    Author,
     Case,
     Classify,
     Close,
@@ -32,10 +30,7 @@ from regflow.core import (
     Escalate,
     Exclude,
     LinkRepeat,
-    Message,
     Organization,
-    Place,
-    Platform,
     RecordClarification,
     RecordPublication,
     RecordPublicationFailure,
@@ -50,37 +45,15 @@ from regflow.core import (
 )
 from regflow.errors import CommandRefused
 from regflow.rules import DraftKind, Period, Regulation, blagoveshchensk_2020
+from regflow.testing.sample import ZONE, at, message
 
 ROOT = Path(__file__).resolve().parents[2]
 ORG = Organization.from_toml_file(ROOT / "examples" / "blagoveshchensk" / "organization.toml")
 REGULATION = blagoveshchensk_2020()
-ZONE = ZoneInfo("Asia/Yakutsk")
 CURATOR = "sokolova"
 HEADS = {d.id: d.head for d in ORG.departments}
 EXECUTORS = {d.id: d.executors[0] for d in ORG.departments}
 _ids = itertools.count(1)
-
-
-def at(text: str) -> dt.datetime:
-    """'YYYY-MM-DD HH:MM' in Asia/Yakutsk."""
-    return dt.datetime.fromisoformat(text).replace(tzinfo=ZONE)
-
-
-def message(detected: dt.datetime, **changes: Any) -> Message:
-    """A VK comment published five minutes before it was detected."""
-    number = next(_ids)
-    base = Message(
-        platform=Platform.VK,
-        place=Place(owner_id="-100000001", post_id=str(1000 + number), comment_id=str(number)),
-        url=f"https://vk.com/wall-100000001_{1000 + number}?reply={number}",
-        author=Author(id=str(500 + number), name="Житель"),
-        text="На улице Ленина третий день не убирают снег",
-        published_at=detected - dt.timedelta(minutes=5),
-        detected_at=detected,
-        source_system="test",
-        source_event_id=f"event-{number}",
-    )
-    return attrs.evolve(base, **changes)
 
 
 @attrs.define

@@ -25,6 +25,7 @@ from regflow.core import (
     Organization,
     RecordClarification,
     RecordPublication,
+    ReturnToCurator,
     Route,
     SubmitDraft,
     deadlines,
@@ -303,3 +304,40 @@ def test_p08_the_town_names_its_moment_of_detection_as_a_reading() -> None:
     curator = REGULATION.choose(**{"detection-moment": "curator"})
     assert detection_instant(curator, found, received) == received
     assert all(e.source for e in REGULATION.effective.escalations if e.threshold > 1)
+
+
+def test_p19_in_ensk_each_department_s_return_window_names_its_own_head() -> None:
+    # routed to roads (lead) and housing: housing's п. 8 window is housing's head's, not the lead's
+    case = Ensk("2025-11-10 10:00")
+    case.do(Classify, "2025-11-10 10:05", CURATOR, topics=("lighting",), importance="normal")
+    case.do(
+        Route,
+        "2025-11-10 10:10",
+        CURATOR,
+        departments=("roads", "housing"),
+        lead="roads",
+        order=(("housing",),),
+    )
+    states = deadlines(case.driver.case, REGULATION, now=at("2025-11-10 10:20"), organization=ORG)
+    heads = {s.department: s.responsible for s in states if s.id == "return"}
+    assert heads == {"roads": HEAD, "housing": "dmitrieva"}
+
+
+def test_p19_in_ensk_a_missed_draft_is_charged_to_the_lead_that_held_it_then() -> None:
+    # roads holds the case from 11:31 with antonova; the draft falls due unsent; roads then
+    # returns it and housing takes it: the missed draft stays antonova's, in roads
+    case = Ensk("2025-11-10 11:30").routed("2025-11-10 11:30")
+    case.do(ReturnToCurator, "2025-11-11 12:00", HEAD, department="roads", reason="не наше")
+    case.do(Route, "2025-11-11 12:05", CURATOR, departments=("housing",))
+    case.do(
+        AssignExecutor, "2025-11-11 12:10", "dmitrieva", department="housing", executor="egorova"
+    )
+    draft = next(
+        s
+        for s in deadlines(
+            case.driver.case, REGULATION, now=at("2025-11-11 12:15"), organization=ORG
+        )
+        if s.id == "draft"
+    )
+    assert draft.status.value == "breached"
+    assert (draft.responsible, draft.accountable_department) == (EXECUTOR, "roads")

@@ -30,7 +30,7 @@ from regflow.core.events import verify
 from regflow.core.organization import Organization
 from regflow.demo._messages import week
 from regflow.demo._staff import DemoPublisher, Week
-from regflow.reports.compliance import build_report, render_markdown
+from regflow.reports.compliance import ComplianceReport, build_report, render_markdown
 from regflow.reports.html import render_html
 from regflow.rules import blagoveshchensk_2020
 from regflow.rules.regulation import Regulation
@@ -153,7 +153,7 @@ def run_demo(
     )
     html = out / HTML
     html.write_text(render_html(report), encoding="utf-8")
-    summary = _summary(seed, start, end, until, counts)
+    summary = _summary(seed, start, end, until, counts, report)
     return DemoResult(
         path,
         html,
@@ -181,8 +181,14 @@ def _kinds(path: Path) -> Counter[str]:
 
 
 def _summary(
-    seed: int, start: dt.datetime, end: dt.datetime, until: dt.datetime, n: dict[str, int]
+    seed: int,
+    start: dt.datetime,
+    end: dt.datetime,
+    until: dt.datetime,
+    n: dict[str, int],
+    report: ComplianceReport,
 ) -> str:
+    breaches, noticed = report.totals.breaches, n.get("breaches", 0)
     rows = [
         ("messages detected", n.get("messages", 0)),
         ("cases opened (the same post found twice opens one)", n.get("cases", 0)),
@@ -198,8 +204,14 @@ def _summary(
         ("cases answered", n.get("answered", 0)),
         ("cases still open", n.get("open", 0)),
         ("warnings sent before a deadline", n.get("warnings", 0)),
-        ("deadlines passed with the step undone (breach notices)", n.get("breaches", 0)),
-        ("escalation notices to deputy mayors (п. 20)", n.get("escalation notices", 0)),
+        ("deadlines breached (п. 19), as the report counts them †", breaches),
+        ("– of them noticed by the worker with the step undone (breach notices)", noticed),
+        ("– of them done late before the worker's next round, or ended undone", breaches - noticed),
+        (
+            "escalations to deputy mayors (п. 20), in the cases' histories †",
+            report.totals.escalations,
+        ),
+        ("– notices they sent (one for each deputy told)", n.get("escalation notices", 0)),
         ("notifications delivered (recorded)", n.get("notifications", 0)),
         ("commands refused by the rules, each citing its clause", n.get("refused", 0)),
         ("events, every hash chain verified", n.get("events", 0)),
@@ -216,6 +228,11 @@ def _summary(
         "| what happened | count |",
         "|---|---:|",
         *(f"| {label} | {value} |" for label, value in rows),
+        "",
+        "† The compliance report's figures (below): one set of figures. A breach is a deadline "
+        "whose step came after its due instant, or never came; the worker notices those still "
+        "undone at its rounds and sends a notice. An escalation is an `escalated` event of a "
+        "case, the curator's or the rules' own (п. 20), and tells one or more deputy mayors.",
         "",
     ]
     return "\n".join(lines)
