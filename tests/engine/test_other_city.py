@@ -309,7 +309,14 @@ def test_p08_the_town_names_its_moment_of_detection_as_a_reading() -> None:
 def test_p19_in_ensk_each_department_s_return_window_names_its_own_head() -> None:
     # routed to roads (lead) and housing: housing's п. 8 window is housing's head's, not the lead's
     case = Ensk("2025-11-10 10:00")
-    case.do(Classify, "2025-11-10 10:05", CURATOR, topics=("lighting",), importance="normal")
+    case.do(
+        Classify,
+        "2025-11-10 10:05",
+        CURATOR,
+        topics=("lighting",),
+        location="ул. Мира",
+        importance="normal",
+    )
     case.do(
         Route,
         "2025-11-10 10:10",
