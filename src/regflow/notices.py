@@ -57,7 +57,8 @@ class Templates:
     )
     assigned_subject: str = "Вы назначены исполнителем: сообщение {case}"
     assigned: str = (
-        "{person}, вы назначены исполнителем по сообщению (п. 6){reason}.\nСообщение: {url}\n{text}"
+        "{person}, вы назначены исполнителем по сообщению ({clause}){reason}.\nСообщение: {url}\n"
+        "{text}"
     )
     turn_subject: str = "Подготовьте информацию для общего ответа: сообщение {case}"
     turn: str = (

@@ -452,7 +452,18 @@ def test_the_example_file(blagoveshchensk: Organization) -> None:
     assert {d.kind for d in org.departments} == set(DepartmentKind)
     assert all(2 <= len(d.executors) <= 3 for d in org.departments)
     assert len(org.deputies) == 3
-    assert {a.platform for a in org.accounts} == {Platform.VK, Platform.OK, Platform.TELEGRAM}
+    # an account on every п. 3 source but Facebook and Instagram (blocked, see the spec's п. 3)
+    assert {a.platform for a in org.accounts} == {
+        Platform.VK,
+        Platform.OK,
+        Platform.TELEGRAM,
+        Platform.MAX,
+        Platform.BLOG,
+        Platform.MICROBLOG,
+        Platform.VIDEO_HOSTING,
+        Platform.FORUM,
+        Platform.REVIEW_SITE,
+    }
     assert all("example" in a.url for a in org.accounts)
     assert "ILLUSTRATIVE" in EXAMPLE.read_text(encoding="utf-8")
 

@@ -63,6 +63,25 @@ def test_p06_the_designated_executor_is_told() -> None:
     (told,) = notices(effects_of_last(case), NoticeKind.ASSIGNED)
     assert told.recipient == "volkova"
     assert told.key == f"{case.case.id}/{case.case.version}"
+    assert told.fields["clause"] == "п. 6"  # designated by the head
+
+
+def test_p15_the_person_the_curator_appoints_to_prepare_the_joint_answer_is_told() -> None:
+    from regflow.core import Route
+
+    case = CaseDriver.detected("2025-11-06 09:00").classify("09:05")
+    case.do(
+        Route(
+            case_id=case.case.id,
+            actor=CURATOR,
+            at=case.when("09:10"),
+            departments=("improvement", "transport"),
+            lead="improvement",
+            preparer="zaitsev",
+        )
+    )
+    told = notices(react(REGULATION, ORG, case.case, case.case.events[-3:]), NoticeKind.ASSIGNED)
+    assert [(n.recipient, n.fields["clause"]) for n in told] == [("zaitsev", "п. 15")]
 
 
 def test_p15_a_co_executor_is_told_when_its_turn_starts_and_the_lead_when_a_part_arrives() -> None:
@@ -332,3 +351,21 @@ def test_interim_kinds_do_not_confuse_the_publication_text() -> None:
     (request,) = effects_of_last(case)
     assert isinstance(request, PublicationRequest)
     assert request.text == "Разбираемся"
+
+
+def test_p15_under_in_order_the_lead_is_told_of_its_turn_not_of_its_own_part() -> None:
+    in_order = REGULATION.choose(**{"lead-part": "in-order"})
+    case = CaseDriver.detected("2025-11-06 09:00", regulation=in_order).classify("09:05")
+    case.route(
+        "09:10",
+        "improvement",
+        "housing",
+        order=(("housing",), ("improvement",)),
+        lead="improvement",
+    )
+    case.assign("09:15", "improvement").assign("09:20", "housing").contribute("10:00", "housing")
+    effects = react(in_order, ORG, case.case, case.case.events[-2:])
+    assert [n.recipient for n in notices(effects, NoticeKind.PART)] == ["volkova"]
+    assert [n.recipient for n in notices(effects, NoticeKind.TURN)] == ["volkova"]  # its turn
+    case.contribute("11:00", "improvement")
+    assert notices(react(in_order, ORG, case.case, case.case.events[-1:]), NoticeKind.PART) == []

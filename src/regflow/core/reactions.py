@@ -193,7 +193,9 @@ def _routed(ctx: _Context, event: Event, data: Routed) -> Iterator[Effect]:
 
 def _assigned(ctx: _Context, event: Event, data: ExecutorAssigned) -> Iterator[Effect]:
     reason = f" ({data.substitution})" if data.substitution else ""
-    yield ctx.notice(NoticeKind.ASSIGNED, data.executor, _key(event), event, reason=reason)
+    yield ctx.notice(
+        NoticeKind.ASSIGNED, data.executor, _key(event), event, reason=reason, clause=event.clause
+    )
 
 
 def _turn(ctx: _Context, event: Event, data: ContributionOpened) -> Iterator[Effect]:
@@ -209,7 +211,8 @@ def _turn(ctx: _Context, event: Event, data: ContributionOpened) -> Iterator[Eff
 
 def _part(ctx: _Context, event: Event, data: ContributionSubmitted) -> Iterator[Effect]:
     lead = ctx.on_duty(ctx.case.lead, event.at)
-    if lead is not None:
+    # under the `lead-part` reading `in-order` the lead sends a part of its own: not news to it
+    if lead is not None and data.department != ctx.case.lead:
         yield ctx.notice(
             NoticeKind.PART,
             lead,
