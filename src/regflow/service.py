@@ -19,7 +19,7 @@ import datetime as dt
 import hashlib
 import logging
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -67,7 +67,14 @@ from regflow.ports.store import CaseEntry, OutboxItem, OutboxState, Store, UnitO
 from regflow.rules.kinds import EscalationTrigger
 from regflow.rules.regulation import Regulation, select_regulation
 
-__all__ = ["DispatchReport", "Municipality", "Service", "TickReport", "open_service"]
+__all__ = [
+    "DispatchReport",
+    "Municipality",
+    "Service",
+    "TickReport",
+    "open_service",
+    "read_cases",
+]
 
 log = logging.getLogger("regflow.service")
 _RETRIES = 5
@@ -680,3 +687,37 @@ def _detected(where: Municipality | None, message: Message, received: dt.datetim
         return received
     day = received.astimezone(where.organization.zone).date()
     return detection_instant(where.regulation(None, day), message, received)
+
+
+def read_cases(
+    store: Store,
+    organization: str,
+    since: dt.datetime,
+    until: dt.datetime,
+    *,
+    batch: int = 500,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[Case]:
+    """The cases of ``organization`` detected in ``[since, until)``, oldest first, read
+    page by page through the index in store snapshots: no write lock is held (staff
+    commands go on meanwhile) and memory holds one page, however long the period.
+
+    ``progress`` is called with the number of cases read after each page.
+    """
+    after: tuple[dt.datetime, str] | None = None
+    read = 0
+    while True:
+        with store.snapshot() as snapshot:
+            page = snapshot.cases.detected(
+                organization=organization, since=since, until=until, after=after, limit=batch
+            )
+            histories = [snapshot.events.load(entry.case_id) for entry in page]
+        for history in histories:
+            if history:
+                yield replay(history)
+        read += len(page)
+        if progress is not None and page:
+            progress(read)
+        if len(page) < batch:
+            return
+        after = (page[-1].detected_at, page[-1].case_id)

@@ -255,3 +255,38 @@ def test_an_event_with_a_period_is_read_back_equal(tmp_path: Path) -> None:
         store.close()
     assert loaded[1] == event
     assert verify(loaded) == 2
+
+
+def test_a_snapshot_keeps_no_other_process_from_writing_and_does_not_see_its_writes(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "store.db"
+    reader, writer = SQLiteStore(path, busy_timeout=0.5), SQLiteStore(path, busy_timeout=0.5)
+    try:
+        with writer.unit_of_work() as uow:
+            uow.events.append("c-1", 0, history("c-1", 2))
+        with reader.snapshot() as snapshot:
+            assert len(snapshot.events.load("c-1")) == 2
+            # another process writes while the report reads: no "database is locked"
+            with writer.unit_of_work() as uow:
+                uow.events.append("c-1", 2, history("c-1", 3)[2:])
+                uow.cases.put(entry("c-1", None))
+            assert len(snapshot.events.load("c-1")) == 2  # one consistent state
+            assert snapshot.cases.get("c-1") is None
+        with reader.snapshot() as snapshot:
+            assert len(snapshot.events.load("c-1")) == 3
+        with reader.unit_of_work() as uow:  # and the reader's connection still writes after
+            uow.events.append("c-2", 0, history("c-2", 1))
+    finally:
+        reader.close()
+        writer.close()
+
+
+def test_a_period_s_cases_are_read_through_the_detection_index(tmp_path: Path) -> None:
+    with SQLiteStore(tmp_path / "store.db") as store, store.snapshot() as snapshot:
+        plan = snapshot.cases._db.fetch(  # type: ignore[attr-defined]
+            "EXPLAIN QUERY PLAN SELECT case_id FROM cases WHERE organization = ? "
+            "AND detected_at >= ? AND detected_at < ? ORDER BY detected_at, case_id LIMIT 500",
+            ("city", 0, 1),
+        )
+    assert any("cases_detected" in str(row) for row in plan)

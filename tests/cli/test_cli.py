@@ -505,6 +505,28 @@ def test_report_in_every_format(run: Run, ingested: str, tmp_path: Path) -> None
     assert (code, err) == (1, "regflow: error: --to 2025-11-01 is before --from 2025-11-30\n")
 
 
+def test_report_reads_only_the_period_s_cases_page_by_page(
+    run: Run, ingested: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import regflow.cli._docs as docs
+
+    # the sample's last message was detected on 25 November; break its history in the file:
+    # a report of 24 November must not read it (one that replays every case would fail)
+    with sqlite3.connect(ingested) as db:
+        (late,) = db.execute(
+            "SELECT case_id FROM cases ORDER BY detected_at DESC LIMIT 1"
+        ).fetchone()
+        db.execute("UPDATE events SET record = 'not json' WHERE case_id = ?", (late,))
+    monkeypatch.setattr(docs, "_PAGE", 2)
+    monkeypatch.setattr(docs, "_PROGRESS_EVERY", 2)
+    now = ("--now", "2025-11-25 18:00", "--store", ingested, "--format", "json")
+    code, out, err = run("report", "--from", "2025-11-24", "--to", "2025-11-24", *now)
+    assert code == 0, err
+    assert json.loads(out)["totals"]["messages"] == 6  # 7 records of the 24th, one post twice
+    assert "report: 2 cases read\nreport: 4 cases read\nreport: 6 cases read\n" == err
+    assert late not in out
+
+
 def test_explain_renders_the_regulation(run: Run) -> None:
     code, out, _ = run("explain")
     assert code == 0

@@ -467,6 +467,28 @@ class _Cases:
         )
         return [_entry(self._d, row) for row in rows]
 
+    def detected(
+        self,
+        *,
+        organization: str,
+        since: dt.datetime,
+        until: dt.datetime,
+        after: tuple[dt.datetime, str] | None = None,
+        limit: int = 500,
+    ) -> list[CaseEntry]:
+        # the cases_detected index (organization, detected_at) serves the range and order
+        sql = (
+            f"SELECT {_CASE_COLUMNS} FROM cases "
+            "WHERE organization = ? AND detected_at >= ? AND detected_at < ?"
+        )
+        params: list[object] = [organization, micros(since, "since"), micros(until, "until")]
+        if after is not None:
+            last = micros(after[0], "after")
+            sql += " AND (detected_at > ? OR (detected_at = ? AND case_id > ?))"
+            params += [last, last, after[1]]
+        rows = self._db.fetch(f"{sql} ORDER BY detected_at, case_id LIMIT ?", (*params, limit))
+        return [_entry(self._d, row) for row in rows]
+
     def count(
         self,
         *,

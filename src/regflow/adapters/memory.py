@@ -15,8 +15,15 @@ from contextlib import contextmanager
 import attrs
 
 from regflow.core.events import Event
-from regflow.errors import ConcurrencyConflict
-from regflow.ports.store import END_STAGES, CaseEntry, OutboxItem, OutboxState, UnitOfWork
+from regflow.errors import ConcurrencyConflict, StorageError
+from regflow.ports.store import (
+    END_STAGES,
+    CaseEntry,
+    OutboxItem,
+    OutboxState,
+    Snapshot,
+    UnitOfWork,
+)
 
 __all__ = ["MemoryStore"]
 
@@ -100,6 +107,27 @@ class _Cases:
             if _fits(e, organization, department, executor, stage, topic, location, detected_since)
         )
         return found if limit is None else min(found, limit)
+
+    def detected(
+        self,
+        *,
+        organization: str,
+        since: dt.datetime,
+        until: dt.datetime,
+        after: tuple[dt.datetime, str] | None = None,
+        limit: int = 500,
+    ) -> list[CaseEntry]:
+        found = sorted(
+            (
+                e
+                for e in self._state.cases.values()
+                if e.organization == organization
+                and since <= e.detected_at < until
+                and (after is None or (e.detected_at, e.case_id) > after)
+            ),
+            key=lambda e: (e.detected_at, e.case_id),
+        )
+        return found[:limit]
 
 
 def _fits(
@@ -207,6 +235,24 @@ class _Outbox:
         return self._state.outbox.get(key)
 
 
+class _ReadEvents(_Events):
+    def append(self, case_id: str, expected_version: int, events: Sequence[Event]) -> None:
+        raise StorageError(f"a snapshot writes nothing (append to {case_id})")
+
+
+class _ReadCases(_Cases):
+    def put(self, entry: CaseEntry) -> None:
+        raise StorageError(f"a snapshot writes nothing (put {entry.case_id})")
+
+
+class _Reader:
+    """A snapshot's view: the event log and the case index, read only."""
+
+    def __init__(self, state: _State) -> None:
+        self.events = _ReadEvents(state)
+        self.cases = _ReadCases(state)
+
+
 class _Unit:
     def __init__(self, state: _State) -> None:
         self.events = _Events(state)
@@ -240,3 +286,11 @@ class MemoryStore:
             )
             yield _Unit(working)
             self._state = working
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Snapshot]:
+        """The state as it is: a unit of work replaces it whole, so it does not change
+        under the reader (and nothing is copied)."""
+        with self._lock:
+            state = self._state
+        yield _Reader(state)

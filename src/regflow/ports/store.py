@@ -33,6 +33,7 @@ __all__ = [
     "Outbox",
     "OutboxItem",
     "OutboxState",
+    "Snapshot",
     "Store",
     "UnitOfWork",
 ]
@@ -136,6 +137,22 @@ class CaseIndex(Protocol):
         """How many cases :meth:`query` with the same filters would find, without a limit
         or, with ``limit``, counting no further than ``limit`` (enough to compare with a
         threshold such as п. 20's surge)."""
+        ...
+
+
+    def detected(
+        self,
+        *,
+        organization: str,
+        since: dt.datetime,
+        until: dt.datetime,
+        after: tuple[dt.datetime, str] | None = None,
+        limit: int = 500,
+    ) -> list[CaseEntry]:
+        """Up to ``limit`` cases of ``organization`` detected in ``[since, until)``, whatever
+        their stage, by detection instant then id, starting after ``after`` (the
+        ``(detected_at, case_id)`` of the last entry of the previous page): a period's
+        cases page by page, as a report reads them, without an offset that grows."""
         ...
 
 
@@ -251,10 +268,31 @@ class UnitOfWork(Protocol):
         ...
 
 
+class Snapshot(Protocol):
+    """A read-only view of the store as it was when the snapshot began."""
+
+    @property
+    def events(self) -> EventLog:
+        """The event log (read it; a snapshot writes nothing)."""
+        ...
+
+    @property
+    def cases(self) -> CaseIndex:
+        """The case index (read it)."""
+        ...
+
+
 class Store(Protocol):
     """Durable state. :meth:`unit_of_work` commits when its block ends without an
     exception and rolls back when one escapes."""
 
     def unit_of_work(self) -> AbstractContextManager[UnitOfWork]:
         """A transaction."""
+        ...
+
+    def snapshot(self) -> AbstractContextManager[Snapshot]:
+        """A read-only transaction that sees one consistent state and takes no write
+        lock: what reports, ``verify`` and what-if read through, so that staff commands
+        are never kept waiting by a long read (read it in pages: one snapshot per page
+        keeps each short)."""
         ...

@@ -271,7 +271,12 @@ _NO_DEPARTMENT = "Без органа (не направленные сообщ�
 class _Facts:
     """What one case contributes, before grouping."""
 
-    case: Case
+    case_id: str
+    detected_at: dt.datetime
+    repeat_of: str | None
+    screening: tuple[str, ...]
+    published: bool
+    """Anything of it published (an answer, an interim answer, a clarification request)."""
     department: str | None
     executor: str | None
     answered: bool
@@ -330,7 +335,7 @@ def build_report(
         fact, found = _study(case, regulation, organization, now, names)
         facts.append(fact)
         breaches.extend(found)
-    facts.sort(key=lambda f: (f.case.detected_at, f.case.id))
+    facts.sort(key=lambda f: (f.detected_at, f.case_id))
     breaches.sort(key=lambda b: (b.due, b.case_id, b.deadline))
     return ComplianceReport(
         organization_id=organization.id,
@@ -347,19 +352,19 @@ def build_report(
         breaches_by_deadline=_by_deadline(regulations.values(), breaches),
         breaches=tuple(breaches),
         repeats=tuple(
-            Repeat(f.case.id, f.case.repeat_of, names.department(f.department))
+            Repeat(f.case_id, f.repeat_of, names.department(f.department))
             for f in facts
-            if f.case.repeat_of is not None
+            if f.repeat_of is not None
         ),
         flagged=tuple(
             Flagged(
-                f.case.id,
-                f.case.screening,
+                f.case_id,
+                f.screening,
                 names.department(f.department),
-                any(isinstance(e.data, Published) for e in f.case.events),
+                f.published,
             )
             for f in facts
-            if f.case.screening and f.excluded is None
+            if f.screening and f.excluded is None
         ),
         exclusions=_tally(
             [c for r in regulations.values() for c in r.exclusion.categories],
@@ -448,7 +453,11 @@ def _study(
             )
         )
     fact = _Facts(
-        case=case,
+        case_id=case.id,
+        detected_at=case.detected_at,
+        repeat_of=case.repeat_of,
+        screening=case.screening,
+        published=any(isinstance(e.data, Published) for e in case.events),
         department=case.lead,
         executor=case.lead_executor,
         answered=any(
@@ -474,7 +483,7 @@ def _metrics(facts: Sequence[_Facts], breaches: int) -> Metrics:
         to_route=_timing([f.to_route for f in facts if f.to_route is not None]),
         to_answer=_timing([f.to_answer for f in facts if f.to_answer is not None]),
         breaches=breaches,
-        repeats=sum(f.case.repeat_of is not None for f in facts),
+        repeats=sum(f.repeat_of is not None for f in facts),
         excluded=sum(f.excluded is not None for f in facts),
         escalations=sum(len(f.escalations) for f in facts),
         closed_unanswered=sum(f.closed_unanswered for f in facts),
@@ -566,7 +575,7 @@ def _daily(
     facts: Sequence[_Facts], organization: Organization, start: dt.datetime, end: dt.datetime
 ) -> tuple[DayLoad, ...]:
     zone = organization.zone
-    counts = Counter(f.case.detected_at.astimezone(zone).date() for f in facts)
+    counts = Counter(f.detected_at.astimezone(zone).date() for f in facts)
     first = start.astimezone(zone).date()
     last = (end - dt.timedelta(microseconds=1)).astimezone(zone).date()
     days = (first + dt.timedelta(days=n) for n in range((last - first).days + 1))
