@@ -36,7 +36,13 @@ from regflow.core.commands import (
 from regflow.core.deadlines import DeadlineState, deadlines, next_change
 from regflow.core.decide import handle
 from regflow.core.detection import detection_instant
-from regflow.core.events import Classified, Event, PublicationRequested
+from regflow.core.events import (
+    Classified,
+    Event,
+    PublicationFailed,
+    PublicationRequested,
+    Published,
+)
 from regflow.core.message import Message
 from regflow.core.organization import Organization
 from regflow.core.reactions import (
@@ -52,6 +58,7 @@ from regflow.core.reactions import (
     repeated_breaches,
     significant,
     surge,
+    unrecorded,
     window_start,
 )
 from regflow.errors import (
@@ -62,7 +69,14 @@ from regflow.errors import (
     UnknownCase,
 )
 from regflow.notices import Templates
-from regflow.ports.effects import Clock, Notification, Notifier, Publisher, Screener
+from regflow.ports.effects import (
+    Clock,
+    Notification,
+    Notifier,
+    Publication,
+    Publisher,
+    Screener,
+)
 from regflow.ports.store import CaseEntry, OutboxItem, OutboxState, Store, UnitOfWork
 from regflow.rules.kinds import EscalationTrigger
 from regflow.rules.regulation import Regulation, select_regulation
@@ -568,13 +582,15 @@ class Service:
             if item.kind == "publish":
                 request = request_from_record(_object(item.payload["request"]))
                 published = self.publisher.publish(request)
-                self._record(
+                refusal = self._record(
                     item,
                     RecordPublication,
                     external_id=published.external_id,
                     url=published.url,
                     at=at,
                 )
+                if refusal is not None:
+                    return self._unrecorded(item, published, refusal, at)
             else:
                 self.notifier.send(Notification.from_record(item.payload))
         except (DeliveryError, PublishError) as error:
@@ -583,9 +599,11 @@ class Service:
                 with self.store.unit_of_work() as uow:
                     uow.outbox.settle(item.key, OutboxState.FAILED, error=str(error))
                 if item.kind == "publish":
-                    self._record(
+                    refused = self._record(
                         item, RecordPublicationFailure, reason=str(error), permanent=True, at=at
                     )
+                    if refused is not None:
+                        log.error("the failure of %s was not recorded: %s", item.key, refused)
                 log.error("gave up %s %s: %s", item.kind, item.key, error)
                 return "failed"
             delay = self._delay(item.attempts, error.retry_after)
@@ -598,21 +616,71 @@ class Service:
             uow.outbox.settle(item.key, OutboxState.DONE)
         return "done"
 
+    def _unrecorded(
+        self, item: OutboxItem, published: Publication, refusal: CommandRefused, at: dt.datetime
+    ) -> str:
+        """A publication that went out but that its case refuses to record: the item is not
+        done, it fails with what was posted where, and the curators are told, in one unit of
+        work."""
+        assert item.case_id is not None
+        case = self.case(item.case_id)
+        org = self.municipalities[case.organization].organization
+        where = f"{published.external_id} {published.url}".strip()
+        error = f"published as {where} but not recorded: {refusal}"
+        with self.store.unit_of_work() as uow:
+            uow.outbox.settle(item.key, OutboxState.FAILED, error=error)
+            notices = unrecorded(org, case, item.key, where, str(refusal), at)
+            uow.outbox.enqueue(self._items(org, case, notices))
+        log.error("%s %s", item.key, error, extra={"case_id": item.case_id})
+        return "failed"
+
     def _delay(self, attempts: int, retry_after: float | None) -> dt.timedelta:
         if retry_after is not None:
             return dt.timedelta(seconds=retry_after)
         return min(self.backoff * (1 << min(attempts, 30)), self.max_backoff)
 
-    def _record(self, item: OutboxItem, kind: Any, *, at: dt.datetime, **fields: Any) -> None:
-        """Tell the case what became of its publication; a repeat is harmless."""
+    def _record(
+        self, item: OutboxItem, kind: Any, *, at: dt.datetime, **fields: Any
+    ) -> CommandRefused | None:
+        """Tell the case what became of its publication; a repeat is harmless.
+
+        What an adapter did is never refused for ordering: the record takes ``at`` or the
+        case's last event's time, whichever is later, and is decided again on the fresh
+        case when a command landed meanwhile. Returns the refusal that remains (the case
+        no longer takes the record: closed, say), or ``None`` once recorded.
+        """
         assert item.case_id is not None
         actor = str(item.payload["actor"])
-        case = self.case(item.case_id)
-        when = max(at, case.events[-1].at)
-        try:
-            self.handle(kind(case_id=item.case_id, actor=actor, at=when, **fields))
-        except CommandRefused as refusal:  # already recorded, or the case moved on
-            log.info("publication of %s not recorded: %s", item.key, refusal)
+        outcome: type[Published | PublicationFailed] = (
+            Published if kind is RecordPublication else PublicationFailed
+        )
+        refusal: CommandRefused | None = None
+        for _attempt in range(_RETRIES):
+            case = self.case(item.case_id)
+            if _recorded(case, item.key, outcome):
+                return None
+            when = max(at, case.events[-1].at)
+            try:
+                self.handle(kind(case_id=item.case_id, actor=actor, at=when, **fields))
+            except CommandRefused as refused:
+                refusal = refused
+                if self.case(item.case_id).version == case.version:
+                    return refusal  # refused by the case as it stands, not by a race
+            else:
+                return None
+        return refusal
+
+
+def _recorded(case: Case, key: str, outcome: type[Published | PublicationFailed]) -> bool:
+    """Whether ``case`` already holds ``outcome`` for the publication ``key``'s draft."""
+    number = None
+    for event in case.events:
+        data = event.data
+        if isinstance(data, PublicationRequested) and data.key == key:
+            number = data.number
+        elif number is not None and isinstance(data, outcome) and data.number == number:
+            return True
+    return False
 
 
 def _counted(case: Case | None, topic: str, since: dt.datetime, location: str | None = None) -> int:

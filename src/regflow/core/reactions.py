@@ -69,6 +69,7 @@ __all__ = [
     "repeated_breaches",
     "significant",
     "surge",
+    "unrecorded",
     "window_start",
 ]
 
@@ -99,6 +100,9 @@ class NoticeKind(enum.Enum):
     """The curator: the organisation has no official account on the message's platform (п. 13)."""
     FAILED = "failed"
     """The curator: the answer could not be published (п. 13)."""
+    UNRECORDED = "unrecorded"
+    """The curator: the answer was published but its record was refused; record it by hand
+    (п. 13)."""
     ESCALATION = "escalation"
     """A deputy mayor: information under п. 20."""
     WARNING = "warning"
@@ -295,6 +299,24 @@ def react(
         if reaction is not None:
             effects.extend(reaction(ctx, event, event.data))
     return tuple(effects)
+
+
+def unrecorded(
+    org: Organization, case: Case, key: str, published: str, reason: str, at: dt.datetime
+) -> tuple[Notice, ...]:
+    """The curators' notices that the publication ``key`` went out (as ``published``, a link
+    or an id) but its record in ``case`` was refused for ``reason`` (п. 13)."""
+    return tuple(
+        Notice(
+            NoticeKind.UNRECORDED,
+            curator,
+            f"{key}/unrecorded/{curator}",
+            case.id,
+            at,
+            {"reason": reason, "published": published},
+        )
+        for curator in org.curators
+    )
 
 
 # -- warnings and breaches ----------------------------------------------------------------
