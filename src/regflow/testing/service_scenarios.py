@@ -385,6 +385,32 @@ class _Scenarios:
         assert told.kind == "unrecorded"
         assert "https://example.invalid/vk/1" in told.text
 
+    def test_p13_a_retry_after_a_permanent_failure_is_delivered_under_a_key_of_its_own(
+        self, store: Store
+    ) -> None:
+        # issue 15: the retry recorded a new request but queued nothing (its key was the
+        # failed item's)
+        inner = RecordingPublisher()
+        captcha = PublishError("VK error 14: Captcha needed", transient=False)
+        flaky = FlakyPublisher(inner, [captcha])
+        service, _notifier, clock = make(store, flaky)
+        case_id, _ = service.intake(
+            message(at("2025-11-24 09:00")), organization=ORG.id, actor="sokolova"
+        )
+        answered_request(service, case_id)
+        clock.instant = at("2025-11-24 10:16")
+        assert service.dispatch().failed == 1
+        service.handle(
+            RequestPublication(case_id=case_id, actor="zaitsev", at=at("2025-11-24 10:40"))
+        )
+        clock.instant = at("2025-11-24 10:41")
+        service.dispatch()
+        case = service.case(case_id)
+        keys = [e.data.key for e in case.events if isinstance(e.data, PublicationRequested)]
+        assert keys == [f"{case_id}/draft-1", f"{case_id}/draft-1/attempt-2"]
+        assert list(inner.posts) == keys[1:]
+        assert case.stage == "answered"
+
     def test_tick_records_each_warning_and_breach_once(self, store: Store) -> None:
         service, notifier, clock = make(store)
         service.intake(message(at("2025-11-24 09:00")), organization=ORG.id, actor="sokolova")
