@@ -58,6 +58,7 @@ from regflow.core.reactions import (
     repeated_breaches,
     significant,
     surge,
+    text_digest,
     unrecorded,
     window_start,
 )
@@ -581,6 +582,7 @@ class Service:
         try:
             if item.kind == "publish":
                 request = request_from_record(_object(item.payload["request"]))
+                self._check_text(item, request.text)
                 published = self.publisher.publish(request)
                 refusal = self._record(
                     item,
@@ -615,6 +617,73 @@ class Service:
         with self.store.unit_of_work() as uow:
             uow.outbox.settle(item.key, OutboxState.DONE)
         return "done"
+
+    def _check_text(self, item: OutboxItem, text: str) -> None:
+        """The text to post is the text approved: the item's digest, its text and the
+        history's approved draft agree, or nothing is posted (a permanent failure, so the
+        curator is told). An item written before items carried a digest is checked
+        against the history only."""
+        assert item.case_id is not None
+        approved = self._approved_text(self.case(item.case_id), item.key)
+        digest = item.payload.get("text_sha256")
+        if (
+            approved is None
+            or text != approved
+            or (digest is not None and digest != text_digest(text))
+        ):
+            raise PublishError(
+                f"{item.key}: текст в очереди не совпадает с согласованным проектом "
+                "ответа; ответ не размещён",
+                transient=False,
+                code="text-changed",
+            )
+
+    def _approved_text(self, case: Case, key: str) -> str | None:
+        """The text the history says the request ``key`` is to publish: the approved
+        draft's public text as it stood when publication was requested."""
+        for index, event in enumerate(case.events):
+            if isinstance(event.data, PublicationRequested) and event.data.key == key:
+                then = replay(case.events[: index + 1])
+                if then.draft is None:
+                    return None
+                regulation = self.municipalities[case.organization].regulation(
+                    case.regulation, case.detected_at.date()
+                )
+                return then.draft.public_text(regulation.effective.answer_form)
+        return None
+
+    def verify_publications(self, case_id: str) -> tuple[str, ...]:
+        """Check a case's outbox publications against its history; the problems found.
+
+        Each publication the history requested must be in the outbox with the text of
+        the draft approved then (and its digest, where the item carries one); an item
+        delivered must be recorded in the history (``published``).
+
+        Raises:
+            UnknownCase: no such case.
+        """
+        case = self.case(case_id)
+        problems = []
+        with self.store.unit_of_work() as uow:
+            items = [
+                (event.data.key, uow.outbox.get(event.data.key))
+                for event in case.events
+                if isinstance(event.data, PublicationRequested)
+            ]
+        for key, item in items:
+            if item is None:
+                problems.append(f"publication {key} was requested but is not in the outbox")
+                continue
+            request = _object(item.payload.get("request"))
+            text = request.get("text")
+            digest = item.payload.get("text_sha256")
+            if text != self._approved_text(case, key):
+                problems.append(f"publication {key}: its text is not the approved draft's")
+            elif digest is not None and digest != text_digest(str(text)):
+                problems.append(f"publication {key}: its text does not match its digest")
+            if item.state is OutboxState.DONE and not _recorded(case, key, Published):
+                problems.append(f"publication {key} was delivered but is not recorded")
+        return tuple(problems)
 
     def _unrecorded(
         self, item: OutboxItem, published: Publication, refusal: CommandRefused, at: dt.datetime
@@ -701,7 +770,11 @@ def _publication(request: PublicationRequest, case: Case) -> OutboxItem:
     return OutboxItem(
         key=request.key,
         kind="publish",
-        payload={"request": request_to_record(request), "actor": requested.actor},
+        payload={
+            "request": request_to_record(request),
+            "actor": requested.actor,
+            "text_sha256": text_digest(request.text),
+        },
         created_at=requested.at,
         case_id=case.id,
     )

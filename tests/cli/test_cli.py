@@ -468,6 +468,48 @@ def test_verify_finds_a_tampered_event(run: Run, ingested: str) -> None:
     )
 
 
+def test_p13_verify_finds_an_outbox_text_that_is_not_the_approved_one(
+    run: Run, ingested: str
+) -> None:
+    steps = [
+        ("classify", "sokolova", "09:12", "--topics", "snow-removal"),
+        ("route", "sokolova", "09:14", "--departments", "improvement"),
+        ("assign-executor", "morozov", "09:30", "--department", "improvement"),
+        ("submit-draft", "zaitsev", "09:55", "--text", "Тротуар очистят сегодня."),
+        ("approve", "sokolova", "10:05"),
+        ("request-publication", "zaitsev", "10:10"),
+    ]
+    for name, who, when, *fields in steps:
+        if name == "assign-executor":
+            fields += ["--executor", "volkova"]
+        code, _out, err = run(
+            "act",
+            SNOW,
+            name,
+            "--as",
+            who,
+            "--at",
+            f"2025-11-24 {when}",
+            "--store",
+            ingested,
+            *fields,
+        )
+        assert (code, err) == (0, ""), name
+    assert run("verify", "--store", ingested)[0] == 0
+    with sqlite3.connect(ingested) as db:
+        key, raw = db.execute("SELECT key, payload FROM outbox WHERE kind = 'publish'").fetchone()
+        payload = json.loads(raw)
+        payload["request"]["text"] = "Тротуар чистить не будут."
+        db.execute("UPDATE outbox SET payload = ? WHERE key = ?", (json.dumps(payload), key))
+    code, out, err = run("verify", "--store", ingested)
+    assert code == 1
+    assert out == "1 of 7 cases fail verification\n"
+    assert err == (
+        f"regflow: tampered: case {key.split('/')[0]}: publication {key}: "
+        "its text is not the approved draft's\n"
+    )
+
+
 def test_report_in_every_format(run: Run, ingested: str, tmp_path: Path) -> None:
     now = ("--now", "2025-11-25 18:00", "--store", ingested)
     code, out, _ = run("report", "--format", "json", *now)

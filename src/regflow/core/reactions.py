@@ -27,6 +27,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import enum
+import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 import attrs
@@ -69,6 +70,7 @@ __all__ = [
     "repeated_breaches",
     "significant",
     "surge",
+    "text_digest",
     "unrecorded",
     "window_start",
 ]
@@ -154,6 +156,12 @@ class PublicationRequest:
 
 
 Effect = Notice | PublicationRequest
+
+
+def text_digest(text: str) -> str:
+    """The digest an outbox publication carries of the approved text it is to post:
+    ``sha256:`` and the SHA-256 of the text's UTF-8 bytes, in lower-case hex."""
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 
 def _key(event: Event) -> str:
