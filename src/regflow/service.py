@@ -52,12 +52,14 @@ from regflow.core.reactions import (
     Notice,
     NoticeKind,
     PublicationRequest,
+    breaches_lock,
     escalation_event,
     react,
     reminders,
     repeated_breaches,
     significant,
     surge,
+    surge_lock,
     text_digest,
     unrecorded,
     window_start,
@@ -374,6 +376,8 @@ class Service:
             if rule.trigger is EscalationTrigger.SIGNIFICANT:
                 escalation = significant(case, org, rule)
             elif rule.trigger is EscalationTrigger.SURGE and case.location:
+                for topic in sorted(case.topics):  # before counting: see the others' cases
+                    uow.lock(surge_lock(org, rule, topic, case.location))
                 since = window_start(rule, at)
                 similar = {
                     topic: uow.cases.count(
@@ -487,7 +491,8 @@ class Service:
                 try:
                     with self.store.unit_of_work() as uow:
                         entries = uow.cases.due(at, self.batch)
-                        for entry in entries:
+                        # by municipality: the breach locks are taken in one order
+                        for entry in sorted(entries, key=lambda e: e.organization):
                             self._tick_case(uow, entry, at, counts)
                 except ConcurrencyConflict as conflict:
                     self._cache.pop(conflict.case_id, None)
@@ -517,7 +522,13 @@ class Service:
         states = deadlines(case, regulation, now=at, organization=org)
         effects: list[Effect] = []
         raised: list[Escalation] = []
-        for reminder in reminders(case, org, states, at):
+        due = reminders(case, org, states, at)
+        if any(r.kind is NoticeKind.BREACH and r.department is not None for r in due) and any(
+            rule.trigger is EscalationTrigger.REPEATED_BREACHES
+            for rule in regulation.effective.escalations
+        ):  # before marking: count the others' breaches, not miss them
+            uow.lock(breaches_lock(org))
+        for reminder in due:
             if not uow.marks.add(reminder.mark, at, reminder.department):
                 continue
             counts[reminder.kind.value] += 1

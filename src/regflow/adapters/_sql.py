@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import json
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
@@ -37,6 +38,7 @@ __all__ = [
     "Executor",
     "Migration",
     "SqlUnit",
+    "lock_id",
     "migrate",
 ]
 
@@ -83,6 +85,9 @@ class Dialect:
     tags_as_json: bool
     json_cast: str = ""
     """Appended to a JSON parameter where the column's type cannot be inferred."""
+    advisory_lock: str = ""
+    """A statement that takes a transaction-scoped lock on its one (64-bit integer)
+    parameter; empty where a unit of work is one writer at a time already."""
     extra_indexes: tuple[str, ...] = ()
 
     def tags_param(self, names: tuple[str, ...]) -> object:
@@ -119,6 +124,7 @@ POSTGRES = Dialect(
     lock=" FOR UPDATE SKIP LOCKED",
     tags_as_json=False,
     json_cast="::json",
+    advisory_lock="SELECT pg_advisory_xact_lock(?)",
     extra_indexes=(
         "CREATE INDEX cases_departments ON cases USING GIN (departments)",
         "CREATE INDEX cases_executors ON cases USING GIN (executors)",
@@ -626,8 +632,22 @@ class SqlUnit:
     """A :class:`~regflow.ports.UnitOfWork` over an executor's transaction."""
 
     def __init__(self, db: Executor, dialect: Dialect) -> None:
+        self._db = db
+        self._dialect = dialect
         self.events = _Events(db, dialect)
         self.cases = _Cases(db, dialect)
         self.intake = _Intake(db)
         self.marks = _Marks(db)
         self.outbox = _Outbox(db, dialect)
+
+    def lock(self, key: str) -> None:
+        """Hold the lock named ``key`` until the transaction ends (SQLite: its write lock
+        is held from ``BEGIN IMMEDIATE`` already)."""
+        if self._dialect.advisory_lock:
+            self._db.fetch(self._dialect.advisory_lock, (lock_id(key),))
+
+
+def lock_id(key: str) -> int:
+    """A lock's name as the signed 64-bit integer PostgreSQL's advisory locks take."""
+    digest = hashlib.sha256(b"regflow-lock\0" + key.encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)

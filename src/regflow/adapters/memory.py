@@ -215,6 +215,9 @@ class _Unit:
         self.marks = _Marks(state)
         self.outbox = _Outbox(state)
 
+    def lock(self, key: str) -> None:
+        """Nothing to do: one unit of work runs at a time."""
+
 
 class MemoryStore:
     """A :class:`~regflow.ports.Store` in process memory (lost when the process ends)."""

@@ -64,12 +64,14 @@ __all__ = [
     "PublicationRequest",
     "Reminder",
     "breach_department",
+    "breaches_lock",
     "escalation_event",
     "react",
     "reminders",
     "repeated_breaches",
     "significant",
     "surge",
+    "surge_lock",
     "text_digest",
     "unrecorded",
     "window_start",
@@ -450,6 +452,20 @@ def significant(case: Case, org: Organization, rule: EscalationRule) -> Escalati
         return None
     mark = f"escalation/{rule.id}/{case.id}"
     return Escalation(rule, mark, org.deputies_for(case.topics), observed=1)
+
+
+def surge_lock(org: Organization, rule: EscalationRule, topic: str, location: str) -> str:
+    """The lock a surge count of ``topic`` at ``location`` is made under (п. 20): units of
+    work that count the same window take turns, so that simultaneous classifications see
+    each other's cases rather than each missing the others'."""
+    return f"lock/{rule.id}/{org.id}/{topic}/{location}"
+
+
+def breaches_lock(org: Organization) -> str:
+    """The lock a municipality's breaches are marked and counted under (п. 20's repeated
+    breaches): one per municipality, so that a batch of cases takes its locks in the
+    order of its municipalities and two workers never wait for each other in a ring."""
+    return f"lock/breaches/{org.id}"
 
 
 def window_start(rule: EscalationRule, at: dt.datetime) -> dt.datetime:

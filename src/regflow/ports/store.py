@@ -250,6 +250,18 @@ class UnitOfWork(Protocol):
         """Effects to deliver."""
         ...
 
+    def lock(self, key: str) -> None:
+        """Hold an exclusive lock named ``key`` until the unit of work ends.
+
+        Units of work that take the same key run one after another from that point,
+        and each sees what the one before it committed: a count followed by a mark (п.
+        20's surge and repeated breaches) is then not skewed by a concurrent one. A
+        store whose units of work already run one at a time (memory, SQLite) need do
+        nothing; PostgreSQL takes ``pg_advisory_xact_lock``. Take several keys in a
+        fixed order (sorted), or two units of work may wait for each other.
+        """
+        ...
+
 
 class Store(Protocol):
     """Durable state. :meth:`unit_of_work` commits when its block ends without an

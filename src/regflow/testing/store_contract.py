@@ -16,6 +16,8 @@ The memory, SQLite and PostgreSQL adapters all pass this same suite.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -244,6 +246,37 @@ class StoreContract:
             assert uow.marks.count("", T0, "parks") == 1
             assert uow.marks.count("breach/", T0, limit=1) == 1
             assert uow.marks.count("breach/", T0, limit=5) == 2
+
+    def test_a_lock_makes_a_count_see_what_the_holder_marked(self, store: Store) -> None:
+        # п. 20 counts then marks: a second unit of work that takes the same lock waits for
+        # the first to commit and then counts its mark (issue 15: write skew on PostgreSQL)
+        locked = threading.Event()
+        seen: list[int] = []
+
+        def holder() -> None:
+            with store.unit_of_work() as uow:
+                uow.lock("window/roads/Центр")
+                locked.set()
+                time.sleep(0.3)
+                uow.marks.add("breach/c-1/answer", T0, "roads")
+
+        def counter() -> None:
+            locked.wait(5)
+            with store.unit_of_work() as uow:
+                uow.lock("window/roads/Центр")
+                seen.append(uow.marks.count("breach/", T0, "roads"))
+                uow.marks.add("breach/c-2/answer", T0, "roads")
+
+        threads = [threading.Thread(target=holder), threading.Thread(target=counter)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(10)
+        assert seen == [1]
+        with store.unit_of_work() as uow:
+            uow.lock("window/roads/Центр")
+            uow.lock("window/roads/Центр")  # taken again in one unit of work: no deadlock
+            assert uow.marks.count("breach/", T0, "roads") == 2
 
     # -- the outbox -----------------------------------------------------------------
 
