@@ -140,11 +140,19 @@ class TickReport:
 
 @attrs.frozen
 class DispatchReport:
-    """What one :meth:`Service.dispatch` did."""
+    """What one :meth:`Service.dispatch` did.
+
+    ``paused`` counts the items held back because their channel's credentials were
+    refused (SMTP 535, a webhook's 401 or 403): they stay pending, none is failed, and
+    ``paused_channels`` names the channels (``"notify"``, ``"publish"``) an operator
+    must see to.
+    """
 
     delivered: int
     retried: int
     failed: int
+    paused: int = 0
+    paused_channels: tuple[str, ...] = ()
 
 
 @attrs.define
@@ -163,6 +171,8 @@ class Service:
     backoff: dt.timedelta = dt.timedelta(seconds=30)
     max_backoff: dt.timedelta = dt.timedelta(hours=1)
     max_attempts: int = 12
+    credentials_pause: dt.timedelta = dt.timedelta(minutes=15)
+    """How long a channel whose credentials were refused waits before it is tried again."""
     cache_size: int = 10_000
     """How many cases to keep decoded between commands. A stale one is harmless: the
     append at its version then conflicts, and the command is decided again on a fresh
@@ -576,18 +586,27 @@ class Service:
         (and the curator is told of it).
         """
         at = now or self.clock.now()
-        delivered = retried = failed = 0
+        delivered = retried = failed = held = 0
+        paused: set[str] = set()
         while True:
             with self.store.unit_of_work() as uow:
                 items = uow.outbox.claim(at, self.batch, self.lease)
             for item in items:
+                if item.kind in paused:
+                    # its channel's credentials were refused: not tried, and not failed; the
+                    # lease lapses and a later round tries it again
+                    held += 1
+                    continue
                 outcome = self._deliver(item, at)
                 delivered += outcome == "done"
                 retried += outcome == "retry"
                 failed += outcome == "failed"
+                if outcome == "paused":
+                    held += 1
+                    paused.add(item.kind)
             if len(items) < self.batch:
                 break
-        return DispatchReport(delivered, retried, failed)
+        return DispatchReport(delivered, retried, failed, held, tuple(sorted(paused)))
 
     def _deliver(self, item: OutboxItem, at: dt.datetime) -> str:
         try:
@@ -607,6 +626,8 @@ class Service:
             else:
                 self.notifier.send(Notification.from_record(item.payload))
         except (DeliveryError, PublishError) as error:
+            if error.credentials:
+                return self._pause(item, error, at)
             permanent = not error.transient or item.attempts + 1 >= self.max_attempts
             if permanent:
                 with self.store.unit_of_work() as uow:
@@ -628,6 +649,25 @@ class Service:
         with self.store.unit_of_work() as uow:
             uow.outbox.settle(item.key, OutboxState.DONE)
         return "done"
+
+    def _pause(self, item: OutboxItem, error: DeliveryError | PublishError, at: dt.datetime) -> str:
+        """The channel's credentials were refused: the item stays pending (tried again after
+        :attr:`credentials_pause`), the operator is alerted, nothing is failed."""
+        with self.store.unit_of_work() as uow:
+            uow.outbox.settle(
+                item.key,
+                OutboxState.PENDING,
+                error=str(error),
+                retry_at=at + self.credentials_pause,
+            )
+        log.error(
+            "the %s channel refused its credentials; its items are held until they are fixed "
+            "(regflow outbox list): %s",
+            item.kind,
+            error,
+            extra={"channel": item.kind, "code": error.code},
+        )
+        return "paused"
 
     def _check_text(self, item: OutboxItem, text: str) -> None:
         """The text to post is the text approved: the item's digest, its text and the

@@ -510,6 +510,66 @@ def test_p13_verify_finds_an_outbox_text_that_is_not_the_approved_one(
     )
 
 
+def test_outbox_list_shows_failed_items_and_retry_requeues_them_by_filter(
+    run: Run, ingested: str
+) -> None:
+    for name, who, when, *fields in [
+        ("classify", "sokolova", "09:12", "--topics", "snow-removal"),
+        ("route", "sokolova", "09:14", "--departments", "improvement"),
+    ]:
+        assert (
+            run(
+                "act",
+                SNOW,
+                name,
+                "--as",
+                who,
+                "--at",
+                f"2025-11-24 {when}",
+                "--store",
+                ingested,
+                *fields,
+            )[0]
+            == 0
+        )
+    with sqlite3.connect(ingested) as db:  # an SMTP server refused them all for good
+        keys = [k for (k,) in db.execute("SELECT key FROM outbox ORDER BY created_at, key")]
+        db.execute(
+            "UPDATE outbox SET state = 'failed', attempts = 1, "
+            "last_error = 'SMTP server refused the message: 554 no'"
+        )
+    assert keys
+    code, out, _ = run("outbox", "list", "--store", ingested)
+    assert code == 0
+    assert out.splitlines()[-1] == f"{len(keys)} items"
+    assert f"{keys[0]}  notify  failed  " in out
+    code, out, _ = run("outbox", "list", "--state", "pending", "--store", ingested)
+    assert out == "0 items\n"
+    code, out, _ = run("outbox", "retry", "--error", "535", "--store", ingested)
+    assert (code, out) == (0, "requeued 0 failed items\n")
+    code, out, _ = run(
+        "outbox",
+        "retry",
+        "--kind",
+        "notify",
+        "--error",
+        "554",
+        "--now",
+        "2025-11-24 10:00",
+        "--store",
+        ingested,
+    )
+    assert (code, out) == (0, f"requeued {len(keys)} failed items\n")
+    code, out, _ = run(
+        "outbox", "list", "--state", "pending", "--format", "json", "--store", ingested
+    )
+    listed = json.loads(out)
+    assert [i["key"] for i in listed] == keys
+    assert {i["attempts"] for i in listed} == {0}
+    code, out, _ = run("dispatch", "--store", ingested, "--now", "2025-11-24 10:01")
+    assert out.endswith(f"{len(keys)} delivered, 0 to retry, 0 failed\n")
+
+
 def test_report_in_every_format(run: Run, ingested: str, tmp_path: Path) -> None:
     now = ("--now", "2025-11-25 18:00", "--store", ingested)
     code, out, _ = run("report", "--format", "json", *now)

@@ -85,6 +85,8 @@ class Dialect:
     tags_as_json: bool
     json_cast: str = ""
     """Appended to a JSON parameter where the column's type cannot be inferred."""
+    contains: str = "instr({column}, ?) > 0"
+    """A predicate: ``{column}`` contains the text bound to its one placeholder."""
     advisory_lock: str = ""
     """A statement that takes a transaction-scoped lock on its one (64-bit integer)
     parameter; empty where a unit of work is one writer at a time already."""
@@ -124,6 +126,7 @@ POSTGRES = Dialect(
     lock=" FOR UPDATE SKIP LOCKED",
     tags_as_json=False,
     json_cast="::json",
+    contains="strpos({column}, ?) > 0",
     advisory_lock="SELECT pg_advisory_xact_lock(?)",
     extra_indexes=(
         "CREATE INDEX cases_departments ON cases USING GIN (departments)",
@@ -626,6 +629,44 @@ class _Outbox:
     def get(self, key: str) -> OutboxItem | None:
         rows = self._db.fetch(f"SELECT {_ITEM_COLUMNS} FROM outbox WHERE key = ?", (key,))
         return _item(rows[0]) if rows else None
+
+    def query(
+        self,
+        *,
+        state: OutboxState | None = None,
+        kind: str | None = None,
+        case_id: str | None = None,
+        since: dt.datetime | None = None,
+        error: str | None = None,
+        limit: int = 100,
+    ) -> list[OutboxItem]:
+        where = ["TRUE"]
+        params: list[object] = []
+        for predicate, value in (
+            ("state = ?", None if state is None else state.value),
+            ("kind = ?", kind),
+            ("case_id = ?", case_id),
+            ("created_at >= ?", _maybe_micros(since, "since")),
+            (self._d.contains.format(column="last_error"), error),
+        ):
+            if value is not None:
+                where.append(predicate)
+                params.append(value)
+        rows = self._db.fetch(
+            f"SELECT {_ITEM_COLUMNS} FROM outbox WHERE {' AND '.join(where)} "
+            "ORDER BY created_at, key LIMIT ?",
+            (*params, limit),
+        )
+        return [_item(row) for row in rows]
+
+    def requeue(self, key: str, at: dt.datetime) -> bool:
+        return bool(
+            self._db.run(
+                "UPDATE outbox SET state = 'pending', attempts = 0, available_at = ?, "
+                "leased_until = NULL WHERE key = ? AND state = 'failed'",
+                (micros(at, "at"), key),
+            )
+        )
 
 
 class SqlUnit:

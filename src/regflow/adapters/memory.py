@@ -206,6 +206,38 @@ class _Outbox:
     def get(self, key: str) -> OutboxItem | None:
         return self._state.outbox.get(key)
 
+    def query(
+        self,
+        *,
+        state: OutboxState | None = None,
+        kind: str | None = None,
+        case_id: str | None = None,
+        since: dt.datetime | None = None,
+        error: str | None = None,
+        limit: int = 100,
+    ) -> list[OutboxItem]:
+        found = [
+            item
+            for item in self._state.outbox.values()
+            if (state is None or item.state is state)
+            and (kind is None or item.kind == kind)
+            and (case_id is None or item.case_id == case_id)
+            and (since is None or item.created_at >= since)
+            and (error is None or error in item.last_error)
+        ]
+        found.sort(key=lambda item: (item.created_at, item.key))
+        return found[:limit]
+
+    def requeue(self, key: str, at: dt.datetime) -> bool:
+        item = self._state.outbox.get(key)
+        if item is None or item.state is not OutboxState.FAILED:
+            return False
+        self._state.outbox[key] = attrs.evolve(
+            item, state=OutboxState.PENDING, attempts=0, available_at=at
+        )
+        self._state.leases.pop(key, None)
+        return True
+
 
 class _Unit:
     def __init__(self, state: _State) -> None:

@@ -221,6 +221,26 @@ class Outbox(Protocol):
         """The item with ``key``, if any."""
         ...
 
+    def query(
+        self,
+        *,
+        state: OutboxState | None = None,
+        kind: str | None = None,
+        case_id: str | None = None,
+        since: dt.datetime | None = None,
+        error: str | None = None,
+        limit: int = 100,
+    ) -> list[OutboxItem]:
+        """Items matching every given filter, oldest first (by ``created_at``, then key):
+        ``since`` bounds ``created_at`` from below, ``error`` is a substring of
+        ``last_error`` (case-sensitive)."""
+        ...
+
+    def requeue(self, key: str, at: dt.datetime) -> bool:
+        """Make the ``FAILED`` item ``key`` pending again, available at ``at``, with its
+        attempts back to 0 (its last error kept); ``False`` if no failed item has the key."""
+        ...
+
 
 class UnitOfWork(Protocol):
     """One transaction over every part of the store."""

@@ -331,3 +331,41 @@ class StoreContract:
             assert uow.outbox.claim(now + dt.timedelta(minutes=1), 10, lease) == []
             later = uow.outbox.claim(now + dt.timedelta(minutes=2), 10, lease)
         assert [i.key for i in later] == ["retry"]
+
+    def test_failed_items_are_found_by_filter_and_requeued(self, store: Store) -> None:
+        later = T0 + dt.timedelta(hours=1)
+        with store.unit_of_work() as uow:
+            uow.outbox.enqueue(
+                [item("n-1"), item("n-2", later), item("p-1", later, kind="publish"), item("ok")]
+            )
+            uow.outbox.claim(T0, 10, dt.timedelta(minutes=5))
+            uow.outbox.settle("n-1", OutboxState.FAILED, error="SMTP 535 auth failed")
+            uow.outbox.settle("n-2", OutboxState.FAILED, error="SMTP 535 auth failed")
+            uow.outbox.settle("p-1", OutboxState.FAILED, error="VK error 14: Captcha")
+            uow.outbox.settle("ok", OutboxState.DONE)
+        with store.unit_of_work() as uow:
+
+            def keys(**filters: Any) -> list[str]:
+                return [i.key for i in uow.outbox.query(**filters)]
+
+            assert keys(state=OutboxState.FAILED) == ["n-1", "n-2", "p-1"]
+            assert keys(state=OutboxState.FAILED, kind="notify") == ["n-1", "n-2"]
+            assert keys(state=OutboxState.FAILED, since=later) == ["n-2", "p-1"]
+            assert keys(error="535") == ["n-1", "n-2"]
+            assert keys(error="captcha") == []  # case-sensitive
+            assert keys(case_id="c-1", limit=2) == ["n-1", "ok"]
+            assert keys(case_id="c-9") == []
+            assert keys(state=OutboxState.DONE) == ["ok"]
+            assert uow.outbox.requeue("n-1", later)
+            assert not uow.outbox.requeue("ok", later)  # not failed
+            assert not uow.outbox.requeue("nope", later)
+        with store.unit_of_work() as uow:
+            again = uow.outbox.get("n-1")
+            assert again is not None
+            assert (again.state, again.attempts, again.last_error) == (
+                OutboxState.PENDING,
+                0,
+                "SMTP 535 auth failed",
+            )
+            assert uow.outbox.claim(T0, 10, dt.timedelta(minutes=5)) == []  # not yet available
+            assert [i.key for i in uow.outbox.claim(later, 10, dt.timedelta(minutes=5))] == ["n-1"]
