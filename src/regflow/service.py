@@ -18,8 +18,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import attrs
@@ -69,6 +71,7 @@ from regflow.errors import (
     ConcurrencyConflict,
     DeliveryError,
     PublishError,
+    RegflowError,
     UnknownCase,
 )
 from regflow.notices import Templates
@@ -171,6 +174,9 @@ class Service:
     backoff: dt.timedelta = dt.timedelta(seconds=30)
     max_backoff: dt.timedelta = dt.timedelta(hours=1)
     max_attempts: int = 12
+    heartbeat: dt.timedelta = dt.timedelta(minutes=1)
+    """How often (in real time) the lease of an item being delivered is renewed, by
+    :attr:`lease` from the clock's now; zero or less: not renewed while delivering."""
     credentials_pause: dt.timedelta = dt.timedelta(minutes=15)
     """How long a channel whose credentials were refused waits before it is tried again."""
     cache_size: int = 10_000
@@ -597,7 +603,10 @@ class Service:
                     # lease lapses and a later round tries it again
                     held += 1
                     continue
-                outcome = self._deliver(item, at)
+                if not self._renew(item):
+                    continue  # the batch outlived this item's lease: another worker has it
+                with self._holding(item):
+                    outcome = self._deliver(item, at)
                 delivered += outcome == "done"
                 retried += outcome == "retry"
                 failed += outcome == "failed"
@@ -607,6 +616,43 @@ class Service:
             if len(items) < self.batch:
                 break
         return DispatchReport(delivered, retried, failed, held, tuple(sorted(paused)))
+
+    def _renew(self, item: OutboxItem) -> bool:
+        """Extend ``item``'s lease from the clock's now, if this worker's claim still holds it."""
+        if not item.claim:
+            return True
+        with self.store.unit_of_work() as uow:
+            return uow.outbox.renew(item.key, item.claim, self.clock.now() + self.lease)
+
+    @contextmanager
+    def _holding(self, item: OutboxItem) -> Iterator[None]:
+        """Keep renewing ``item``'s lease every :attr:`heartbeat` while it is delivered, so a
+        slow network call does not let another worker claim it and send it again."""
+        if not item.claim or self.heartbeat <= dt.timedelta(0):
+            yield
+            return
+        stop = threading.Event()
+
+        def beat() -> None:
+            while not stop.wait(self.heartbeat.total_seconds()):
+                try:
+                    if not self._renew(item):
+                        return
+                except RegflowError as error:  # the next beat, or the lease, will tell
+                    log.warning("%s: lease not renewed: %s", item.key, error)
+
+        beating = threading.Thread(target=beat, name=f"lease {item.key}", daemon=True)
+        beating.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            beating.join()
+
+    def _settle(self, uow: UnitOfWork, item: OutboxItem, state: OutboxState, **fields: Any) -> None:
+        """Settle ``item`` as the holder of its claim; a newer claim's attempt is left alone."""
+        if not uow.outbox.settle(item.key, state, claim=item.claim or None, **fields):
+            log.warning("%s: a newer claim holds it; this attempt is not settled", item.key)
 
     def _deliver(self, item: OutboxItem, at: dt.datetime) -> str:
         try:
@@ -631,7 +677,7 @@ class Service:
             permanent = not error.transient or item.attempts + 1 >= self.max_attempts
             if permanent:
                 with self.store.unit_of_work() as uow:
-                    uow.outbox.settle(item.key, OutboxState.FAILED, error=str(error))
+                    self._settle(uow, item, OutboxState.FAILED, error=str(error))
                 if item.kind == "publish":
                     refused = self._record(
                         item, RecordPublicationFailure, reason=str(error), permanent=True, at=at
@@ -642,20 +688,19 @@ class Service:
                 return "failed"
             delay = self._delay(item.attempts, error.retry_after)
             with self.store.unit_of_work() as uow:
-                uow.outbox.settle(
-                    item.key, OutboxState.PENDING, error=str(error), retry_at=at + delay
-                )
+                self._settle(uow, item, OutboxState.PENDING, error=str(error), retry_at=at + delay)
             return "retry"
         with self.store.unit_of_work() as uow:
-            uow.outbox.settle(item.key, OutboxState.DONE)
+            self._settle(uow, item, OutboxState.DONE)
         return "done"
 
     def _pause(self, item: OutboxItem, error: DeliveryError | PublishError, at: dt.datetime) -> str:
         """The channel's credentials were refused: the item stays pending (tried again after
         :attr:`credentials_pause`), the operator is alerted, nothing is failed."""
         with self.store.unit_of_work() as uow:
-            uow.outbox.settle(
-                item.key,
+            self._settle(
+                uow,
+                item,
                 OutboxState.PENDING,
                 error=str(error),
                 retry_at=at + self.credentials_pause,
@@ -748,7 +793,7 @@ class Service:
         where = f"{published.external_id} {published.url}".strip()
         error = f"published as {where} but not recorded: {refusal}"
         with self.store.unit_of_work() as uow:
-            uow.outbox.settle(item.key, OutboxState.FAILED, error=error)
+            self._settle(uow, item, OutboxState.FAILED, error=error)
             notices = unrecorded(org, case, item.key, where, str(refusal), at)
             uow.outbox.enqueue(self._items(org, case, notices))
         log.error("%s %s", item.key, error, extra={"case_id": item.case_id})

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import threading
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
@@ -16,7 +17,14 @@ import attrs
 
 from regflow.core.events import Event
 from regflow.errors import ConcurrencyConflict
-from regflow.ports.store import END_STAGES, CaseEntry, OutboxItem, OutboxState, UnitOfWork
+from regflow.ports.store import (
+    END_STAGES,
+    CaseEntry,
+    OutboxItem,
+    OutboxState,
+    SentRecord,
+    UnitOfWork,
+)
 
 __all__ = ["MemoryStore"]
 
@@ -28,7 +36,8 @@ class _State:
     intake: dict[str, str] = attrs.Factory(dict)
     marks: dict[str, tuple[dt.datetime, str | None]] = attrs.Factory(dict)
     outbox: dict[str, OutboxItem] = attrs.Factory(dict)
-    leases: dict[str, dt.datetime] = attrs.Factory(dict)
+    leases: dict[str, tuple[dt.datetime, str]] = attrs.Factory(dict)
+    sent: dict[str, SentRecord] = attrs.Factory(dict)
 
 
 class _Events:
@@ -178,12 +187,28 @@ class _Outbox:
             for item in self._state.outbox.values()
             if item.state is OutboxState.PENDING
             and (item.available_at is None or item.available_at <= now)
-            and self._state.leases.get(item.key, now) <= now
+            and self._state.leases.get(item.key, (now, ""))[0] <= now
         ]
         ready.sort(key=lambda item: (item.created_at, item.key))
+        claimed = []
         for item in ready[:limit]:
-            self._state.leases[item.key] = now + lease
-        return ready[:limit]
+            token = uuid.uuid4().hex
+            self._state.leases[item.key] = (now + lease, token)
+            claimed.append(attrs.evolve(item, claim=token))
+        return claimed
+
+    def renew(self, key: str, claim: str, until: dt.datetime) -> bool:
+        held = self._state.leases.get(key)
+        item = self._state.outbox.get(key)
+        if (
+            held is None
+            or held[1] != claim
+            or item is None
+            or item.state is not OutboxState.PENDING
+        ):
+            return False
+        self._state.leases[key] = (until, claim)
+        return True
 
     def settle(
         self,
@@ -192,8 +217,11 @@ class _Outbox:
         *,
         error: str = "",
         retry_at: dt.datetime | None = None,
-    ) -> None:
+        claim: str | None = None,
+    ) -> bool:
         item = self._state.outbox[key]
+        if claim is not None and self._state.leases.get(key, (None, ""))[1] != claim:
+            return False
         self._state.outbox[key] = attrs.evolve(
             item,
             state=state,
@@ -202,6 +230,7 @@ class _Outbox:
             available_at=retry_at if state is OutboxState.PENDING else item.available_at,
         )
         self._state.leases.pop(key, None)
+        return True
 
     def get(self, key: str) -> OutboxItem | None:
         return self._state.outbox.get(key)
@@ -239,6 +268,30 @@ class _Outbox:
         return True
 
 
+class _Sent:
+    def __init__(self, state: _State) -> None:
+        self._state = state
+
+    def get(self, key: str) -> SentRecord | None:
+        return self._state.sent.get(key)
+
+    def begin(self, key: str, at: dt.datetime) -> SentRecord | None:
+        known = self._state.sent.get(key)
+        if known is None:
+            self._state.sent[key] = SentRecord(key, True, at)
+        return known
+
+    def finish(self, key: str, external_id: str, url: str, at: dt.datetime) -> None:
+        known = self._state.sent.get(key)
+        started = known.started_at if known is not None else at
+        self._state.sent[key] = SentRecord(key, False, started, external_id, url)
+
+    def abandon(self, key: str) -> None:
+        known = self._state.sent.get(key)
+        if known is not None and known.sending:
+            del self._state.sent[key]
+
+
 class _Unit:
     def __init__(self, state: _State) -> None:
         self.events = _Events(state)
@@ -246,6 +299,7 @@ class _Unit:
         self.intake = _Intake(state)
         self.marks = _Marks(state)
         self.outbox = _Outbox(state)
+        self.sent = _Sent(state)
 
     def lock(self, key: str) -> None:
         """Nothing to do: one unit of work runs at a time."""
@@ -272,6 +326,7 @@ class MemoryStore:
                 dict(self._state.marks),
                 dict(self._state.outbox),
                 copy.copy(self._state.leases),
+                dict(self._state.sent),
             )
             yield _Unit(working)
             self._state = working

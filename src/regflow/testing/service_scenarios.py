@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 
@@ -410,6 +411,40 @@ class _Scenarios:
         assert keys == [f"{case_id}/draft-1", f"{case_id}/draft-1/attempt-2"]
         assert list(inner.posts) == keys[1:]
         assert case.stage == "answered"
+
+    def test_p13_a_batch_that_outlives_its_lease_leaves_the_rest_to_the_new_holder(
+        self, store: Store
+    ) -> None:
+        # issue 15: a worker whose batch outlived its lease went on and delivered items
+        # another worker had claimed meanwhile (a second post where the network has no key)
+        publisher = RecordingPublisher()
+        other, _notifier, _clock = make(store, publisher)
+        slow_once: list[bool] = []
+        first_clock = FixedClock(at("2025-11-24 10:16"))
+
+        def slow() -> None:
+            if not slow_once:  # the first answer takes longer than the lease
+                slow_once.append(True)
+                first_clock.advance(dt.timedelta(minutes=6))
+                time.sleep(0.3)  # the heartbeat renews this item's lease meanwhile
+                other.dispatch(at("2025-11-24 10:22"))
+
+        service, _notifier, _clock = make(store, _ActingPublisher(publisher, slow))
+        cases = []
+        for _ in range(2):
+            case_id, _ = service.intake(
+                message(at("2025-11-24 09:00")), organization=ORG.id, actor="sokolova"
+            )
+            answered_request(service, case_id)
+            cases.append(case_id)
+        service.clock = first_clock
+        service.heartbeat = dt.timedelta(milliseconds=20)
+        service.dispatch(at("2025-11-24 10:16"))
+        assert sorted(publisher.calls) == sorted(f"{c}/draft-1" for c in cases)  # once each
+        assert all(service.case(c).stage == "answered" for c in cases)
+        with store.unit_of_work() as uow:
+            left = uow.outbox.query(state=OutboxState.PENDING, limit=1000)
+        assert left == []
 
     def test_tick_records_each_warning_and_breach_once(self, store: Store) -> None:
         service, notifier, clock = make(store)

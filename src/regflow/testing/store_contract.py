@@ -369,3 +369,62 @@ class StoreContract:
             )
             assert uow.outbox.claim(T0, 10, dt.timedelta(minutes=5)) == []  # not yet available
             assert [i.key for i in uow.outbox.claim(later, 10, dt.timedelta(minutes=5))] == ["n-1"]
+
+    def test_only_the_holder_of_a_claim_renews_or_settles_it(self, store: Store) -> None:
+        # issue 15: a worker whose lease lapsed mid-batch settled "done" over a newer claim
+        lease = dt.timedelta(minutes=5)
+        with store.unit_of_work() as uow:
+            uow.outbox.enqueue([item("n-1")])
+        with store.unit_of_work() as uow:
+            (first,) = uow.outbox.claim(T0, 10, lease)
+        assert first.claim
+        with store.unit_of_work() as uow:  # renewed while delivering: not claimable meanwhile
+            assert uow.outbox.renew("n-1", first.claim, T0 + dt.timedelta(minutes=10))
+            assert uow.outbox.claim(T0 + dt.timedelta(minutes=6), 10, lease) == []
+        with store.unit_of_work() as uow:  # the renewed lease lapses too: another worker claims
+            (second,) = uow.outbox.claim(T0 + dt.timedelta(minutes=11), 10, lease)
+        assert second.claim not in ("", first.claim)
+        with store.unit_of_work() as uow:
+            assert not uow.outbox.renew("n-1", first.claim, T0 + dt.timedelta(minutes=20))
+            assert not uow.outbox.settle("n-1", OutboxState.DONE, claim=first.claim)
+            kept = uow.outbox.get("n-1")
+            assert kept is not None
+            assert (kept.state, kept.attempts) == (OutboxState.PENDING, 0)
+            assert uow.outbox.settle(
+                "n-1", OutboxState.PENDING, error="503", retry_at=T0, claim=second.claim
+            )
+        with store.unit_of_work() as uow:
+            settled = uow.outbox.get("n-1")
+            assert settled is not None
+            assert (settled.state, settled.attempts, settled.last_error) == (
+                OutboxState.PENDING,
+                1,
+                "503",
+            )
+            assert not uow.outbox.renew("n-1", second.claim, T0 + dt.timedelta(hours=1))
+            with pytest.raises(KeyError):
+                uow.outbox.settle("nope", OutboxState.DONE, claim="x")
+
+    def test_the_sent_log_notes_a_send_before_and_after(self, store: Store) -> None:
+        with store.unit_of_work() as uow:
+            assert uow.sent.get("c-1/draft-1") is None
+            assert uow.sent.begin("c-1/draft-1", T0) is None
+        with store.unit_of_work() as uow:  # a second worker: the send began, outcome unknown
+            again = uow.sent.begin("c-1/draft-1", T0 + dt.timedelta(minutes=1))
+            assert again is not None
+            assert (again.sending, again.started_at) == (True, T0)
+            uow.sent.finish("c-1/draft-1", "-100/7", "https://t.me/c/100/7", T0)
+        with store.unit_of_work() as uow:
+            done = uow.sent.get("c-1/draft-1")
+            assert done is not None
+            assert (done.sending, done.external_id, done.url) == (
+                False,
+                "-100/7",
+                "https://t.me/c/100/7",
+            )
+            uow.sent.abandon("c-1/draft-1")  # finished: kept
+            assert uow.sent.get("c-1/draft-1") == done
+            assert uow.sent.begin("c-2/draft-1", T0) is None
+            uow.sent.abandon("c-2/draft-1")  # never reached the network: forgotten
+            assert uow.sent.get("c-2/draft-1") is None
+            assert uow.sent.begin("c-2/draft-1", T0) is None
