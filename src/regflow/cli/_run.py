@@ -89,6 +89,7 @@ def _delivery_options(parser: argparse.ArgumentParser) -> None:
         action="append",
         help="manual (a person posts the answer and records its link; the default), "
         "jsonl:FILE (append answers to a file, post nothing), vk:GROUP_ID, "
+        "telegram:store (the bot's sent log in the store, for every worker) or "
         "telegram:SENT_LOG_FILE; give it once per network (--publish vk:1 --publish "
         "telegram:sent.jsonl --publish manual): each answer goes to its own network's "
         "publisher, the others to manual or jsonl if given (п. 13)",
@@ -97,11 +98,14 @@ def _delivery_options(parser: argparse.ArgumentParser) -> None:
 
 def _service(ctx: Context, clock: Clock) -> Service:
     args = ctx.args
+    store = ctx.store()
     return ctx.service(
-        ctx.store(),
+        store,
         clock=clock,
         notifier=ctx.notifier(getattr(args, "notify", "log"), clock),
-        publisher=ctx.publisher(getattr(args, "publish", None) or ["manual"]),
+        publisher=ctx.publisher(
+            getattr(args, "publish", None) or ["manual"], store=store, clock=clock
+        ),
     )
 
 
