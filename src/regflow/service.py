@@ -589,7 +589,11 @@ class Service:
 
         Transient failures are retried with exponential backoff; permanent
         ones are given up: a failed publication becomes an event of its case
-        (and the curator is told of it).
+        (and the curator is told of it). A channel whose credentials are
+        refused is paused (its items stay pending; see :class:`DispatchReport`).
+        Each item's lease is renewed while it is delivered and only the holder
+        of its claim settles it; a publication whose text is not the approved
+        draft's is not posted.
         """
         at = now or self.clock.now()
         delivered = retried = failed = held = 0
