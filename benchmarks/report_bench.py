@@ -130,7 +130,9 @@ def main() -> None:
             end = start + YEAR + dt.timedelta(days=1)
             now = end + dt.timedelta(days=1)
 
-            def streamed(path: Path = path, start: dt.datetime = start) -> object:
+            def streamed(
+                path: Path = path, start: dt.datetime = start, now: dt.datetime = now
+            ) -> object:
                 with SQLiteStore(path) as store:
                     cases = read_cases(store, org.id, start, start + YEAR + dt.timedelta(days=1))
                     return build_report(
@@ -142,7 +144,9 @@ def main() -> None:
                         now=now,
                     )
 
-            def loaded(path: Path = path, start: dt.datetime = start) -> object:
+            def loaded(
+                path: Path = path, start: dt.datetime = start, now: dt.datetime = now
+            ) -> object:
                 with SQLiteStore(path) as store, store.unit_of_work() as uow:
                     entries = uow.cases.query(organization=org.id, stage="any", limit=10**9)
                     cases = [replay(uow.events.load(e.case_id)) for e in entries]
@@ -161,7 +165,8 @@ def main() -> None:
                 rows.append(
                     Row(
                         f"{name}: report of a year, {count:,} cases",
-                        f"{peak:.1f} MiB peak, {seconds:.1f} s ({seconds / count * 1e6:.0f} µs/case)",
+                        f"{peak:.1f} MiB peak, {seconds:.1f} s "
+                        f"({seconds / count * 1e6:.0f} µs/case)",
                     )
                 )
             rows.append(Row(f"(filling the store with {count:,} cases)", f"{built:.1f} s"))

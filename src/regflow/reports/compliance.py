@@ -406,8 +406,6 @@ class _Names:
             return Ref(ident, ident)
 
 
-
-
 def _main_ids(regulation: Regulation) -> tuple[str, ...]:
     """The deadlines "answered on time" is judged by: those the curator may set per
     message (п. 7, п. 9), else the one called ``answer``."""
