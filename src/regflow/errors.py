@@ -17,6 +17,7 @@ closest to, so callers may catch either::
     │   └── RuleViolation (+ ValueError)
     │                                  wrong order of steps, content, stage
     ├── TamperedHistory (ValueError)   a case's hash chain does not verify
+    ├── CorruptCase (ValueError)       a stored case that cannot be read, verified or bound
     ├── UnknownCase (LookupError)      a command for a case that was never detected
     ├── StorageError (OSError)         the store failed; the driver's error is the cause
     │   └── ConcurrencyConflict        a case changed under us; reload and retry
@@ -50,6 +51,7 @@ __all__ = [
     "CalendarError",
     "CommandRefused",
     "ConcurrencyConflict",
+    "CorruptCase",
     "DeliveryError",
     "InvalidCalendar",
     "InvalidMessage",
@@ -191,6 +193,24 @@ class TamperedHistory(RegflowError, ValueError):
         super().__init__(f"case {case_id}, event {seq}: {message}")
         self.case_id = case_id
         self.seq = seq
+
+
+class CorruptCase(RegflowError, ValueError):
+    """A stored case that cannot be worked on: an event that does not decode, a broken
+    hash chain, a history that does not replay, or an unknown municipality or
+    regulation version. The service skips it (and says so) instead of stopping.
+
+    ``case_id`` names the case, ``reason`` says what is wrong; the original error is
+    the ``__cause__``.
+    """
+
+    def __init__(self, case_id: str, reason: str) -> None:
+        super().__init__(f"case {case_id} cannot be worked on: {reason}")
+        self.case_id = case_id
+        self.reason = reason
+
+    def __reduce__(self) -> tuple[type[CorruptCase], tuple[str, str]]:
+        return type(self), (self.case_id, self.reason)
 
 
 class _Problems(RegflowError):

@@ -13,12 +13,17 @@ import attrs
 
 from regflow import bootstrap
 from regflow.cli._context import CLIError, Context, dump_json, redact, subcommand
-from regflow.core.case import replay
 from regflow.core.codec import event_to_record
 from regflow.core.deadlines import deadlines
 from regflow.core.events import verify
 from regflow.core.message import Message
-from regflow.errors import CommandRefused, InvalidMessage, StorageError, TamperedHistory
+from regflow.errors import (
+    CommandRefused,
+    CorruptCase,
+    InvalidMessage,
+    StorageError,
+    TamperedHistory,
+)
 from regflow.ports.store import CaseEntry
 from regflow.reports.timeline import render_case
 from regflow.rules.vocabulary import STAGES
@@ -276,8 +281,10 @@ def _entry_record(entry: CaseEntry) -> dict[str, object]:
 def _show(ctx: Context) -> int:
     store = ctx.store()
     entry = ctx.find_case(store, ctx.args.case)
-    with store.unit_of_work() as uow:
-        case = replay(uow.events.load(entry.case_id))
+    try:
+        case = ctx.load_case(store, entry.case_id)
+    except CorruptCase as exc:
+        raise CLIError(f"{exc}; regflow verify says more") from exc
     regulation = ctx.regulation_of(case)
     now = ctx.instant(ctx.args.now, "--now")
     org = ctx.organization
@@ -309,10 +316,13 @@ def _verify(ctx: Context) -> int:
             with store.unit_of_work() as uow:
                 history = uow.events.load(entry.case_id)
             events += verify(history)
+            ctx.regulation_of(ctx.load_case(store, entry.case_id))
         except TamperedHistory as exc:
             failures.append((exc.case_id, exc.seq, str(exc)))
         except StorageError as exc:  # a record edited until it no longer reads as an event
             failures.append((entry.case_id, None, str(exc)))
+        except (CorruptCase, CLIError) as exc:  # verifies, but cannot be worked on
+            failures.append((entry.case_id, None, f"case {entry.case_id}: {exc}"))
     if ctx.args.format == "json":
         dump_json(
             {

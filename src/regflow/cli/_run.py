@@ -119,10 +119,19 @@ def _dispatch_all(service: Service, now: dt.datetime) -> DispatchReport:
 
 
 def _tick_line(at: dt.datetime, report: TickReport) -> str:
+    skipped = f", {len(report.skipped)} skipped" if report.skipped else ""
     return (
         f"tick {at:%d.%m.%Y %H:%M}: {report.cases} cases due, {report.warnings} warnings, "
-        f"{report.breaches} breaches, {report.escalations} escalations"
+        f"{report.breaches} breaches, {report.escalations} escalations{skipped}"
     )
+
+
+def _warn_skipped(ctx: Context, report: TickReport) -> None:
+    for case_id in report.skipped:
+        ctx.err.write(
+            f"regflow: case {case_id} cannot be worked on and was skipped; "
+            f"see regflow show {case_id} and regflow verify\n"
+        )
 
 
 def _dispatch_line(at: dt.datetime, report: DispatchReport) -> str:
@@ -135,6 +144,7 @@ def _dispatch_line(at: dt.datetime, report: DispatchReport) -> str:
 def _tick(ctx: Context) -> int:
     now = ctx.instant(ctx.args.now, "--now")
     report = ctx.service(ctx.store(), clock=bootstrap.fixed_clock(now)).tick(now)
+    _warn_skipped(ctx, report)
     if ctx.args.format == "json":
         dump_json({"at": now, **_fields(report)}, ctx.out)
     else:
@@ -168,6 +178,7 @@ def _worker(ctx: Context) -> int:
         while True:
             now = clock.now()
             ticked = service.tick(now)
+            _warn_skipped(ctx, ticked)
             sent = _dispatch_all(service, now)
             local = now.astimezone(zone)
             if args.once or ticked.cases or sent.delivered or sent.retried or sent.failed:
