@@ -11,6 +11,8 @@ closest to, so callers may catch either::
     │   │                              a date the calendar has no data for
     │   └── NaiveDatetime              a datetime without a time zone
     ├── InvalidRegulation (ValueError) a regulation's rules, all problems with paths
+    ├── NoRegulationInForce (LookupError)
+    │                                  a day before (or after) every version of a regulation
     ├── CommandRefused                 a command the rules do not allow; changes nothing
     │   ├── PermissionDenied (+ PermissionError)
     │   │                              wrong role, department, executor; absent
@@ -62,6 +64,7 @@ __all__ = [
     "MissingExtra",
     "NaiveDatetime",
     "NoExecutorAvailable",
+    "NoRegulationInForce",
     "NotAnExecutor",
     "OutOfCalendarRange",
     "PermissionDenied",
@@ -158,6 +161,24 @@ class InvalidRegulation(RegflowError, ValueError):
         super().__init__(f"{head} ({count}):\n" + "\n".join(f"  {p}" for p in problems))
         self.problems = problems
         self.path = problems[0].path if problems else ""
+
+
+class NoRegulationInForce(RegflowError, LookupError):
+    """No version of a regulation is in force on ``day`` (a message from before the
+    regulation took effect, or after its last version ended).
+
+    ``day`` is the local date asked about; ``versions`` the versions known, as
+    ``id@version (from DATE)``.
+    """
+
+    def __init__(self, day: dt.date, versions: tuple[str, ...] = ()) -> None:
+        known = f"; known: {', '.join(versions)}" if versions else ""
+        super().__init__(f"no regulation version is in force on {day.isoformat()}{known}")
+        self.day = day
+        self.versions = versions
+
+    def __reduce__(self) -> tuple[type[NoRegulationInForce], tuple[dt.date, tuple[str, ...]]]:
+        return type(self), (self.day, self.versions)
 
 
 class CommandRefused(RegflowError):

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 __all__ = ["register"]
 
+_MAX_MESSAGES = 100_000
+"""The most messages a simulated week may have (more would run for hours)."""
 _FORMATS = {".md": "md", ".csv": "csv", ".json": "json", ".html": "html", ".htm": "html"}
 
 
@@ -148,8 +150,8 @@ def _demo(ctx: Context) -> int:
     args = ctx.args
     if getattr(args, "organization", None) is not None:
         raise CLIError("the demo simulates the bundled example organisation; drop --organization")
-    if args.messages < 1:
-        raise CLIError("--messages must be at least 1")
+    if not 1 <= args.messages <= _MAX_MESSAGES:
+        raise CLIError(f"--messages must be from 1 to {_MAX_MESSAGES}")
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise CLIError(f"--out {out} is a file; give a directory")

@@ -18,9 +18,9 @@ from regflow.core.deadlines import deadlines
 from regflow.core.events import verify
 from regflow.core.message import Message
 from regflow.errors import (
-    CommandRefused,
     CorruptCase,
     InvalidMessage,
+    RegflowError,
     StorageError,
     TamperedHistory,
 )
@@ -116,11 +116,25 @@ def _format_option(parser: argparse.ArgumentParser, text: str = "text") -> None:
     )
 
 
+MAX_LIMIT = 1_000_000_000
+"""The largest ``--limit`` (more than any store holds; a database's integers end soon after)."""
+
+
 def count(text: str) -> int:
-    """A positive whole number, for ``--limit``."""
-    value = int(text)
-    if value <= 0:
-        raise ValueError(text)
+    """A whole number from 1 to :data:`MAX_LIMIT`, for ``--limit``.
+
+    Raises:
+        argparse.ArgumentTypeError: anything else, with what is expected.
+    """
+    try:
+        value = int(text.strip(), 10) if len(text) <= 20 else None
+    except ValueError:
+        value = None
+    if value is None or not 1 <= value <= MAX_LIMIT:
+        shown = text if len(text) <= 30 else text[:30] + "..."
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number from 1 to {MAX_LIMIT}, got {shown!r}"
+        )
     return value
 
 
@@ -151,6 +165,12 @@ def _read(handle: IO[str]) -> Iterator[_Line]:
             record = json.loads(text)
         except json.JSONDecodeError as exc:
             yield _Line(number, None, (f"not JSON: {exc.msg} at column {exc.colno}",))
+            continue
+        except ValueError:  # an integer of more digits than Python converts
+            yield _Line(number, None, ("not JSON this program reads: an integer too long",))
+            continue
+        except RecursionError:
+            yield _Line(number, None, ("not JSON this program reads: nested too deeply",))
             continue
         if not isinstance(record, dict):
             yield _Line(number, None, (f"$: expected a JSON object, got {type(record).__name__}",))
@@ -197,7 +217,11 @@ def _ingest(ctx: Context) -> int:
                 case_id, new = service.intake(
                     line.message, organization=org.id, actor=actor, at=received
                 )
-            except CommandRefused as exc:
+            except StorageError:
+                raise  # the store failed, not the line: stop
+            except RegflowError as exc:
+                # each line on its own: refused by the regulation, a date outside the
+                # calendar's years, before the regulation took effect...
                 lines[index] = attrs.evolve(line, message=None, problems=(str(exc),))
                 bad.append(lines[index])
                 continue

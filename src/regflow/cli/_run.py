@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 
 __all__ = ["register"]
 
+_MAX_INTERVAL = 86_400.0
+"""A day: the longest pause between a worker's rounds (a longer one is a typo)."""
+
 
 def register(commands: Commands) -> None:
     """Add ``tick``, ``dispatch`` and ``worker``."""
@@ -168,8 +171,8 @@ def _fields(report: TickReport | DispatchReport) -> dict[str, object]:
 
 def _worker(ctx: Context) -> int:
     args = ctx.args
-    if args.interval <= 0:
-        raise CLIError("--interval must be positive")
+    if not 0 < args.interval <= _MAX_INTERVAL:  # nan and inf fail too
+        raise CLIError(f"--interval must be a number of seconds from 0 to {_MAX_INTERVAL:.0f}")
     clock = bootstrap.system_clock()
     service = _service(ctx, clock)
     zone = ctx.organization.zone

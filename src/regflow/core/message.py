@@ -36,7 +36,15 @@ from typing import Final, Self
 
 import attrs
 
-from regflow.core._convert import JSONObject, Rejected, join_path, json_copy, make_converter
+from regflow.core._convert import (
+    MAX_DEPTH,
+    JSONObject,
+    Rejected,
+    join_path,
+    json_copy,
+    make_converter,
+    too_deep,
+)
 from regflow.core._convert import structure as _structure
 from regflow.errors import InvalidMessage, Problem
 from regflow.rules.vocabulary import Platform
@@ -257,8 +265,13 @@ class Message:
             InvalidMessage: every problem of the record at once, each with its
                 JSON path (``$.place.post_id``, ``$.published_at``): wrong
                 types, missing or unknown keys, unknown enum values, and the
-                checks of :class:`Message`.
+                checks of :class:`Message`; arrays and objects nested deeper than a
+                message's fields go (:data:`~regflow.core._convert.MAX_DEPTH`).
         """
+        deep = too_deep(record)
+        if deep is not None:
+            problem = Problem(deep, f"nested deeper than {MAX_DEPTH} levels; not a message")
+            raise InvalidMessage((problem,))
         return _structure(make_converter("json"), record, cls, InvalidMessage)
 
     def to_record(self) -> dict[str, object]:
