@@ -255,6 +255,10 @@ def _instant(value: object, _: type) -> dt.datetime:
         raise Rejected(f"expected an instant, got {describe_value(value)}")
     if value.utcoffset() is None:
         raise Rejected(f"{value.isoformat()} has no time zone; add an offset like +09:00")
+    try:
+        value.astimezone(dt.UTC)  # instants are stored in UTC
+    except OverflowError:
+        raise Rejected(f"{value.isoformat()} is out of range: it has no instant in UTC") from None
     return value
 
 

@@ -49,6 +49,12 @@ FATAL = {
         record(5, text="снег X").replace("снег X", "снег \\ud800"),
         "$.text: a lone surrogate U+D800 at character 6 is not text",
     ),
+    "an instant with no UTC": (
+        record(
+            8, published_at="0001-01-01T00:01:00+09:00", detected_at="0001-01-01T00:10:00+09:00"
+        ),
+        "$.published_at: 0001-01-01T00:01:00+09:00 is out of range: it has no instant in UTC",
+    ),
     "a date past the calendar": (record(6, **at("2150-11-24")), "outside calendar 'Russia'"),
     "a date before the regulation": (
         record(7, **at("2019-11-25")),
@@ -71,13 +77,13 @@ def test_every_line_is_judged_on_its_own(run: Run, store: str, tmp_path: Path) -
     code, out, err = run("ingest", "--store", store, "--regulation", str(regulation), str(path))
     assert code == 1
     assert "Traceback" not in err
-    assert out == f"{path}: 15 records ingested: 8 new cases, 0 already known; 7 bad\n"
+    assert out == f"{path}: 17 records ingested: 9 new cases, 0 already known; 8 bad\n"
     reported = err.splitlines()
     for number, (name, (_text, reason)) in enumerate(FATAL.items()):
         line = f"{path}:{2 + 2 * number}: "
         assert [r for r in reported if r.startswith(line) and reason in r], (name, reported)
     with sqlite3.connect(store) as db:
-        assert db.execute("SELECT COUNT(*) FROM cases").fetchone() == (8,)
+        assert db.execute("SELECT COUNT(*) FROM cases").fetchone() == (9,)
 
 
 def test_the_service_refuses_what_the_store_cannot_hold_as_invalid_messages() -> None:
@@ -97,10 +103,14 @@ def test_the_service_refuses_what_the_store_cannot_hold_as_invalid_messages() ->
 
 TEXT = st.text(st.characters(exclude_categories=()))
 """Any text, lone surrogates included (JSON escapes them as ``\\ud800``)."""
-JSON_ISH = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | TEXT,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(TEXT, inner, max_size=4),
-    max_leaves=20,
+
+
+def _nest(inner: st.SearchStrategy[object]) -> st.SearchStrategy[object]:
+    return st.lists(inner, max_size=4) | st.dictionaries(TEXT, inner, max_size=4)
+
+
+JSON_ISH: st.SearchStrategy[object] = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | TEXT, _nest, max_leaves=20
 )
 
 

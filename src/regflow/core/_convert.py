@@ -31,6 +31,7 @@ from regflow.rules.vocabulary import Platform, structure_platform
 
 __all__ = [
     "MAX_DEPTH",
+    "MAX_INTEGER",
     "JSONObject",
     "Rejected",
     "join_path",

@@ -38,6 +38,7 @@ import attrs
 
 from regflow.core._convert import (
     MAX_DEPTH,
+    MAX_INTEGER,
     JSONObject,
     Rejected,
     join_path,
@@ -218,7 +219,8 @@ class Message:
                 problems.append(
                     Problem(f"$.{name}", f"{value.isoformat()} has no time zone; give an offset")
                 )
-        if aware and self.detected_at < self.published_at - CLOCK_SKEW:
+        # a difference, not published_at - CLOCK_SKEW: that overflows in the year 1
+        if aware and self.published_at - self.detected_at > CLOCK_SKEW:
             problems.append(
                 Problem(
                     "$.detected_at",
@@ -233,6 +235,8 @@ class Message:
             )
         if self.reach is not None and self.reach < 0:
             problems.append(Problem("$.reach", f"must not be negative, got {self.reach}"))
+        elif self.reach is not None and self.reach > MAX_INTEGER:
+            problems.append(Problem("$.reach", f"out of range (at most {MAX_INTEGER})"))
         for name in ("source_system", "source_event_id"):
             if not getattr(self, name).strip():
                 problems.append(Problem(f"$.{name}", "must not be empty"))
