@@ -31,7 +31,9 @@ from regflow.errors import Problem
 
 __all__ = [
     "IDENTIFIER",
+    "MAX_INTEGER",
     "Rejected",
+    "check_text",
     "describe_value",
     "join_path",
     "key_path",
@@ -183,15 +185,41 @@ def _finding(
     return format_exception(error, kind)
 
 
+MAX_INTEGER = 2**53 - 1
+"""The largest integer a document may hold: I-JSON's (RFC 7493, section 2.2), which every
+JSON reader represents exactly; larger ones are refused, not rounded or overflowed."""
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def check_text(value: str) -> str:
+    """``value`` if it is text that can be stored (UTF-8 encodable).
+
+    Raises:
+        Rejected: a lone surrogate (JSON's ``"\\ud800"`` escape decodes to one), named
+            with its position.
+    """
+    found = _SURROGATE.search(value)
+    if found is not None:
+        raise Rejected(
+            f"a lone surrogate U+{ord(found.group()):04X} at character {found.start() + 1} "
+            "is not text"
+        )
+    return value
+
+
 def _string(value: object, _: type) -> str:
     if not isinstance(value, str):
         raise Rejected(f"expected a string, got {describe_value(value)}")
-    return value
+    return check_text(value)
 
 
 def _integer(value: object, _: type) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise Rejected(f"expected an integer, got {describe_value(value)}")
+    if abs(value) > MAX_INTEGER:
+        # (not str(value): a huge integer has too many digits to be printed)
+        raise Rejected(f"an integer out of range (at most {MAX_INTEGER} either way)")
     return value
 
 
@@ -227,6 +255,10 @@ def _instant(value: object, _: type) -> dt.datetime:
         raise Rejected(f"expected an instant, got {describe_value(value)}")
     if value.utcoffset() is None:
         raise Rejected(f"{value.isoformat()} has no time zone; add an offset like +09:00")
+    try:
+        value.astimezone(dt.UTC)  # instants are stored in UTC
+    except OverflowError:
+        raise Rejected(f"{value.isoformat()} is out of range: it has no instant in UTC") from None
     return value
 
 

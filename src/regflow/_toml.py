@@ -77,4 +77,17 @@ def dumps(data: Mapping[str, object]) -> str:
     Raises:
         TypeError: a value TOML cannot hold (``None``, a set, an object).
     """
-    return tomli_w.dumps(data, multiline_strings=True)
+    # tomli-w writes "\r\n" in a multi-line string as a plain line break, and a reader
+    # may normalise a line break in one: a document with a carriage return anywhere is
+    # written with one-line strings, so that it reads back equal.
+    return tomli_w.dumps(data, multiline_strings=not _has_carriage_return(data))
+
+
+def _has_carriage_return(value: object) -> bool:
+    if isinstance(value, str):
+        return "\r" in value
+    if isinstance(value, Mapping):
+        return any(_has_carriage_return(k) or _has_carriage_return(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_carriage_return(item) for item in value)
+    return False

@@ -35,8 +35,9 @@ import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Protocol
-from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
+from regflow._redact import redact_target
 from regflow.adapters.clock import FixedClock, SystemClock
 from regflow.adapters.files import JsonlNotifier, JsonlPublisher, PrintingNotifier
 from regflow.adapters.manual import ManualPublisher
@@ -80,14 +81,7 @@ def redact(target: str) -> str:
     >>> redact("postgresql://regflow:s3cret@db.city.example:5432/regflow")
     'postgresql://regflow@db.city.example:5432/regflow'
     """
-    parts = urlsplit(target)
-    if parts.scheme and parts.password is not None:
-        host = parts.hostname or ""
-        netloc = f"{parts.username}@{host}" if parts.username else host
-        if parts.port is not None:
-            netloc += f":{parts.port}"
-        return urlunsplit(parts._replace(netloc=netloc))
-    return target
+    return redact_target(target)
 
 
 def is_postgres(target: str) -> bool:

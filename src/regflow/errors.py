@@ -11,12 +11,15 @@ closest to, so callers may catch either::
     │   │                              a date the calendar has no data for
     │   └── NaiveDatetime              a datetime without a time zone
     ├── InvalidRegulation (ValueError) a regulation's rules, all problems with paths
+    ├── NoRegulationInForce (LookupError)
+    │                                  a day before (or after) every version of a regulation
     ├── CommandRefused                 a command the rules do not allow; changes nothing
     │   ├── PermissionDenied (+ PermissionError)
     │   │                              wrong role, department, executor; absent
     │   └── RuleViolation (+ ValueError)
     │                                  wrong order of steps, content, stage
     ├── TamperedHistory (ValueError)   a case's hash chain does not verify
+    ├── CorruptCase (ValueError)       a stored case that cannot be read, verified or bound
     ├── UnknownCase (LookupError)      a command for a case that was never detected
     ├── StorageError (OSError)         the store failed; the driver's error is the cause
     │   └── ConcurrencyConflict        a case changed under us; reload and retry
@@ -50,6 +53,7 @@ __all__ = [
     "CalendarError",
     "CommandRefused",
     "ConcurrencyConflict",
+    "CorruptCase",
     "DeliveryError",
     "InvalidCalendar",
     "InvalidMessage",
@@ -60,6 +64,7 @@ __all__ = [
     "MissingExtra",
     "NaiveDatetime",
     "NoExecutorAvailable",
+    "NoRegulationInForce",
     "NotAnExecutor",
     "OutOfCalendarRange",
     "PermissionDenied",
@@ -158,6 +163,24 @@ class InvalidRegulation(RegflowError, ValueError):
         self.path = problems[0].path if problems else ""
 
 
+class NoRegulationInForce(RegflowError, LookupError):
+    """No version of a regulation is in force on ``day`` (a message from before the
+    regulation took effect, or after its last version ended).
+
+    ``day`` is the local date asked about; ``versions`` the versions known, as
+    ``id@version (from DATE)``.
+    """
+
+    def __init__(self, day: dt.date, versions: tuple[str, ...] = ()) -> None:
+        known = f"; known: {', '.join(versions)}" if versions else ""
+        super().__init__(f"no regulation version is in force on {day.isoformat()}{known}")
+        self.day = day
+        self.versions = versions
+
+    def __reduce__(self) -> tuple[type[NoRegulationInForce], tuple[dt.date, tuple[str, ...]]]:
+        return type(self), (self.day, self.versions)
+
+
 class CommandRefused(RegflowError):
     """A command the regulation does not allow; nothing was changed.
 
@@ -193,6 +216,24 @@ class TamperedHistory(RegflowError, ValueError):
         super().__init__(f"case {case_id}, event {seq}: {message}")
         self.case_id = case_id
         self.seq = seq
+
+
+class CorruptCase(RegflowError, ValueError):
+    """A stored case that cannot be worked on: an event that does not decode, a broken
+    hash chain, a history that does not replay, or an unknown municipality or
+    regulation version. The service skips it (and says so) instead of stopping.
+
+    ``case_id`` names the case, ``reason`` says what is wrong; the original error is
+    the ``__cause__``.
+    """
+
+    def __init__(self, case_id: str, reason: str) -> None:
+        super().__init__(f"case {case_id} cannot be worked on: {reason}")
+        self.case_id = case_id
+        self.reason = reason
+
+    def __reduce__(self) -> tuple[type[CorruptCase], tuple[str, str]]:
+        return type(self), (self.case_id, self.reason)
 
 
 class _Problems(RegflowError):

@@ -44,6 +44,7 @@ from regflow.core.events import (
     PublicationFailed,
     PublicationRequested,
     Published,
+    verify,
 )
 from regflow.core.message import Message
 from regflow.core.organization import Organization
@@ -69,9 +70,11 @@ from regflow.core.reactions import (
 from regflow.errors import (
     CommandRefused,
     ConcurrencyConflict,
+    CorruptCase,
     DeliveryError,
     PublishError,
     RegflowError,
+    StorageError,
     UnknownCase,
 )
 from regflow.notices import Templates
@@ -146,6 +149,9 @@ class TickReport:
     warnings: int
     breaches: int
     escalations: int
+    skipped: tuple[str, ...] = ()
+    """Due cases left alone because they cannot be worked on (:class:`CorruptCase`):
+    each is logged with its case id and what is wrong, and the others are ticked."""
 
 
 @attrs.frozen
@@ -504,19 +510,37 @@ class Service:
         Works through the case index in batches of :attr:`batch` cases, in one
         unit of work per batch; never scans every case. A batch that meets a
         concurrent change to one of its cases (an escalation is appended to a
-        case's history) is done again.
+        case's history) is done again. A case that cannot be worked on (an
+        event that does not decode, a broken hash chain, an unknown
+        municipality or regulation version: :class:`CorruptCase`) is skipped,
+        logged with its id and named in :attr:`TickReport.skipped`; the other
+        cases are ticked.
         """
         at = now or self.clock.now()
         total = {"cases": 0, "warning": 0, "breach": 0, "escalation": 0}
+        skipped: dict[str, None] = {}
         while True:
             for attempt in range(_RETRIES):
                 counts = dict.fromkeys(total, 0)
+                corrupt: dict[str, None] = {}
                 try:
                     with self.store.unit_of_work() as uow:
-                        entries = uow.cases.due(at, self.batch)
+                        # the skipped cases stay due: ask for as many more, so that they
+                        # never fill a batch and hide the cases behind them
+                        found = uow.cases.due(at, self.batch + len(skipped))
+                        entries = [e for e in found if e.case_id not in skipped]
                         # by municipality: the breach locks are taken in one order
                         for entry in sorted(entries, key=lambda e: e.organization):
-                            self._tick_case(uow, entry, at, counts)
+                            try:
+                                self._tick_case(uow, entry, at, counts)
+                            except CorruptCase as error:
+                                corrupt[entry.case_id] = None
+                                log.error(
+                                    "tick skipped case %s: %s",
+                                    entry.case_id,
+                                    error.reason,
+                                    extra={"case_id": entry.case_id},
+                                )
                 except ConcurrencyConflict as conflict:
                     self._cache.pop(conflict.case_id, None)
                     if attempt == _RETRIES - 1:
@@ -525,24 +549,22 @@ class Service:
                     break
             for name, value in counts.items():
                 total[name] += value
-            total["cases"] += len(entries)
-            if len(entries) < self.batch:
+            total["cases"] += len(entries) - len(corrupt)
+            skipped.update(corrupt)
+            if len(found) < self.batch + len(skipped) - len(corrupt):
                 break
-        return TickReport(total["cases"], total["warning"], total["breach"], total["escalation"])
+        return TickReport(
+            total["cases"],
+            total["warning"],
+            total["breach"],
+            total["escalation"],
+            tuple(skipped),
+        )
 
     def _tick_case(
         self, uow: UnitOfWork, entry: CaseEntry, at: dt.datetime, counts: dict[str, int]
     ) -> None:
-        # A case this process has at the index's version need not be read again (the index
-        # is written with the events); one it has not is read, not kept: a worker that only
-        # ticks stays as small as its batch.
-        case = self._cache.get(entry.case_id)
-        if case is None or case.version != entry.version:
-            case = replay(uow.events.load(entry.case_id))
-        municipality = self.municipalities[case.organization]
-        org = municipality.organization
-        regulation = municipality.regulation(case.regulation, case.detected_at.date())
-        states = deadlines(case, regulation, now=at, organization=org)
+        case, regulation, org, states = self._workable(uow, entry, at)
         effects: list[Effect] = []
         raised: list[Escalation] = []
         due = reminders(case, org, states, at)
@@ -568,6 +590,42 @@ class Service:
                 effects.extend(caused)
         uow.outbox.enqueue(self._items(org, case, effects))
         uow.cases.put(self.index_entry(case, regulation, org, at))
+
+    def _workable(
+        self, uow: UnitOfWork, entry: CaseEntry, at: dt.datetime
+    ) -> tuple[Case, Regulation, Organization, tuple[DeadlineState, ...]]:
+        """The case of ``entry`` with its regulation, organisation and deadlines at ``at``,
+        found before anything of it is written.
+
+        Raises:
+            CorruptCase: its events do not decode, verify or replay, its municipality or
+                regulation version is not configured, or its deadlines cannot be computed
+                (a date outside the calendar's years).
+        """
+        # A case this process has at the index's version need not be read again (the index
+        # is written with the events); one it has not is read, not kept: a worker that only
+        # ticks stays as small as its batch.
+        case = self._cache.get(entry.case_id)
+        try:
+            if case is None or case.version != entry.version:
+                history = uow.events.load(entry.case_id)
+                verify(history)
+                case = replay(history)
+            municipality = self.municipalities.get(case.organization)
+            if municipality is None:
+                raise LookupError(f"no municipality {case.organization!r} is configured")
+            regulation = municipality.regulation(case.regulation, case.detected_at.date())
+            org = municipality.organization
+            states = deadlines(case, regulation, now=at, organization=org)
+        except CorruptCase:
+            raise
+        except StorageError as error:
+            if not isinstance(error.__cause__, KeyError | TypeError | ValueError):
+                raise  # the database failed, not this case
+            raise CorruptCase(entry.case_id, str(error)) from error
+        except (RegflowError, LookupError, ValueError, TypeError, AssertionError) as error:
+            raise CorruptCase(entry.case_id, str(error) or type(error).__name__) from error
+        return case, regulation, org, states
 
     def _on_breach(
         self,
@@ -938,27 +996,52 @@ def read_cases(
     *,
     batch: int = 500,
     progress: Callable[[int], None] | None = None,
+    skipped: Callable[[str, str], None] | None = None,
 ) -> Iterator[Case]:
     """The cases of ``organization`` detected in ``[since, until)``, oldest first, read
     page by page through the index in store snapshots: no write lock is held (staff
     commands go on meanwhile) and memory holds one page, however long the period.
 
-    ``progress`` is called with the number of cases read after each page.
+    ``progress`` is called with the number of cases read after each page. A case whose
+    events do not decode, verify or replay is left out and, with ``skipped``, named
+    with the reason (``skipped(case_id, reason)``); without it, it raises.
+
+    Raises:
+        CorruptCase: a case that cannot be read, when ``skipped`` is not given.
+        StorageError: the store failed.
     """
     after: tuple[dt.datetime, str] | None = None
     read = 0
     while True:
+        histories: list[tuple[str, tuple[Event, ...]]] = []
         with store.snapshot() as snapshot:
             page = snapshot.cases.detected(
                 organization=organization, since=since, until=until, after=after, limit=batch
             )
-            histories = [snapshot.events.load(entry.case_id) for entry in page]
-        for history in histories:
-            if history:
-                yield replay(history)
+            for entry in page:
+                try:
+                    histories.append((entry.case_id, snapshot.events.load(entry.case_id)))
+                except StorageError as error:
+                    if not isinstance(error.__cause__, KeyError | TypeError | ValueError):
+                        raise  # the database failed, not this case
+                    _corrupt(skipped, entry.case_id, str(error))
+        for case_id, history in histories:
+            try:
+                verify(history)
+                case = replay(history)
+            except (RegflowError, KeyError, TypeError, ValueError, AssertionError) as error:
+                _corrupt(skipped, case_id, str(error) or type(error).__name__)
+                continue
+            yield case
         read += len(page)
         if progress is not None and page:
             progress(read)
         if len(page) < batch:
             return
         after = (page[-1].detected_at, page[-1].case_id)
+
+
+def _corrupt(skipped: Callable[[str, str], None] | None, case_id: str, reason: str) -> None:
+    if skipped is None:
+        raise CorruptCase(case_id, reason)
+    skipped(case_id, reason)

@@ -116,6 +116,7 @@ def classify_in_step(dsn: str, worker: int, rounds: int, barrier: Any, out: str)
                     at=at("2025-11-24 09:05"),
                     topics=("roads",),
                     location=f"place-{round_}",
+                    importance="normal",
                 )
             )
             raised[f"place-{round_}"] = sum(1 for e in events if e.type == "escalated")

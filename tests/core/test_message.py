@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from regflow._strict import MAX_INTEGER
 from regflow.core.message import (
     CLOCK_SKEW,
     Attachment,
@@ -321,8 +322,10 @@ _instants = st.datetimes(
     min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2100, 1, 1), timezones=_offsets
 )
 _words = st.text(max_size=20)
+_integers = st.integers(-MAX_INTEGER, MAX_INTEGER)
+"""What a record holds: I-JSON's integers (a larger one is refused, see test_ingest_lines)."""
 _json = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | _words,
+    st.none() | st.booleans() | _integers | st.floats(allow_nan=False) | _words,
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_words, inner, max_size=3),
     max_leaves=10,
 )
@@ -354,7 +357,7 @@ def messages(draw: st.DrawFn) -> Message:
                 st.floats(-180, 180, allow_nan=False),
             )
         ),
-        reach=draw(st.none() | st.integers(min_value=0)),
+        reach=draw(st.none() | st.integers(min_value=0, max_value=MAX_INTEGER)),
         source_system=draw(_words.filter(str.strip)),
         source_event_id=draw(_words.filter(str.strip)),
         raw=draw(st.dictionaries(_words, _json, max_size=3)),

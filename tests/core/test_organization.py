@@ -526,6 +526,7 @@ _documents = st.dictionaries(_keys, st.recursive(_scalars, _values, max_leaves=2
 
 @given(_documents)
 @example({"0\n": {}, "a b": [], "": {"x": [{"": 1}]}})  # keys that need quoting
+@example({"t": "line\r\nnext", "u": ["one\ntwo"]})  # a carriage return in a text
 def test_what_the_writer_writes_reads_back_equal(data: dict[str, Any]) -> None:
     assert loads(dumps(data)) == data
 

@@ -489,6 +489,7 @@ def test_the_json_round_trips_with_stable_keys_iso_times_and_numbers(
         "breaches",
         "repeats",
         "flagged",
+        "skipped",
         "exclusions",
         "escalations",
         "daily",

@@ -19,6 +19,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from typing import TYPE_CHECKING
 
+from regflow._redact import redacting
 from regflow.errors import DeliveryError
 from regflow.ports.effects import Clock, Notification
 
@@ -94,6 +95,12 @@ class SMTPNotifier:
             raise ValueError(f"sender {sender!r} is not an e-mail address")
         self._envelope_sender = envelope_sender
 
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """What never appears in an error: the password."""
+        return (self._password,) if self._password else ()
+
+    @redacting
     def send(self, notification: Notification) -> None:
         """Send ``notification`` as one e-mail, over a connection of its own.
 

@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Final, Protocol
 
 import httpx
 
+from regflow._redact import guard_loggers, redacting, unguard_loggers
 from regflow.errors import PublishError
 from regflow.ports.effects import Clock, Publication, PublicationRequest
 from regflow.ports.store import Store
@@ -298,7 +299,8 @@ class TelegramPublisher:
     forum topic ``topic_id`` if set. Attachments are refused, not dropped.
 
     httpx logs request URLs at INFO level and the bot token is part of the
-    URL: keep the ``httpx`` logger at WARNING.
+    URL: the publisher filters the token out of the httpx and httpcore loggers
+    until it is closed, and out of the errors it raises.
 
     Args:
         token: the bot's token.
@@ -327,12 +329,20 @@ class TelegramPublisher:
         self._client = client if client is not None else httpx.Client(timeout=30.0)
         self._base_url = base_url.rstrip("/")
         self.sent_log: SentLog = sent_log if sent_log is not None else MemorySentLog()
+        self._guard = guard_loggers(self.secrets)
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """What never appears in a log line or an error: the token."""
+        return (self._token,)
 
     def close(self) -> None:
-        """Close the HTTP client if this publisher made it."""
+        """Close the HTTP client if this publisher made it; stop filtering the logs."""
+        unguard_loggers(self._guard)
         if self._owns_client:
             self._client.close()
 
+    @redacting
     def publish(self, request: PublicationRequest) -> Publication:
         """Send the answer once per ``request.key``; a repeat returns the recorded publication.
 

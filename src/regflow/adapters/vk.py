@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Final
 import attrs
 import httpx
 
+from regflow._redact import guard_loggers, redacting, unguard_loggers
 from regflow.core.message import AttachmentKind
 from regflow.errors import PublishError
 from regflow.ports.effects import Publication, PublicationRequest
@@ -158,12 +159,20 @@ class VKPublisher:
         self._version = api_version
         self._base_url = base_url.rstrip("/")
         self._fetch = fetch
+        self._guard = guard_loggers(self.secrets)
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """What never appears in a log line or an error: the token."""
+        return (self._token,)
 
     def close(self) -> None:
-        """Close the HTTP client if this publisher made it."""
+        """Close the HTTP client if this publisher made it; stop filtering the logs."""
+        unguard_loggers(self._guard)
         if self._owns_client:
             self._client.close()
 
+    @redacting
     def publish(self, request: PublicationRequest) -> Publication:
         """Post ``request.text`` where the message appeared, once per ``request.key``.
 

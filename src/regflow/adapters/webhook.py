@@ -39,6 +39,7 @@ from urllib.parse import quote
 import attrs
 import httpx
 
+from regflow._redact import guard_loggers, redacting, unguard_loggers
 from regflow._version import __version__
 from regflow.errors import DeliveryError
 from regflow.ports.effects import Clock, Notification
@@ -97,7 +98,21 @@ class WebhookNotifier:
         self._client = client
         self._owns_client = client is None
         self._lock = threading.Lock()
+        # a URL's password and query values are tokens as often as not
+        self._hidden = tuple(
+            value
+            for value in (parsed.password, *(v for _k, v in parsed.params.multi_items()))
+            if value
+        ) + ((secret,) if isinstance(secret, str) else ())
+        self._guard = guard_loggers(self.secrets)
 
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """What never appears in a log line or an error: the URL's password and query
+        values, the signing secret."""
+        return self._hidden
+
+    @redacting
     def send(self, notification: Notification) -> None:
         """POST ``notification`` once.
 
@@ -141,7 +156,9 @@ class WebhookNotifier:
         )
 
     def close(self) -> None:
-        """Close the client the notifier made, if any; a given client is left open."""
+        """Close the client the notifier made, if any (a given client is left open);
+        stop filtering the logs."""
+        unguard_loggers(self._guard)
         with self._lock:
             if self._owns_client and self._client is not None:
                 self._client.close()

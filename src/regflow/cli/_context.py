@@ -23,10 +23,19 @@ import attrs
 from regflow import bootstrap
 from regflow.bootstrap import ClosableStore, redact
 from regflow.calendar import parse_instant
-from regflow.core.case import Case
+from regflow.core.case import Case, replay
+from regflow.core.events import verify
 from regflow.core.organization import Organization
 from regflow.demo import example_organization
-from regflow.errors import CalendarError, InvalidOrganization, InvalidRegulation, InvalidTarget
+from regflow.errors import (
+    CalendarError,
+    CorruptCase,
+    InvalidOrganization,
+    InvalidRegulation,
+    InvalidTarget,
+    StorageError,
+    TamperedHistory,
+)
 from regflow.ports.effects import Clock, Notifier, Publisher, Screener
 from regflow.ports.store import CaseEntry, Store
 from regflow.rules import blagoveshchensk_2020
@@ -206,6 +215,28 @@ class Context:
                 f"case {case.id} is bound to regulation {case.regulation}; pass that "
                 "regulation's file with --regulation"
             ) from exc
+
+    def load_case(self, store: Store, case_id: str, *, verified: bool = False) -> Case:
+        """The case ``case_id`` as its stored events make it.
+
+        Raises:
+            CorruptCase: an event does not decode, the history does not replay, or
+                (``verified``) its hash chain does not verify.
+        """
+        try:
+            with store.unit_of_work() as uow:
+                history = uow.events.load(case_id)
+            if verified:
+                verify(history)
+            return replay(history)
+        except TamperedHistory as exc:
+            raise CorruptCase(case_id, f"its history does not verify: {exc}") from exc
+        except StorageError as exc:
+            if not isinstance(exc.__cause__, KeyError | TypeError | ValueError):
+                raise
+            raise CorruptCase(case_id, str(exc)) from exc
+        except (KeyError, TypeError, ValueError, AssertionError) as exc:
+            raise CorruptCase(case_id, f"its history does not replay: {exc}") from exc
 
     def store(self, *, create: bool = False) -> ClosableStore:
         """The store, opened once and closed when the command ends."""

@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import attrs
+
 from regflow.cli._context import CLIError, Context, subcommand
+from regflow.core.case import Case
 from regflow.core.organization import Organization
 from regflow.demo import run_demo
 from regflow.ports.store import Store
-from regflow.reports.compliance import build_report, render_csv, render_json, render_markdown
+from regflow.reports.compliance import (
+    Skipped,
+    build_report,
+    render_csv,
+    render_json,
+    render_markdown,
+)
 from regflow.reports.html import render_html
 from regflow.reports.spec import render_regulation
 from regflow.service import read_cases
@@ -21,6 +31,8 @@ if TYPE_CHECKING:
 
 __all__ = ["register"]
 
+_MAX_MESSAGES = 100_000
+"""The most messages a simulated week may have (more would run for hours)."""
 _FORMATS = {".md": "md", ".csv": "csv", ".json": "json", ".html": "html", ".htm": "html"}
 
 
@@ -114,11 +126,33 @@ def _report(ctx: Context) -> int:
         if read and read % _PROGRESS_EVERY == 0:
             ctx.err.write(f"report: {read} cases read\n")
 
+    skipped: list[Skipped] = []
+
+    def skip(case_id: str, reason: str) -> None:
+        # one case that cannot be read is named in the report, not the end of it
+        skipped.append(Skipped(case_id, reason))
+        ctx.err.write(f"regflow: case {case_id} left out of the report: {reason}\n")
+
+    def judged(cases: Iterable[Case]) -> Iterator[Case]:
+        for case in cases:
+            try:
+                ctx.regulation_of(case)
+            except CLIError as exc:
+                skip(case.id, str(exc))
+                continue
+            yield case
+
     # the period's cases only, page by page through the index, outside the write lock
-    cases = read_cases(store, org.id, start, end, batch=_PAGE, progress=progress)
+    cases = read_cases(store, org.id, start, end, batch=_PAGE, progress=progress, skipped=skip)
     report = build_report(
-        cases, regulation_for=ctx.regulation_of, organization=org, start=start, end=end, now=now
+        judged(cases),
+        regulation_for=ctx.regulation_of,
+        organization=org,
+        start=start,
+        end=end,
+        now=now,
     )
+    report = attrs.evolve(report, skipped=tuple(skipped))
     render = {"md": render_markdown, "csv": render_csv, "json": render_json, "html": render_html}
     text = render[fmt](report)
     with ctx.output(args.output) as out:
@@ -150,8 +184,8 @@ def _demo(ctx: Context) -> int:
     args = ctx.args
     if getattr(args, "organization", None) is not None:
         raise CLIError("the demo simulates the bundled example organisation; drop --organization")
-    if args.messages < 1:
-        raise CLIError("--messages must be at least 1")
+    if not 1 <= args.messages <= _MAX_MESSAGES:
+        raise CLIError(f"--messages must be from 1 to {_MAX_MESSAGES}")
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise CLIError(f"--out {out} is a file; give a directory")

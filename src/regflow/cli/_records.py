@@ -13,12 +13,17 @@ import attrs
 
 from regflow import bootstrap
 from regflow.cli._context import CLIError, Context, dump_json, redact, subcommand
-from regflow.core.case import replay
 from regflow.core.codec import event_to_record
 from regflow.core.deadlines import deadlines
 from regflow.core.events import verify
 from regflow.core.message import Message
-from regflow.errors import CommandRefused, InvalidMessage, StorageError, TamperedHistory
+from regflow.errors import (
+    CorruptCase,
+    InvalidMessage,
+    RegflowError,
+    StorageError,
+    TamperedHistory,
+)
 from regflow.ports.store import CaseEntry
 from regflow.reports.timeline import render_case
 from regflow.rules.vocabulary import STAGES
@@ -113,11 +118,25 @@ def _format_option(parser: argparse.ArgumentParser, text: str = "text") -> None:
     )
 
 
+MAX_LIMIT = 1_000_000_000
+"""The largest ``--limit`` (more than any store holds; a database's integers end soon after)."""
+
+
 def count(text: str) -> int:
-    """A positive whole number, for ``--limit``."""
-    value = int(text)
-    if value <= 0:
-        raise ValueError(text)
+    """A whole number from 1 to :data:`MAX_LIMIT`, for ``--limit``.
+
+    Raises:
+        argparse.ArgumentTypeError: anything else, with what is expected.
+    """
+    try:
+        value = int(text.strip(), 10) if len(text) <= 20 else None
+    except ValueError:
+        value = None
+    if value is None or not 1 <= value <= MAX_LIMIT:
+        shown = text if len(text) <= 30 else text[:30] + "..."
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number from 1 to {MAX_LIMIT}, got {shown!r}"
+        )
     return value
 
 
@@ -148,6 +167,12 @@ def _read(handle: IO[str]) -> Iterator[_Line]:
             record = json.loads(text)
         except json.JSONDecodeError as exc:
             yield _Line(number, None, (f"not JSON: {exc.msg} at column {exc.colno}",))
+            continue
+        except ValueError:  # an integer of more digits than Python converts
+            yield _Line(number, None, ("not JSON this program reads: an integer too long",))
+            continue
+        except RecursionError:
+            yield _Line(number, None, ("not JSON this program reads: nested too deeply",))
             continue
         if not isinstance(record, dict):
             yield _Line(number, None, (f"$: expected a JSON object, got {type(record).__name__}",))
@@ -194,7 +219,11 @@ def _ingest(ctx: Context) -> int:
                 case_id, new = service.intake(
                     line.message, organization=org.id, actor=actor, at=received
                 )
-            except CommandRefused as exc:
+            except StorageError:
+                raise  # the store failed, not the line: stop
+            except RegflowError as exc:
+                # each line on its own: refused by the regulation, a date outside the
+                # calendar's years, before the regulation took effect...
                 lines[index] = attrs.evolve(line, message=None, problems=(str(exc),))
                 bad.append(lines[index])
                 continue
@@ -278,8 +307,10 @@ def _entry_record(entry: CaseEntry) -> dict[str, object]:
 def _show(ctx: Context) -> int:
     store = ctx.store()
     entry = ctx.find_case(store, ctx.args.case)
-    with store.unit_of_work() as uow:
-        case = replay(uow.events.load(entry.case_id))
+    try:
+        case = ctx.load_case(store, entry.case_id)
+    except CorruptCase as exc:
+        raise CLIError(f"{exc}; regflow verify says more") from exc
     regulation = ctx.regulation_of(case)
     now = ctx.instant(ctx.args.now, "--now")
     org = ctx.organization
@@ -312,11 +343,15 @@ def _verify(ctx: Context) -> int:
             with store.unit_of_work() as uow:
                 history = uow.events.load(entry.case_id)
             events += verify(history)
+            ctx.regulation_of(ctx.load_case(store, entry.case_id))
         except TamperedHistory as exc:
             failures.append((exc.case_id, exc.seq, str(exc)))
             continue
         except StorageError as exc:  # a record edited until it no longer reads as an event
             failures.append((entry.case_id, None, str(exc)))
+            continue
+        except (CorruptCase, CLIError) as exc:  # verifies, but cannot be worked on
+            failures.append((entry.case_id, None, f"case {entry.case_id}: {exc}"))
             continue
         # the outbox against the history: the text to post (or posted) is the text approved
         for problem in service.verify_publications(entry.case_id):

@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 
 __all__ = ["register"]
 
+_MAX_INTERVAL = 86_400.0
+"""A day: the longest pause between a worker's rounds (a longer one is a typo)."""
+
 
 def register(commands: Commands) -> None:
     """Add ``tick``, ``dispatch`` and ``worker``."""
@@ -126,10 +129,19 @@ def _dispatch_all(service: Service, now: dt.datetime) -> DispatchReport:
 
 
 def _tick_line(at: dt.datetime, report: TickReport) -> str:
+    skipped = f", {len(report.skipped)} skipped" if report.skipped else ""
     return (
         f"tick {at:%d.%m.%Y %H:%M}: {report.cases} cases due, {report.warnings} warnings, "
-        f"{report.breaches} breaches, {report.escalations} escalations"
+        f"{report.breaches} breaches, {report.escalations} escalations{skipped}"
     )
+
+
+def _warn_skipped(ctx: Context, report: TickReport) -> None:
+    for case_id in report.skipped:
+        ctx.err.write(
+            f"regflow: case {case_id} cannot be worked on and was skipped; "
+            f"see regflow show {case_id} and regflow verify\n"
+        )
 
 
 def _dispatch_line(at: dt.datetime, report: DispatchReport) -> str:
@@ -146,6 +158,7 @@ def _dispatch_line(at: dt.datetime, report: DispatchReport) -> str:
 def _tick(ctx: Context) -> int:
     now = ctx.instant(ctx.args.now, "--now")
     report = ctx.service(ctx.store(), clock=bootstrap.fixed_clock(now)).tick(now)
+    _warn_skipped(ctx, report)
     if ctx.args.format == "json":
         dump_json({"at": now, **_fields(report)}, ctx.out)
     else:
@@ -169,8 +182,8 @@ def _fields(report: TickReport | DispatchReport) -> dict[str, object]:
 
 def _worker(ctx: Context) -> int:
     args = ctx.args
-    if args.interval <= 0:
-        raise CLIError("--interval must be positive")
+    if not 0 < args.interval <= _MAX_INTERVAL:  # nan and inf fail too
+        raise CLIError(f"--interval must be a number of seconds from 0 to {_MAX_INTERVAL:.0f}")
     clock = bootstrap.system_clock()
     service = _service(ctx, clock)
     zone = ctx.organization.zone
@@ -179,6 +192,7 @@ def _worker(ctx: Context) -> int:
         while True:
             now = clock.now()
             ticked = service.tick(now)
+            _warn_skipped(ctx, ticked)
             sent = _dispatch_all(service, now)
             local = now.astimezone(zone)
             if (

@@ -17,7 +17,9 @@ from typing import Any, Literal
 import cattrs
 
 from regflow._strict import (
+    MAX_INTEGER,
     Rejected,
+    check_text,
     describe_value,
     join_path,
     key_path,
@@ -28,6 +30,8 @@ from regflow._strict import (
 from regflow.rules.vocabulary import Platform, structure_platform
 
 __all__ = [
+    "MAX_DEPTH",
+    "MAX_INTEGER",
     "JSONObject",
     "Rejected",
     "join_path",
@@ -36,6 +40,7 @@ __all__ = [
     "make_converter",
     "problems_of",
     "structure",
+    "too_deep",
 ]
 
 JSONObject = Mapping[str, object]
@@ -86,14 +91,47 @@ def json_copy(value: object) -> dict[str, object]:
     return copied
 
 
+MAX_DEPTH = 32
+"""How deeply a record's arrays and objects may nest (a message needs four levels)."""
+
+
+def too_deep(value: object, limit: int = MAX_DEPTH) -> str | None:
+    """The path of the first array or object nested deeper than ``limit``, or ``None``;
+    walked without recursion, so any depth is measured safely."""
+    stack: list[tuple[object, str, int]] = [(value, "$", 0)]
+    while stack:
+        item, path, depth = stack.pop()
+        if isinstance(item, Mapping | list | tuple):
+            if depth >= limit:
+                return path
+            pairs = (
+                ((key_path(path, str(k)), v) for k, v in item.items())
+                if isinstance(item, Mapping)
+                else ((f"{path}[{i}]", v) for i, v in enumerate(item))
+            )
+            stack.extend((v, p, depth + 1) for p, v in pairs)
+    return None
+
+
 def _json_value(value: object, path: str) -> object:
-    if value is None or isinstance(value, str | bool | int | float):
+    if isinstance(value, str):
+        try:
+            return check_text(value)
+        except Rejected as exc:
+            raise Rejected(str(exc), at=path) from None
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INTEGER:
+        raise Rejected(f"an integer out of range (at most {MAX_INTEGER} either way)", at=path)
+    if value is None or isinstance(value, bool | int | float):
         return value
     if isinstance(value, Mapping):
         copied: dict[str, object] = {}
         for key, item in value.items():
             if not isinstance(key, str):
                 raise Rejected(f"object keys must be strings, got {key!r}", at=path)
+            try:
+                check_text(key)
+            except Rejected as exc:
+                raise Rejected(f"a key: {exc}", at=path) from None
             copied[key] = _json_value(item, key_path(path, key))
         return copied
     if isinstance(value, list | tuple):

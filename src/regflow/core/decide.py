@@ -784,13 +784,38 @@ def _draft(ctx: _Context, command: Command) -> tuple[DraftKind, int]:
     return draft.kind, draft.number
 
 
+def _not_own_draft(ctx: _Context, command: Command, number: int) -> None:
+    """The curator judges the executor's draft (п. 5, п. 10, п. 11): whoever sent a draft
+    does not approve it or return it, even where the organisation lists the curator among
+    a department's executors. The author is the actor of the draft's submission."""
+    author = next(
+        (
+            event.actor
+            for event in reversed(ctx.case.events)
+            if isinstance(event.data, DraftSubmitted) and event.data.number == number
+        ),
+        None,
+    )
+    if author == command.actor:
+        verb = "approve" if isinstance(command, ApproveDraft) else "return"
+        raise PermissionDenied(
+            f"{command.actor} sent draft {number} and may not {verb} it; the draft goes to "
+            "the curator, and another curator must judge it",
+            clause=ctx.clause,
+            case_id=ctx.case.id,
+            command=command.name,
+        )
+
+
 def _approve(ctx: _Context, command: ApproveDraft) -> Iterator[tuple[str, Payload]]:
     kind, number = _draft(ctx, command)
+    _not_own_draft(ctx, command, number)
     yield ctx.clause, Approved(kind, number, command.remarks)
 
 
 def _rework(ctx: _Context, command: ReturnForRework) -> Iterator[tuple[str, Payload]]:
     kind, number = _draft(ctx, command)
+    _not_own_draft(ctx, command, number)
     if not command.remarks.strip():
         raise ctx.refuse("say what to rework", ctx.clause, command)
     yield ctx.clause, ReturnedForRework(kind, number, command.remarks)
@@ -798,6 +823,16 @@ def _rework(ctx: _Context, command: ReturnForRework) -> Iterator[tuple[str, Payl
 
 def _request(ctx: _Context, command: RequestPublication) -> Iterator[tuple[str, Payload]]:
     kind, number = _draft(ctx, command)
+    draft = ctx.case.draft
+    if draft is not None and draft.state == "requested" and ctx.case.failure is None:
+        # a second request would queue nothing: the first is still being delivered. After
+        # a permanent failure (case.failure) a request is a retry.
+        raise ctx.refuse(
+            f"publication of draft {number} was requested and is pending; it can be "
+            "requested again only after it failed permanently",
+            ctx.clause,
+            command,
+        )
     platform = ctx.case.message.platform
     official = ctx.org.official_accounts(platform)
     if not official:

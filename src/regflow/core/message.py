@@ -36,7 +36,16 @@ from typing import Final, Self
 
 import attrs
 
-from regflow.core._convert import JSONObject, Rejected, join_path, json_copy, make_converter
+from regflow.core._convert import (
+    MAX_DEPTH,
+    MAX_INTEGER,
+    JSONObject,
+    Rejected,
+    join_path,
+    json_copy,
+    make_converter,
+    too_deep,
+)
 from regflow.core._convert import structure as _structure
 from regflow.errors import InvalidMessage, Problem
 from regflow.rules.vocabulary import Platform
@@ -210,7 +219,8 @@ class Message:
                 problems.append(
                     Problem(f"$.{name}", f"{value.isoformat()} has no time zone; give an offset")
                 )
-        if aware and self.detected_at < self.published_at - CLOCK_SKEW:
+        # a difference, not published_at - CLOCK_SKEW: that overflows in the year 1
+        if aware and self.published_at - self.detected_at > CLOCK_SKEW:
             problems.append(
                 Problem(
                     "$.detected_at",
@@ -225,6 +235,8 @@ class Message:
             )
         if self.reach is not None and self.reach < 0:
             problems.append(Problem("$.reach", f"must not be negative, got {self.reach}"))
+        elif self.reach is not None and self.reach > MAX_INTEGER:
+            problems.append(Problem("$.reach", f"out of range (at most {MAX_INTEGER})"))
         for name in ("source_system", "source_event_id"):
             if not getattr(self, name).strip():
                 problems.append(Problem(f"$.{name}", "must not be empty"))
@@ -257,8 +269,13 @@ class Message:
             InvalidMessage: every problem of the record at once, each with its
                 JSON path (``$.place.post_id``, ``$.published_at``): wrong
                 types, missing or unknown keys, unknown enum values, and the
-                checks of :class:`Message`.
+                checks of :class:`Message`; arrays and objects nested deeper than a
+                message's fields go (:data:`~regflow.core._convert.MAX_DEPTH`).
         """
+        deep = too_deep(record)
+        if deep is not None:
+            problem = Problem(deep, f"nested deeper than {MAX_DEPTH} levels; not a message")
+            raise InvalidMessage((problem,))
         return _structure(make_converter("json"), record, cls, InvalidMessage)
 
     def to_record(self) -> dict[str, object]:

@@ -56,6 +56,7 @@ __all__ = [
     "Ref",
     "Repeat",
     "Row",
+    "Skipped",
     "Spread",
     "Tally",
     "Timing",
@@ -207,6 +208,16 @@ class Flagged:
 
 
 @attrs.frozen
+class Skipped:
+    """A stored case the report could not count: its history does not read, verify or
+    replay, or it is bound to a regulation version the deployment does not have.
+    ``reason`` says what is wrong (``regflow verify`` says more)."""
+
+    case_id: str
+    reason: str
+
+
+@attrs.frozen
 class Tally:
     """A count under a key (an exclusion category, an escalation reason)."""
 
@@ -238,6 +249,7 @@ class ComplianceReport:
         breaches: each breach, by due instant.
         repeats: each repeat message.
         flagged: each message the screener flagged (п. 18) that was not excluded.
+        skipped: each case left out because it cannot be read (its figures are missing).
         exclusions, escalations: by category and by reason (zeros included).
         daily: messages per local day of the period.
     """
@@ -260,6 +272,7 @@ class ComplianceReport:
     escalations: tuple[Tally, ...]
     daily: tuple[DayLoad, ...]
     flagged: tuple[Flagged, ...] = ()
+    skipped: tuple[Skipped, ...] = ()
 
 
 # -- building ----------------------------------------------------------------
@@ -808,6 +821,7 @@ def render_markdown(report: ComplianceReport) -> str:
         ),
         *(["Нет."] if not report.flagged else []),
         "",
+        *_md_skipped(report),
         "## Доведено до заместителей мэра (п. 20)",
         "",
         *(
@@ -861,6 +875,19 @@ def _held_words(breach: Breach) -> str:
     if breach.held_at is None:
         return ""
     return f"; этап на момент истечения: {_STAGES.get(breach.held_at, breach.held_at)}"
+
+
+def _md_skipped(report: ComplianceReport) -> list[str]:
+    if not report.skipped:
+        return []
+    return [
+        "## Не учтённые дела",
+        "",
+        "Эти дела не удалось прочитать, и их сроки в отчёт не вошли (подробнее: regflow verify):",
+        "",
+        *(f"- `{s.case_id}`: {_md(s.reason)}" for s in report.skipped),
+        "",
+    ]
 
 
 def _md_rows(title: str, rows: Sequence[Row], name: Callable[[Row], str]) -> list[str]:
@@ -1072,6 +1099,7 @@ def _document(report: ComplianceReport) -> dict[str, Any]:
             }
             for f in report.flagged
         ],
+        "skipped": [{"case_id": s.case_id, "reason": s.reason} for s in report.skipped],
         "exclusions": [{"category": t.key, "count": t.count} for t in report.exclusions],
         "escalations": [{"reason": t.key, "count": t.count} for t in report.escalations],
         "daily": [{"date": d.day.isoformat(), "messages": d.messages} for d in report.daily],

@@ -117,6 +117,7 @@ def render_html(report: ComplianceReport) -> str:
         ),
         "<h3>Отмечены фильтром, но не исключены куратором</h3>",
         _flagged(report),
+        *_skipped(report),
         "<h2>Доведено до заместителей мэра (п. 20)</h2>",
         _tally_table(
             "Основание", [(_REASONS.get(t.key, t.key), t.key, t.count) for t in report.escalations]
@@ -293,6 +294,23 @@ def _flagged(report: ComplianceReport) -> str:
             for f in report.flagged
         ],
     )
+
+
+def _skipped(report: ComplianceReport) -> list[str]:
+    if not report.skipped:
+        return []
+    return [
+        "<h2>Не учтённые дела</h2>",
+        "<p>Эти дела не удалось прочитать, и их сроки в отчёт не вошли "
+        "(подробнее: <code>regflow verify</code>).</p>",
+        _table(
+            ["Дело", "Что не так"],
+            [
+                [(f"<code>{_e(s.case_id)}</code>", False), (_e(s.reason), False)]
+                for s in report.skipped
+            ],
+        ),
+    ]
 
 
 def _tally_table(title: str, rows: Sequence[tuple[str, str, int]]) -> str:

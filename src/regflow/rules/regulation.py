@@ -26,7 +26,7 @@ from regflow.calendar import (
     from_holidays,
     russia,
 )
-from regflow.errors import InvalidOfficeHours, InvalidRegulation, Problem
+from regflow.errors import InvalidOfficeHours, InvalidRegulation, NoRegulationInForce, Problem
 from regflow.rules.kinds import (
     AnswerForm,
     Citation,
@@ -307,11 +307,19 @@ def select_regulation(regulations: Iterable[Regulation], day: dt.date) -> Regula
     """The version in force on ``day`` (the latest effective one).
 
     Raises:
-        LookupError: none is in force.
+        NoRegulationInForce: none is in force (a :class:`LookupError` too).
     """
+    regulations = tuple(regulations)
     candidates = [r for r in regulations if r.in_force(day)]
     if not candidates:
-        raise LookupError(f"no regulation version is in force on {day.isoformat()}")
+        raise NoRegulationInForce(
+            day,
+            tuple(
+                f"{r.id}@{r.version} (from {r.effective_from.isoformat()}"
+                + (f" to {r.effective_to.isoformat()})" if r.effective_to else ")")
+                for r in regulations
+            ),
+        )
     return max(candidates, key=lambda r: r.effective_from)
 
 
