@@ -16,6 +16,7 @@ import attrs
 
 from regflow.core.events import Event
 from regflow.errors import ConcurrencyConflict
+from regflow.ports.chain import CHAIN_START, ChainEntry, ChainHead, item_digest, link
 from regflow.ports.store import END_STAGES, CaseEntry, OutboxItem, OutboxState, UnitOfWork
 
 __all__ = ["MemoryStore"]
@@ -29,6 +30,19 @@ class _State:
     marks: dict[str, tuple[dt.datetime, str | None]] = attrs.Factory(dict)
     outbox: dict[str, OutboxItem] = attrs.Factory(dict)
     leases: dict[str, dt.datetime] = attrs.Factory(dict)
+    chain: list[ChainEntry] = attrs.Factory(list)
+    pending: list[tuple[str, str, int | None, str]] = attrs.Factory(list)
+    """What this unit of work adds to the chain when it commits."""
+
+    def seal(self) -> None:
+        """Add the pending entries to the chain (at commit)."""
+        head = self.chain[-1] if self.chain else None
+        position, previous = (head.position, head.link) if head else (0, CHAIN_START)
+        for kind, ref, seq, digest in self.pending:
+            position += 1
+            previous = link(previous, position, kind, ref, seq, digest)
+            self.chain.append(ChainEntry(position, kind, ref, seq, digest, previous))
+        self.pending.clear()
 
 
 class _Events:
@@ -43,6 +57,7 @@ class _Events:
         if len(current) != expected_version:
             raise ConcurrencyConflict(case_id, expected_version, len(current))
         current.extend(events)
+        self._state.pending.extend(("event", e.case_id, e.seq, e.hash) for e in events)
 
 
 class _Cases:
@@ -168,7 +183,11 @@ class _Outbox:
         added = 0
         for item in items:
             if item.key not in self._state.outbox:
+                digest = item_digest(
+                    item.key, item.kind, item.payload, item.created_at, item.case_id
+                )
                 self._state.outbox[item.key] = item
+                self._state.pending.append(("outbox", item.key, None, digest))
                 added += 1
         return added
 
@@ -207,6 +226,18 @@ class _Outbox:
         return self._state.outbox.get(key)
 
 
+class _Chain:
+    def __init__(self, state: _State) -> None:
+        self._state = state
+
+    def head(self) -> ChainHead:
+        chain = self._state.chain
+        return ChainHead(chain[-1].position, chain[-1].link) if chain else ChainHead(0, CHAIN_START)
+
+    def entries(self, after: int, limit: int) -> list[ChainEntry]:
+        return self._state.chain[max(after, 0) : max(after, 0) + limit]
+
+
 class _Unit:
     def __init__(self, state: _State) -> None:
         self.events = _Events(state)
@@ -214,6 +245,7 @@ class _Unit:
         self.intake = _Intake(state)
         self.marks = _Marks(state)
         self.outbox = _Outbox(state)
+        self.chain = _Chain(state)
 
 
 class MemoryStore:
@@ -237,6 +269,8 @@ class MemoryStore:
                 dict(self._state.marks),
                 dict(self._state.outbox),
                 copy.copy(self._state.leases),
+                list(self._state.chain),
             )
             yield _Unit(working)
+            working.seal()
             self._state = working

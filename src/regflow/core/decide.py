@@ -214,7 +214,9 @@ def decide(
     previous, seq = case.last_hash, case.version
     for clause, payload in payloads:
         seq += 1
-        event = Event.make(case_id, seq, command.at, command.actor, clause, payload, previous)
+        event = Event.make(
+            case_id, seq, command.at, command.actor, clause, payload, previous, **_stamp(command)
+        )
         events.append(event)
         previous = event.hash
     return tuple(events)
@@ -229,6 +231,11 @@ def handle(
         case = evolve(case, event)
     assert case is not None
     return case, events
+
+
+def _stamp(command: Command) -> dict[str, Any]:
+    """The receipt an event of ``command`` records beside its declared time."""
+    return {"received_at": command.received_at, "imported": command.imported}
 
 
 def _clause(permissions: Any) -> str:
@@ -265,7 +272,9 @@ def _detect(regulation: Regulation, org: Organization, command: Detect) -> tuple
             command=command.name,
         )
     payload = Detected(message, f"{regulation.id}@{regulation.version}", org.id, command.screening)
-    event = Event.make(command.case_id, 1, command.at, command.actor, clause, payload, GENESIS)
+    event = Event.make(
+        command.case_id, 1, command.at, command.actor, clause, payload, GENESIS, **_stamp(command)
+    )
     return (event,)
 
 
