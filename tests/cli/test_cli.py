@@ -675,3 +675,86 @@ def test_p09_the_cli_under_the_monitoring_reading_starts_the_clock_at_detected_a
 def test_the_command_screens_with_the_russian_screener_not_a_test_fake() -> None:
     service = Context(build_parser().parse_args(["cases"])).service(MemoryStore())
     assert isinstance(service.screener, RussianScreener)
+
+
+# -- issue 15: declared times, anchors ------------------------------------------------------
+
+
+def test_act_refuses_a_backdated_command_unless_imported(run: Run, ingested: str) -> None:
+    command = ("act", SNOW, "classify", "--as", "sokolova", "--topics", "roads")
+    code, out, err = run(*command, "--at", "2025-11-24 09:05", "--store", ingested)
+    assert (code, out) == (1, "")
+    assert "the declared time 2025-11-24T09:05:00+09:00 is" in err
+    assert "before the time the service received the command" in err
+    assert "regflow act --import" in err
+    code, out, err = run(*command, "--import", "--at", "2025-11-24 09:05", "--store", ingested)
+    assert code == 0, err
+    assert (
+        run(
+            "act",
+            SNOW,
+            "route",
+            "--as",
+            "sokolova",
+            "--departments",
+            "improvement",
+            "--store",
+            ingested,
+        )[0]
+        == 0
+    )  # now, no --at: within the tolerance
+
+
+def test_verify_against_an_anchor_finds_a_history_cut_short(
+    run: Run, ingested: str, tmp_path: Path
+) -> None:
+    anchor = tmp_path / "anchor.json"
+    assert run("anchor", "--store", ingested, "--output", str(anchor))[0] == 0
+    document = json.loads(anchor.read_text(encoding="utf-8"))
+    assert (document["format"], document["position"], document["events"]) == (
+        "regflow-anchor/1",
+        7,
+        7,
+    )
+    code, out, _ = run("verify", "--store", ingested, "--anchor", str(anchor))
+    assert code == 0
+    assert out.startswith("7 cases, 7 events, 0 outbox items, the store-wide chain through ")
+    with sqlite3.connect(ingested) as db:  # the newest case removed, chain and all
+        (case_id,) = db.execute("SELECT ref FROM chain WHERE position = 7").fetchone()
+        for table, column in (("events", "case_id"), ("cases", "case_id"), ("chain", "ref")):
+            db.execute(f"DELETE FROM {table} WHERE {column} = ?", (case_id,))
+    assert run("verify", "--store", ingested)[0] == 0  # the store alone cannot tell
+    code, out, _err = run(
+        "verify", "--store", ingested, "--anchor", str(anchor), "--format", "json"
+    )
+    assert code == 1
+    assert [f["kind"] for f in json.loads(out)["failures"]] == ["anchor-truncated"]
+
+
+def test_a_signed_anchor_checks_its_key_and_its_content(
+    run: Run, ingested: str, tmp_path: Path
+) -> None:
+    key, other, anchor = tmp_path / "key", tmp_path / "other", tmp_path / "anchor.json"
+    key.write_bytes(os.urandom(32))
+    other.write_bytes(os.urandom(32))
+    assert run("anchor", "--store", ingested, "--key", str(key), "--output", str(anchor))[0] == 0
+    verify = ("verify", "--store", ingested, "--anchor", str(anchor))
+    assert run(*verify, "--key", str(key))[0] == 0
+    code, _, err = run(*verify)
+    assert (code, err) == (
+        1,
+        f"regflow: error: {anchor}: the anchor is signed: give the key to check it\n",
+    )
+    code, _, err = run(*verify, "--key", str(other))
+    assert code == 1
+    assert "its signature does not hold under this key" in err
+    document = json.loads(anchor.read_text(encoding="utf-8"))
+    document["position"] = 6  # an older head passed off as this one
+    anchor.write_text(json.dumps(document), encoding="utf-8")
+    code, _, err = run(*verify, "--key", str(key))
+    assert code == 1
+    assert "its signature does not hold" in err
+    short = tmp_path / "short"
+    short.write_bytes(b"123")
+    code, _, err = run("anchor", "--store", ingested, "--key", str(short))
+    assert (code, err) == (1, "regflow: error: the key has 3 bytes; use at least 16\n")
