@@ -33,12 +33,14 @@ def fast_path(value: Any) -> bool:  # Any: a plain JSON value, checked here
     if kind is int:
         return bool(-_MAX_EXACT <= value <= _MAX_EXACT)
     if kind is dict:
-        return all(
-            type(key) is str and (key.isascii() or max(key) < "\ud800") and fast_path(item)
-            for key, item in value.items()
-        )
+        for key, item in value.items():
+            if type(key) is not str or not (key.isascii() or max(key) < "\ud800"):
+                return False
+            if type(item) is not str and not fast_path(item):  # text, the most common, first
+                return False
+        return True
     if kind is list:
-        return all(fast_path(item) for item in value)
+        return all(type(item) is str or fast_path(item) for item in value)
     return False  # a float, or something neither encoder takes as is
 
 

@@ -58,6 +58,7 @@ __all__ = [
     "Row",
     "Spread",
     "Tally",
+    "Timed",
     "Timing",
     "build_report",
     "render_csv",
@@ -198,6 +199,25 @@ class Flagged:
 
 
 @attrs.frozen
+class Timed:
+    """An event whose declared time is not simply the server's: taken in from another
+    system's history (``imported``), or declared ``skew`` away from when the service
+    received it (negative: declared before the receipt)."""
+
+    case_id: str
+    seq: int
+    type: str
+    declared: dt.datetime
+    received: dt.datetime | None
+    imported: bool
+
+    @property
+    def skew(self) -> dt.timedelta | None:
+        """The declared time less the receipt (``None`` if there is no receipt)."""
+        return None if self.received is None else self.declared - self.received
+
+
+@attrs.frozen
 class Tally:
     """A count under a key (an exclusion category, an escalation reason)."""
 
@@ -231,6 +251,8 @@ class ComplianceReport:
         flagged: each message the screener flagged (п. 18) that was not excluded.
         exclusions, escalations: by category and by reason (zeros included).
         daily: messages per local day of the period.
+        timed: each event imported or declared more than a minute away from its receipt
+            (an auditor's cue: the declared time is the one the deadlines were judged by).
     """
 
     organization_id: str
@@ -251,6 +273,7 @@ class ComplianceReport:
     escalations: tuple[Tally, ...]
     daily: tuple[DayLoad, ...]
     flagged: tuple[Flagged, ...] = ()
+    timed: tuple[Timed, ...] = ()
 
 
 # -- building ----------------------------------------------------------------
@@ -361,7 +384,17 @@ def build_report(
             [reason for f in facts for reason in f.escalations],
         ),
         daily=_daily(facts, organization, start, end),
+        timed=tuple(
+            Timed(e.case_id, e.seq, e.type, e.at, e.received_at, e.imported)
+            for f in facts
+            for e in f.case.events
+            if e.imported or (e.received_at is not None and abs(e.at - e.received_at) > _SKEW_SHOWN)
+        ),
     )
+
+
+_SKEW_SHOWN = dt.timedelta(minutes=1)
+"""How far a declared time may lie from its receipt before the report lists it."""
 
 
 class _Names:
@@ -733,6 +766,24 @@ def render_markdown(report: ComplianceReport) -> str:
             for t in report.escalations
         ),
         "",
+        "## Время событий: заявленное и полученное сервером",
+        "",
+        "События, перенесённые из истории другой системы, и события, время которых "
+        "отличается от времени их получения сервером более чем на минуту (сроки "
+        "рассчитаны по заявленному времени):",
+        "",
+        *(
+            f"- `{t.case_id}` № {t.seq} ({t.type}): заявлено {_local(t.declared, report.timezone)}"
+            + (
+                f", получено {_local(t.received, report.timezone)}"
+                if t.received is not None
+                else ", время получения не записано"
+            )
+            + ("; перенесено из другой системы" if t.imported else "")
+            for t in report.timed
+        ),
+        *(["Нет."] if not report.timed else []),
+        "",
         "## Нагрузка по дням",
         "",
         "| День | Сообщений |",
@@ -977,6 +1028,17 @@ def _document(report: ComplianceReport) -> dict[str, Any]:
         "exclusions": [{"category": t.key, "count": t.count} for t in report.exclusions],
         "escalations": [{"reason": t.key, "count": t.count} for t in report.escalations],
         "daily": [{"date": d.day.isoformat(), "messages": d.messages} for d in report.daily],
+        "timed": [
+            {
+                "case_id": t.case_id,
+                "seq": t.seq,
+                "type": t.type,
+                "declared": iso(t.declared),
+                "received": iso(t.received),
+                "imported": t.imported,
+            }
+            for t in report.timed
+        ],
     }
 
 

@@ -164,9 +164,14 @@ class StoreContract:
             uow.events.append("c-2", 0, two)
             uow.outbox.enqueue([item("n-1"), item("n-2")])  # n-1 is known: not chained again
             uow.events.append("c-1", 2, one[2:])
-        with pytest.raises(RuntimeError), store.unit_of_work() as uow:
-            uow.outbox.enqueue([item("n-3")])
-            raise RuntimeError("rolled back: nothing chained")
+
+        def rolled_back() -> None:
+            with store.unit_of_work() as uow:
+                uow.outbox.enqueue([item("n-3")])
+                raise RuntimeError("rolled back: nothing chained")
+
+        with pytest.raises(RuntimeError):
+            rolled_back()
         with store.unit_of_work() as uow:
             entries = list(uow.chain.entries(0, 100))
             head = uow.chain.head()
