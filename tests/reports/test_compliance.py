@@ -602,3 +602,17 @@ def test_imported_events_and_times_far_from_their_receipt_are_listed(week: Week)
     assert "\n## Время событий: заявленное и полученное сервером\n" in render_markdown(
         report_of(week)
     )
+
+
+def test_the_html_report_lists_the_timed_events(week: Week) -> None:
+    from regflow.reports import render_html
+
+    case = week.on_time
+    events = (*case.events[:3], attrs.evolve(case.events[3], imported=True), *case.events[4:])
+    cases = tuple(attrs.evolve(case, events=events) if c is case else c for c in week.cases)
+    found = build_report(
+        cases, regulation_for=lambda _c: REGULATION, organization=ORG, start=START, end=END, now=NOW
+    )
+    page = render_html(found)
+    assert "<h2>Время событий: заявленное и полученное сервером</h2>" in page
+    assert f"<code>{case.id}</code>" in page.split("Время событий")[1]

@@ -399,7 +399,7 @@ def _verify(ctx: Context) -> int:
         if report.declared:
             ctx.out.write(
                 f"flagged: {len(report.declared)} events declare a time further from their "
-                "receipt than the service accepts now (regflow show lists both times)\n"
+                "receipt than the service accepts now (regflow show --format json lists both)\n"
             )
         if report.imported:
             ctx.out.write(
