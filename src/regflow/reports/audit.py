@@ -32,6 +32,8 @@ __all__ = ["ANCHOR_FORMAT", "Anchor", "AuditReport", "Finding", "audit", "take_a
 ANCHOR_FORMAT = "regflow-anchor/1"
 _BATCH = 1000
 _EVERY = 1_000_000_000
+_RACY = frozenset({"not-in-chain", "index-moved", "index-missing"})
+"""Findings a command committed during the audit could cause; checked again before told."""
 _KEY_BYTES = 16
 """The shortest signing key accepted (128 bits)."""
 
@@ -238,8 +240,22 @@ def audit(
             history = _history(uow, case_id, findings)
             if history is None:
                 continue
+            found: list[Finding] = []
+            _check_case(case_id, history, entries.get(case_id), by_event, in_chain, found)
+            if any(f.kind in _RACY for f in found):
+                # on a database shared by workers the reads of one unit of work need not be
+                # one snapshot: a command committed meanwhile is read again, then judged
+                for entry in _entries(uow, head.position):
+                    if entry.kind == "event" and entry.seq is not None:
+                        by_event[(entry.ref, entry.seq)] = (entry.position, entry.digest)
+                        in_chain.setdefault(entry.ref, []).append(entry.seq)
+                history = _history(uow, case_id, findings)
+                if history is None:
+                    continue
+                found = []
+                _check_case(case_id, history, uow.cases.get(case_id), by_event, in_chain, found)
+            findings.extend(found)
             events += len(history)
-            _check_case(case_id, history, entries.get(case_id), by_event, in_chain, findings)
             for event in history:
                 if event.imported:
                     imported.append((event.case_id, event.seq))
