@@ -111,10 +111,19 @@ class TimeTolerance:
 
 
 @attrs.frozen
+class _Receipt:
+    """When the service received a command, by its clock, and whether it is imported."""
+
+    received_at: dt.datetime
+    imported: bool
+
+
+@attrs.frozen
 class _Plan:
     """A decided command: its events and everything its unit of work is to write."""
 
     command: Command
+    receipt: _Receipt
     before: Case | None
     events: tuple[Event, ...]
     after: Case
@@ -193,7 +202,7 @@ class Service:
             UnknownCase: no such case (or, for :class:`LinkRepeat`, no such earlier case).
             ConcurrencyConflict: the case kept changing under us.
         """
-        return self._handle(self._received(command, command.at), organization)
+        return self._handle(command, organization, self._received(command, command.at))
 
     def import_history(
         self, commands: Iterable[Command], *, organization: str | None = None
@@ -207,13 +216,14 @@ class Service:
         """
         events: tuple[Event, ...] = ()
         for command in commands:
-            received = self._received(command, command.at, imported=True)
-            events += self._handle(received, organization)
+            events += self._handle(command, organization, self._received(command, command.at, True))
         return events
 
-    def _received(self, command: Any, declared: dt.datetime, *, imported: bool = False) -> Any:
-        """``command`` stamped with its receipt; its declared time checked unless imported.
-        (Any: each command class, evolved.)"""
+    def _received(
+        self, command: Command, declared: dt.datetime, imported: bool = False
+    ) -> _Receipt:
+        """The receipt of ``command`` (the clock's now, and whether it is imported); its
+        declared time checked against :attr:`tolerance` unless imported."""
         received = self.clock.now()
         tolerance = self.tolerance
         if (
@@ -228,9 +238,11 @@ class Service:
                 behind=tolerance.behind,
                 ahead=tolerance.ahead,
             )
-        return attrs.evolve(command, received_at=received, imported=imported)
+        return _Receipt(received, imported)
 
-    def _handle(self, command: Command, organization: str | None) -> tuple[Event, ...]:
+    def _handle(
+        self, command: Command, organization: str | None, receipt: _Receipt
+    ) -> tuple[Event, ...]:
         for attempt in range(_RETRIES):
             # A case in the cache is decided before the unit of work begins, so the store's
             # write lock is held for the writes and the commit only; if another process
@@ -240,13 +252,13 @@ class Service:
             plan = None
             if cached is not None and not isinstance(command, LinkRepeat):
                 try:
-                    plan = self._plan(cached, command, organization, log_refusal=False)
+                    plan = self._plan(cached, command, organization, receipt, log_refusal=False)
                 except CommandRefused:  # perhaps only by a case the store has moved on from
                     self._cache.pop(command.case_id, None)
             try:
                 with self.store.unit_of_work() as uow:
                     if plan is None:
-                        plan = self._plan(self._load(uow, command), command, organization)
+                        plan = self._plan(self._load(uow, command), command, organization, receipt)
                     events, after = self._write(uow, plan)
             except ConcurrencyConflict:
                 self._cache.pop(command.case_id, None)
@@ -311,12 +323,12 @@ class Service:
             message=message,
             screening=screening,
         )
-        command = self._received(command, received, imported=imported)
+        receipt = self._received(command, received, imported)
         with self.store.unit_of_work() as uow:
             holder = uow.intake.claim(key, case_id)
             if holder != case_id or uow.events.load(case_id):
                 return holder, False
-            _events, after = self._write(uow, self._plan(None, command, organization))
+            _events, after = self._write(uow, self._plan(None, command, organization, receipt))
         self._remember(after)
         return case_id, True
 
@@ -366,6 +378,7 @@ class Service:
         case: Case | None,
         command: Command,
         organization: str | None,
+        receipt: _Receipt,
         *,
         log_refusal: bool = True,
     ) -> _Plan:
@@ -382,7 +395,14 @@ class Service:
         else:
             regulation = municipality.regulation(None, command.at.astimezone(org.zone).date())
         try:
-            after, events = handle(regulation, org, case, command)
+            after, events = handle(
+                regulation,
+                org,
+                case,
+                command,
+                received_at=receipt.received_at,
+                imported=receipt.imported,
+            )
         except CommandRefused as refusal:
             if log_refusal:
                 log.warning(
@@ -400,6 +420,7 @@ class Service:
             raise
         return _Plan(
             command=command,
+            receipt=receipt,
             before=case,
             events=events,
             after=after,
@@ -417,7 +438,7 @@ class Service:
             if raised:
                 regulation, org, at = plan.regulation, plan.org, plan.command.at
                 after, escalated, caused = self._escalate(
-                    uow, regulation, org, after, raised, at, plan.command
+                    uow, regulation, org, after, raised, at, plan.receipt
                 )
                 if escalated:
                     events += escalated
@@ -467,7 +488,7 @@ class Service:
         case: Case,
         raised: Iterable[Escalation],
         at: dt.datetime,
-        cause: Command | None = None,
+        cause: _Receipt | None = None,
     ) -> tuple[Case, tuple[Event, ...], tuple[Effect, ...]]:
         """Record each escalation not yet marked as an event of ``case``, with what it causes
         (received with ``cause``, the command that set it off; by the clock from a tick)."""

@@ -22,10 +22,18 @@ from typing import Any, Protocol
 
 import attrs
 
+from regflow.core import jcs
 from regflow.core.codec import event_from_record, event_to_json
 from regflow.core.events import Event
 from regflow.errors import ConcurrencyConflict, NaiveDatetime, StorageError
-from regflow.ports.chain import CHAIN_START, ChainEntry, ChainHead, item_digest, link
+from regflow.ports.chain import (
+    CHAIN_START,
+    ChainEntry,
+    ChainHead,
+    item_digest,
+    item_digest_of,
+    link,
+)
 from regflow.ports.store import END_STAGES, CaseEntry, OutboxItem, OutboxState
 
 __all__ = [
@@ -356,8 +364,8 @@ def _entry(d: Dialect, row: Row) -> CaseEntry:
 
 
 def _item_params(item: OutboxItem) -> tuple[object, ...]:
-    try:
-        payload = _dumps(item.payload)
+    try:  # RFC 8785 text: the chain's digest covers it as written
+        payload = jcs.dumps(item.payload)
     except (TypeError, ValueError) as exc:
         raise TypeError(f"outbox item {item.key}: the payload is not JSON: {exc}") from exc
     return (
@@ -645,9 +653,8 @@ class _Outbox:
             params = _item_params(item)
             if self._db.run(_ENQUEUE, params):
                 added += 1
-                digest = item_digest(
-                    item.key, item.kind, item.payload, item.created_at, item.case_id
-                )
+                payload = str(params[2])
+                digest = item_digest_of(item.key, item.kind, payload, item.created_at, item.case_id)
                 self._pending.append(("outbox", item.key, None, digest))
         return added
 

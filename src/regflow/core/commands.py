@@ -48,11 +48,6 @@ class _Command:
     case_id: str
     actor: str
     at: dt.datetime = attrs.field(validator=_aware)
-    received_at: dt.datetime | None = attrs.field(default=None, repr=False)
-    """When the service received the command, by its clock (the service sets it; its
-    events record it beside ``at``, the time the command declares)."""
-    imported: bool = attrs.field(default=False, repr=False)
-    """Taken in from another system's history (``Service.import_history``)."""
 
     name: ClassVar[str] = ""
 

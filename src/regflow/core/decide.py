@@ -140,9 +140,19 @@ def case_roles(
 
 
 def decide(
-    regulation: Regulation, org: Organization, case: Case | None, command: Command
+    regulation: Regulation,
+    org: Organization,
+    case: Case | None,
+    command: Command,
+    *,
+    received_at: dt.datetime | None = None,
+    imported: bool = False,
 ) -> tuple[Event, ...]:
     """The events ``command`` makes happen to ``case`` (``None`` before detection).
+
+    ``received_at`` (when the service received the command, by its clock) and
+    ``imported`` (taken in from another system's history) are recorded on the events
+    beside the time the command declares (:class:`~regflow.core.events.Event`).
 
     Raises:
         PermissionDenied: the actor lacks the role, is not the department's
@@ -203,9 +213,10 @@ def decide(
             case_id=case_id,
             command=name,
         )
+    receipt: dict[str, Any] = {"received_at": received_at, "imported": imported}
     if case is None:
         assert isinstance(command, Detect)
-        return _detect(regulation, org, command)
+        return _detect(regulation, org, command, receipt)
     here = [p for p in allowed if stage in p.stages]
     context = _Context(regulation, org, case, day, _clause(here))
     handler = _HANDLERS[type(command)]
@@ -215,7 +226,7 @@ def decide(
     for clause, payload in payloads:
         seq += 1
         event = Event.make(
-            case_id, seq, command.at, command.actor, clause, payload, previous, **_stamp(command)
+            case_id, seq, command.at, command.actor, clause, payload, previous, **receipt
         )
         events.append(event)
         previous = event.hash
@@ -223,19 +234,20 @@ def decide(
 
 
 def handle(
-    regulation: Regulation, org: Organization, case: Case | None, command: Command
+    regulation: Regulation,
+    org: Organization,
+    case: Case | None,
+    command: Command,
+    *,
+    received_at: dt.datetime | None = None,
+    imported: bool = False,
 ) -> tuple[Case, tuple[Event, ...]]:
     """:func:`decide`, then the case after its events."""
-    events = decide(regulation, org, case, command)
+    events = decide(regulation, org, case, command, received_at=received_at, imported=imported)
     for event in events:
         case = evolve(case, event)
     assert case is not None
     return case, events
-
-
-def _stamp(command: Command) -> dict[str, Any]:
-    """The receipt an event of ``command`` records beside its declared time."""
-    return {"received_at": command.received_at, "imported": command.imported}
 
 
 def _clause(permissions: Any) -> str:
@@ -252,7 +264,9 @@ def _absence_hint(org: Organization, case: Case | None, command: Command, day: d
     return ""
 
 
-def _detect(regulation: Regulation, org: Organization, command: Detect) -> tuple[Event, ...]:
+def _detect(
+    regulation: Regulation, org: Organization, command: Detect, receipt: dict[str, Any]
+) -> tuple[Event, ...]:
     message = command.message
     clause = _clause(regulation.effective.permissions.get("detect", ()))
     if message.platform.value not in {p.value for p in regulation.platforms}:
@@ -273,7 +287,7 @@ def _detect(regulation: Regulation, org: Organization, command: Detect) -> tuple
         )
     payload = Detected(message, f"{regulation.id}@{regulation.version}", org.id, command.screening)
     event = Event.make(
-        command.case_id, 1, command.at, command.actor, clause, payload, GENESIS, **_stamp(command)
+        command.case_id, 1, command.at, command.actor, clause, payload, GENESIS, **receipt
     )
     return (event,)
 

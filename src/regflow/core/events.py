@@ -471,7 +471,7 @@ class Event:
             ValueError: the payload holds a value RFC 8785 cannot write (an integer
                 beyond 2**53 in a message's source record).
         """
-        data_json = _canonical_data(data)
+        data_json = jcs.dumps(_plain(data))
         document = _document(
             case_id,
             seq,
@@ -519,16 +519,6 @@ def _document(
     ).encode()
 
 
-def _canonical_data(data: Payload) -> str:
-    """The payload's RFC 8785 text. Only a detection can hold what Python's encoder writes
-    otherwise (a float, a huge integer, a key beyond the BMP: in the message's source
-    record); every other payload's fields are text, small integers, flags and lists of
-    them, which the encoder writes as RFC 8785 does, so they skip the check."""
-    if type(data) is Detected:
-        return jcs.dumps(_plain(data))
-    return _SORTED_JSON.encode(_plain(data))
-
-
 def _utc(instant: dt.datetime) -> str:
     return instant.astimezone(dt.UTC).isoformat()
 
@@ -569,7 +559,7 @@ def canonical(
         return _document(case_id, seq, at, actor, clause, data.type, data_json, prev_hash)
     if scheme != SCHEME:
         raise ValueError(f"unknown event encoding scheme {scheme!r}")
-    data_json = _canonical_data(data)
+    data_json = jcs.dumps(_plain(data))
     stamp = (received_at, imported)
     return _document(case_id, seq, at, actor, clause, data.type, data_json, prev_hash, stamp)
 
