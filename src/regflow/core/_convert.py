@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -86,7 +87,19 @@ def json_copy(value: object) -> dict[str, object]:
     return copied
 
 
+_EXACT = 2**53 - 1
+"""The largest integer RFC 8785 JSON (which the events' hashes cover) can hold."""
+
+
 def _json_value(value: object, path: str) -> object:
+    if type(value) is int and not -_EXACT <= value <= _EXACT:
+        raise Rejected(
+            f"the integer {value} is beyond ±(2**53 - 1), which RFC 8785 JSON (the form the "
+            "history's hashes cover) cannot hold; write it as a string",
+            at=path,
+        )
+    if isinstance(value, float) and not math.isfinite(value):
+        raise Rejected(f"{value} is not a finite number", at=path)
     if value is None or isinstance(value, str | bool | int | float):
         return value
     if isinstance(value, Mapping):

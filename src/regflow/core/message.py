@@ -225,6 +225,8 @@ class Message:
             )
         if self.reach is not None and self.reach < 0:
             problems.append(Problem("$.reach", f"must not be negative, got {self.reach}"))
+        elif self.reach is not None and self.reach > 2**53 - 1:  # what RFC 8785 JSON holds
+            problems.append(Problem("$.reach", f"must be at most 2**53 - 1, got {self.reach}"))
         for name in ("source_system", "source_event_id"):
             if not getattr(self, name).strip():
                 problems.append(Problem(f"$.{name}", "must not be empty"))
