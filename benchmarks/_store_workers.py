@@ -56,6 +56,7 @@ def make_service(store: Store, now: dt.datetime = FIRST) -> Service:
         publisher=RecordingPublisher(),
         screener=KeywordScreener({"убью": "threat-to-official"}),
         clock=FixedClock(now),
+        tolerance=None,  # a simulated clock: commands declare the times
     )
 
 

@@ -164,6 +164,7 @@ def demo(spool: Path) -> None:
         publisher=RecordingPublisher(),
         screener=KeywordScreener(),
         clock=clock,
+        tolerance=None,  # a simulated clock: commands declare the times
     )
     message = Message(
         platform=Platform.VK,

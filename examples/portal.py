@@ -72,6 +72,7 @@ def start(store: Store) -> Service:
         publisher=publisher,
         screener=KeywordScreener({"дурак": "insult"}),
         clock=clock,
+        tolerance=None,  # a simulated clock: commands declare the times
     )
     return service
 

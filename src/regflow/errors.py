@@ -20,6 +20,8 @@ closest to, so callers may catch either::
     │                                  wrong order of steps, content, stage
     ├── TamperedHistory (ValueError)   a case's hash chain does not verify
     ├── CorruptCase (ValueError)       a stored case that cannot be read, verified or bound
+    ├── InvalidAnchor (ValueError)     an anchor file unreadable, malformed or wrongly signed
+    ├── UntrustedTime (ValueError)     a declared time too far from when the service received it
     ├── UnknownCase (LookupError)      a command for a case that was never detected
     ├── StorageError (OSError)         the store failed; the driver's error is the cause
     │   └── ConcurrencyConflict        a case changed under us; reload and retry
@@ -55,6 +57,7 @@ __all__ = [
     "ConcurrencyConflict",
     "CorruptCase",
     "DeliveryError",
+    "InvalidAnchor",
     "InvalidCalendar",
     "InvalidMessage",
     "InvalidOfficeHours",
@@ -75,6 +78,7 @@ __all__ = [
     "StorageError",
     "TamperedHistory",
     "UnknownCase",
+    "UntrustedTime",
 ]
 
 
@@ -386,3 +390,39 @@ class UnknownCase(RegflowError, LookupError):
     def __init__(self, case_id: str) -> None:
         super().__init__(f"no case {case_id!r}: a case starts with its detection")
         self.case_id = case_id
+
+
+class InvalidAnchor(RegflowError, ValueError):
+    """An anchor file that cannot be used: unreadable, of the wrong shape, or its signature
+    does not hold. ``path`` names the file; the message names the field (``$.link``)."""
+
+    def __init__(self, message: str, *, path: str = "") -> None:
+        super().__init__(f"{path}: {message}" if path else message)
+        self.path = path
+
+
+class UntrustedTime(RegflowError, ValueError):
+    """A command declared a time (``at``) further from the instant the service received it
+    (``received``, by its clock) than the service's tolerance allows; nothing was stored.
+    Another system's history is taken in with ``Service.import_history``, which marks it."""
+
+    def __init__(
+        self,
+        *,
+        case_id: str,
+        declared: dt.datetime,
+        received: dt.datetime,
+        behind: dt.timedelta,
+        ahead: dt.timedelta,
+    ) -> None:
+        skew = declared - received
+        side = f"{-skew} before" if skew < dt.timedelta(0) else f"{skew} after"
+        super().__init__(
+            f"case {case_id}: the declared time {declared.isoformat()} is {side} the time "
+            f"the service received the command ({received.isoformat()}); accepted are "
+            f"{behind} before to {ahead} after (import another system's history with "
+            "Service.import_history or regflow act --import)"
+        )
+        self.case_id = case_id
+        self.declared = declared
+        self.received = received

@@ -76,6 +76,7 @@ from regflow.errors import (
     RegflowError,
     StorageError,
     UnknownCase,
+    UntrustedTime,
 )
 from regflow.notices import Templates
 from regflow.ports.effects import (
@@ -95,6 +96,7 @@ __all__ = [
     "Municipality",
     "Service",
     "TickReport",
+    "TimeTolerance",
     "open_service",
     "read_cases",
 ]
@@ -122,10 +124,30 @@ class Municipality:
 
 
 @attrs.frozen
+class TimeTolerance:
+    """How far a command's declared time may lie from the instant the service receives
+    it (by its clock): ``behind`` before it (a command typed a few minutes after the
+    fact), ``ahead`` after it (clocks a little apart). Another system's history is taken
+    in with :meth:`Service.import_history`, which marks its events as imported."""
+
+    behind: dt.timedelta = dt.timedelta(minutes=5)
+    ahead: dt.timedelta = dt.timedelta(minutes=1)
+
+
+@attrs.frozen
+class _Receipt:
+    """When the service received a command, by its clock, and whether it is imported."""
+
+    received_at: dt.datetime
+    imported: bool
+
+
+@attrs.frozen
 class _Plan:
     """A decided command: its events and everything its unit of work is to write."""
 
     command: Command
+    receipt: _Receipt
     before: Case | None
     events: tuple[Event, ...]
     after: Case
@@ -192,6 +214,9 @@ class Service:
     :attr:`lease` from the clock's now; zero or less: not renewed while delivering."""
     credentials_pause: dt.timedelta = dt.timedelta(minutes=15)
     """How long a channel whose credentials were refused waits before it is tried again."""
+    tolerance: TimeTolerance | None = attrs.Factory(TimeTolerance)
+    """How far a declared time may lie from its receipt; ``None`` accepts any time (for
+    a simulation whose clock does not follow the commands, never for people's work)."""
     cache_size: int = 10_000
     """How many cases to keep decoded between commands. A stale one is harmless: the
     append at its version then conflicts, and the command is decided again on a fresh
@@ -204,17 +229,60 @@ class Service:
         """Run ``command`` and store what it causes, in one unit of work.
 
         ``organization`` is needed for :class:`Detect` (a new case); later
-        commands find the case's own.
+        commands find the case's own. The events record when the service received
+        the command (its clock's now) beside the time the command declares.
 
         Returns:
             The events stored: the command's, then any п. 20 escalation it set off.
 
         Raises:
+            UntrustedTime: the declared time lies outside :attr:`tolerance` of now.
             PermissionDenied, RuleViolation: refused; nothing is stored, the
                 refusal is logged.
             UnknownCase: no such case (or, for :class:`LinkRepeat`, no such earlier case).
             ConcurrencyConflict: the case kept changing under us.
         """
+        return self._handle(command, organization, self._received(command, command.at))
+
+    def import_history(
+        self, commands: Iterable[Command], *, organization: str | None = None
+    ) -> tuple[Event, ...]:
+        """Take in another system's history: each command as :meth:`handle` does, at the
+        time it declares however far from now, its events marked ``imported`` (and so
+        flagged by ``regflow verify`` and the compliance report).
+
+        Returns:
+            Every event stored, in order.
+        """
+        events: tuple[Event, ...] = ()
+        for command in commands:
+            events += self._handle(command, organization, self._received(command, command.at, True))
+        return events
+
+    def _received(
+        self, command: Command, declared: dt.datetime, imported: bool = False
+    ) -> _Receipt:
+        """The receipt of ``command`` (the clock's now, and whether it is imported); its
+        declared time checked against :attr:`tolerance` unless imported."""
+        received = self.clock.now()
+        tolerance = self.tolerance
+        if (
+            not imported
+            and tolerance is not None
+            and not received - tolerance.behind <= declared <= received + tolerance.ahead
+        ):
+            raise UntrustedTime(
+                case_id=command.case_id,
+                declared=declared,
+                received=received,
+                behind=tolerance.behind,
+                ahead=tolerance.ahead,
+            )
+        return _Receipt(received, imported)
+
+    def _handle(
+        self, command: Command, organization: str | None, receipt: _Receipt
+    ) -> tuple[Event, ...]:
         for attempt in range(_RETRIES):
             # A case in the cache is decided before the unit of work begins, so the store's
             # write lock is held for the writes and the commit only; if another process
@@ -224,13 +292,13 @@ class Service:
             plan = None
             if cached is not None and not isinstance(command, LinkRepeat):
                 try:
-                    plan = self._plan(cached, command, organization, log_refusal=False)
+                    plan = self._plan(cached, command, organization, receipt, log_refusal=False)
                 except CommandRefused:  # perhaps only by a case the store has moved on from
                     self._cache.pop(command.case_id, None)
             try:
                 with self.store.unit_of_work() as uow:
                     if plan is None:
-                        plan = self._plan(self._load(uow, command), command, organization)
+                        plan = self._plan(self._load(uow, command), command, organization, receipt)
                     events, after = self._write(uow, plan)
             except ConcurrencyConflict:
                 self._cache.pop(command.case_id, None)
@@ -263,32 +331,44 @@ class Service:
             self._cache.popitem(last=False)
 
     def intake(
-        self, message: Message, *, organization: str, actor: str, at: dt.datetime | None = None
+        self,
+        message: Message,
+        *,
+        organization: str,
+        actor: str,
+        at: dt.datetime | None = None,
+        imported: bool = False,
     ) -> tuple[str, bool]:
         """Open a case for a detected message, unless the same post already has one.
 
         The message is screened (п. 18) and the findings go with the
         detection for the curator to decide on. ``at`` is when the record was
-        received (the clock's now by default); the clocks start at
-        :func:`~regflow.core.detection_instant` of it (п. 9). Returns
+        received (the clock's now by default; a time further from now than
+        :attr:`tolerance` only with ``imported``, which marks the event); the clocks
+        start at :func:`~regflow.core.detection_instant` of it (п. 9). Returns
         ``(case id, opened)``.
+
+        Raises:
+            UntrustedTime: ``at`` lies outside :attr:`tolerance` of now.
         """
         key = message.intake_key
         case_id = f"{organization}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
         findings = self.screener.screen(message.text)
         screening = tuple(sorted({f.category for f in findings}))
+        received = at or self.clock.now()
         command = Detect(
             case_id=case_id,
             actor=actor,
-            at=_detected(self.municipalities.get(organization), message, at or self.clock.now()),
+            at=_detected(self.municipalities.get(organization), message, received),
             message=message,
             screening=screening,
         )
+        receipt = self._received(command, received, imported)
         with self.store.unit_of_work() as uow:
             holder = uow.intake.claim(key, case_id)
             if holder != case_id or uow.events.load(case_id):
                 return holder, False
-            _events, after = self._write(uow, self._plan(None, command, organization))
+            _events, after = self._write(uow, self._plan(None, command, organization, receipt))
         self._remember(after)
         return case_id, True
 
@@ -299,6 +379,7 @@ class Service:
         organization: str,
         actor: str,
         at: dt.datetime | None = None,
+        imported: bool = False,
     ) -> tuple[str, bool]:
         """:meth:`intake` for a JSON-like record (a line of an intake file).
 
@@ -307,7 +388,9 @@ class Service:
                 (``$.place.post_id``); nothing is stored.
         """
         message = Message.from_record(record)
-        return self.intake(message, organization=organization, actor=actor, at=at)
+        return self.intake(
+            message, organization=organization, actor=actor, at=at, imported=imported
+        )
 
     def case(self, case_id: str) -> Case:
         """The case as its stored events make it.
@@ -335,6 +418,7 @@ class Service:
         case: Case | None,
         command: Command,
         organization: str | None,
+        receipt: _Receipt,
         *,
         log_refusal: bool = True,
     ) -> _Plan:
@@ -351,7 +435,14 @@ class Service:
         else:
             regulation = municipality.regulation(None, command.at.astimezone(org.zone).date())
         try:
-            after, events = handle(regulation, org, case, command)
+            after, events = handle(
+                regulation,
+                org,
+                case,
+                command,
+                received_at=receipt.received_at,
+                imported=receipt.imported,
+            )
         except CommandRefused as refusal:
             if log_refusal:
                 log.warning(
@@ -369,6 +460,7 @@ class Service:
             raise
         return _Plan(
             command=command,
+            receipt=receipt,
             before=case,
             events=events,
             after=after,
@@ -385,7 +477,9 @@ class Service:
             raised = self._on_classification(uow, plan)
             if raised:
                 regulation, org, at = plan.regulation, plan.org, plan.command.at
-                after, escalated, caused = self._escalate(uow, regulation, org, after, raised, at)
+                after, escalated, caused = self._escalate(
+                    uow, regulation, org, after, raised, at, plan.receipt
+                )
                 if escalated:
                     events += escalated
                     effects += caused
@@ -436,14 +530,18 @@ class Service:
         case: Case,
         raised: Iterable[Escalation],
         at: dt.datetime,
+        cause: _Receipt | None = None,
     ) -> tuple[Case, tuple[Event, ...], tuple[Effect, ...]]:
-        """Record each escalation not yet marked as an event of ``case``, with what it causes."""
+        """Record each escalation not yet marked as an event of ``case``, with what it causes
+        (received with ``cause``, the command that set it off; by the clock from a tick)."""
+        received = cause.received_at if cause is not None else self.clock.now()
+        imported = cause.imported if cause is not None else False
         events: list[Event] = []
         effects: list[Effect] = []
         for escalation in raised:
             if not uow.marks.add(escalation.mark, at):
                 continue
-            event = escalation_event(case, escalation, at)
+            event = escalation_event(case, escalation, at, received_at=received, imported=imported)
             case = evolve(case, event)
             events.append(event)
             effects.extend(react(regulation, org, case, (event,)))

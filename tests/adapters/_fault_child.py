@@ -152,6 +152,7 @@ def main(database: str, published: str, start: str, seed: int) -> None:
         publisher=FilePublisher(published),
         screener=KeywordScreener({"убью": "threat-to-official"}),
         clock=clock,
+        tolerance=None,  # a simulated clock: commands declare the times
     )
     rng = random.Random(seed)
     say("ready")

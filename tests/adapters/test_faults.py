@@ -100,6 +100,7 @@ def checking_service(store: SQLiteStore) -> Service:
         publisher=RecordingPublisher(),
         screener=KeywordScreener(),
         clock=FixedClock(START),
+        tolerance=None,  # a simulated clock: commands declare the times
     )
 
 

@@ -44,6 +44,7 @@ def test_the_curator_is_told_and_the_recorded_link_answers_the_case() -> None:
         publisher=ManualPublisher(),
         screener=KeywordScreener(),
         clock=clock,
+        tolerance=None,  # a simulated clock: commands declare the times
     )
     case_id, _ = service.intake(
         message(at("2025-11-24 09:00")), organization=ORG.id, actor="sokolova"

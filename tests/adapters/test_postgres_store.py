@@ -231,6 +231,18 @@ def test_eight_processes_appending_to_the_same_cases_lose_no_update(
             assert index is not None
             assert index.version == len(events)
     assert sum(len(tags) for r in results for tags in r["appended"].values()) == 8 * 40
+    from regflow.ports.chain import CHAIN_START, link
+
+    with PostgresStore(schema_dsn) as store, store.unit_of_work() as uow:
+        chain = list(uow.chain.entries(0, 10_000))  # the store-wide chain, written by racers
+        stored = {(case_id, e.seq, e.hash) for case_id in cases for e in uow.events.load(case_id)}
+    assert [e.position for e in chain] == list(range(1, len(chain) + 1))
+    assert {(e.ref, e.seq, e.digest) for e in chain} == stored
+    assert len(chain) == len(stored)
+    previous = CHAIN_START
+    for e in chain:
+        previous = link(previous, e.position, e.kind, e.ref, e.seq, e.digest)
+        assert e.link == previous
     conflicts = sum(r["conflicts"] for r in results)
     assert conflicts > 0  # they did race
     print(f"8 processes appended {8 * 40} events to {len(cases)} cases; {conflicts} conflicts")

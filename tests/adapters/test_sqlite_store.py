@@ -58,7 +58,16 @@ def test_opening_creates_the_schema_and_records_its_version(tmp_path: Path) -> N
     with SQLiteStore(path):
         pass
     tables = {name for (name,) in read(path, "SELECT name FROM sqlite_master WHERE type='table'")}
-    assert tables == {"schema_version", "events", "cases", "intake", "marks", "outbox", "sent"}
+    assert tables == {
+        "schema_version",
+        "events",
+        "cases",
+        "intake",
+        "marks",
+        "outbox",
+        "sent",
+        "chain",
+    }
     versions = read(path, "SELECT version FROM schema_version ORDER BY version")
     assert versions == [(m.version,) for m in _sql.MIGRATIONS]
     assert versions[-1] == (_sql.LATEST_VERSION,)
@@ -275,7 +284,7 @@ def test_an_event_with_a_period_is_read_back_equal(tmp_path: Path) -> None:
 
     first = history("c-1", 1)[0]
     limited = Classified(("roads",), None, "high", Period.parse("4h"))
-    event = Event.make("c-1", 2, T0, "curator", "п. 7", limited, first.hash)
+    event = Event.make("c-1", 2, first.at, "curator", "п. 7", limited, first.hash)
     assert event_from_json(event_to_json(event)) == event
     store = SQLiteStore(tmp_path / "p.sqlite3")
     try:

@@ -434,6 +434,7 @@ def test_the_service_retries_vk_errors_and_publishes_the_answer_once(vk: FakeVK)
         publisher=VKPublisher(TOKEN, group_id=GROUP, client=vk.client()),
         screener=KeywordScreener(),
         clock=clock,
+        tolerance=None,  # a simulated clock: commands declare the times
     )
     case_id, _ = service.intake(
         message(at("2025-11-24 09:00")), organization=ORG.id, actor="sokolova"

@@ -64,7 +64,13 @@ def ingested(run: Run, store: str, tmp_path: Path) -> str:
         received = dt.datetime.fromisoformat(json.loads(line)["detected_at"])
         assert (
             run(
-                "ingest", "--store", store, str(single), "--received", f"{received:%Y-%m-%d %H:%M}"
+                "ingest",
+                "--store",
+                store,
+                str(single),
+                "--import",
+                "--received",
+                f"{received:%Y-%m-%d %H:%M}",
             )[0]
             == 0
         )
@@ -274,7 +280,17 @@ def test_act_runs_a_case_to_its_answer(run: Run, ingested: str) -> None:
     ]
     for stage, name, who, at, *fields in steps:
         code, out, err = run(
-            "act", SNOW, name, "--as", who, "--at", f"2025-11-24 {at}", "--store", ingested, *fields
+            "act",
+            SNOW,
+            name,
+            "--as",
+            who,
+            "--import",
+            "--at",
+            f"2025-11-24 {at}",
+            "--store",
+            ingested,
+            *fields,
         )
         assert (code, err) == (0, ""), name
         assert out.endswith(f"\nstage: {stage}\n"), name
@@ -292,6 +308,7 @@ def test_act_runs_a_case_to_its_answer(run: Run, ingested: str) -> None:
         "record-publication",
         "--as",
         "zaitsev",
+        "--import",
         "--at",
         "2025-11-24 10:20",
         "--external-id",
@@ -316,6 +333,7 @@ def test_a_refused_command_exits_2_citing_the_clause_and_changes_nothing(
         "submit-draft",
         "--as",
         "ivanova",
+        "--import",
         "--at",
         "2025-11-24 09:00",
         "--text",
@@ -341,7 +359,7 @@ def test_act_refuses_an_unknown_person_or_case(run: Run, ingested: str) -> None:
 
 
 def test_act_reads_lists_groups_and_periods(run: Run, ingested: str) -> None:
-    at = ("--at", "2025-11-24 09:12", "--store", ingested)
+    at = ("--import", "--at", "2025-11-24 09:12", "--store", ingested)
     classify = (
         "--topics",
         "snow-removal",
@@ -443,6 +461,7 @@ def test_cases_lists_open_cases_soonest_first(run: Run, ingested: str) -> None:
         "insult",
         "--evidence",
         "идиоты",
+        "--import",
         "--at",
         "2025-11-24 11:00",
         "--store",
@@ -470,7 +489,9 @@ def test_cases_lists_open_cases_soonest_first(run: Run, ingested: str) -> None:
 def test_verify_finds_a_tampered_event(run: Run, ingested: str) -> None:
     assert run("verify", "--store", ingested) == (
         0,
-        "7 cases, 7 events: every history verifies\n",
+        "7 cases, 7 events, 0 outbox items, the store-wide chain: every history verifies\n"
+        "flagged: 7 events were imported from another system's history (their times are "
+        "that system's word)\n",
         "",
     )
     with sqlite3.connect(ingested) as db:
@@ -482,7 +503,7 @@ def test_verify_finds_a_tampered_event(run: Run, ingested: str) -> None:
         db.execute("UPDATE events SET record = ? WHERE case_id = ?", (json.dumps(edited), case_id))
     code, out, err = run("verify", "--store", ingested)
     assert code == 1
-    assert out == "1 of 7 cases fail verification\n"
+    assert out.startswith("1 problem found in 7 cases\n")
     assert err == (
         f"regflow: tampered: case {case_id}, event 1: "
         "its content does not match its hash (edited)\n"
@@ -519,6 +540,7 @@ def test_p13_verify_finds_an_outbox_text_that_is_not_the_approved_one(
             name,
             "--as",
             who,
+            "--import",
             "--at",
             f"2025-11-24 {when}",
             "--store",
@@ -534,10 +556,11 @@ def test_p13_verify_finds_an_outbox_text_that_is_not_the_approved_one(
         db.execute("UPDATE outbox SET payload = ? WHERE key = ?", (json.dumps(payload), key))
     code, out, err = run("verify", "--store", ingested)
     assert code == 1
-    assert out == "1 of 7 cases fail verification\n"
+    assert out.startswith("1 problem found in 7 cases\n")
+    # the store-wide chain finds the edited row (and the history would: not the approved text)
     assert err == (
-        f"regflow: tampered: case {key.split('/')[0]}: publication {key}: "
-        "its text is not the approved draft's\n"
+        f"regflow: tampered: outbox item {key} (chain 18) was edited: its kind, payload, "
+        "creation time or case differ from what was enqueued\n"
     )
 
 
@@ -565,6 +588,7 @@ def test_outbox_list_shows_failed_items_and_retry_requeues_them_by_filter(
                 name,
                 "--as",
                 who,
+                "--import",
                 "--at",
                 f"2025-11-24 {when}",
                 "--store",
@@ -773,7 +797,9 @@ def test_p09_the_cli_and_the_service_start_the_same_message_at_the_same_instant(
     store: str,
 ) -> None:
     assert run("init", "--store", store)[0] == 0
-    code, _, err = run("ingest", "--store", store, str(SAMPLE), "--received", "2025-11-24 10:00")
+    code, _, err = run(
+        "ingest", "--store", store, str(SAMPLE), "--received", "2025-11-24 10:00", "--import"
+    )
     assert code == 0, err
     code, out, _ = run("show", SNOW, "--store", store, "--format", "json")
     assert code == 0
@@ -817,3 +843,87 @@ def test_p09_the_cli_under_the_monitoring_reading_starts_the_clock_at_detected_a
 def test_the_command_screens_with_the_russian_screener_not_a_test_fake() -> None:
     service = Context(build_parser().parse_args(["cases"])).service(MemoryStore())
     assert isinstance(service.screener, RussianScreener)
+
+
+# -- issue 15: declared times, anchors ------------------------------------------------------
+
+
+def test_act_refuses_a_backdated_command_unless_imported(run: Run, ingested: str) -> None:
+    command = ("act", SNOW, "classify", "--as", "sokolova", "--topics", "roads")
+    command += ("--location", "ул. Зейская", "--importance", "normal")
+    code, out, err = run(*command, "--at", "2025-11-24 09:05", "--store", ingested)
+    assert (code, out) == (1, "")
+    assert "the declared time 2025-11-24T09:05:00+09:00 is" in err
+    assert "before the time the service received the command" in err
+    assert "regflow act --import" in err
+    code, out, err = run(*command, "--import", "--at", "2025-11-24 09:05", "--store", ingested)
+    assert code == 0, err
+    assert (
+        run(
+            "act",
+            SNOW,
+            "route",
+            "--as",
+            "sokolova",
+            "--departments",
+            "improvement",
+            "--store",
+            ingested,
+        )[0]
+        == 0
+    )  # now, no --at: within the tolerance
+
+
+def test_verify_against_an_anchor_finds_a_history_cut_short(
+    run: Run, ingested: str, tmp_path: Path
+) -> None:
+    anchor = tmp_path / "anchor.json"
+    assert run("anchor", "--store", ingested, "--output", str(anchor))[0] == 0
+    document = json.loads(anchor.read_text(encoding="utf-8"))
+    assert (document["format"], document["position"], document["events"]) == (
+        "regflow-anchor/1",
+        7,
+        7,
+    )
+    code, out, _ = run("verify", "--store", ingested, "--anchor", str(anchor))
+    assert code == 0
+    assert out.startswith("7 cases, 7 events, 0 outbox items, the store-wide chain through ")
+    with sqlite3.connect(ingested) as db:  # the newest case removed, chain and all
+        (case_id,) = db.execute("SELECT ref FROM chain WHERE position = 7").fetchone()
+        for table, column in (("events", "case_id"), ("cases", "case_id"), ("chain", "ref")):
+            db.execute(f"DELETE FROM {table} WHERE {column} = ?", (case_id,))
+    assert run("verify", "--store", ingested)[0] == 0  # the store alone cannot tell
+    code, out, _err = run(
+        "verify", "--store", ingested, "--anchor", str(anchor), "--format", "json"
+    )
+    assert code == 1
+    assert [f["kind"] for f in json.loads(out)["failures"]] == ["anchor-truncated"]
+
+
+def test_a_signed_anchor_checks_its_key_and_its_content(
+    run: Run, ingested: str, tmp_path: Path
+) -> None:
+    key, other, anchor = tmp_path / "key", tmp_path / "other", tmp_path / "anchor.json"
+    key.write_bytes(os.urandom(32))
+    other.write_bytes(os.urandom(32))
+    assert run("anchor", "--store", ingested, "--key", str(key), "--output", str(anchor))[0] == 0
+    verify = ("verify", "--store", ingested, "--anchor", str(anchor))
+    assert run(*verify, "--key", str(key))[0] == 0
+    code, _, err = run(*verify)
+    assert (code, err) == (
+        1,
+        f"regflow: error: {anchor}: the anchor is signed: give the key to check it\n",
+    )
+    code, _, err = run(*verify, "--key", str(other))
+    assert code == 1
+    assert "its signature does not hold under this key" in err
+    document = json.loads(anchor.read_text(encoding="utf-8"))
+    document["position"] = 6  # an older head passed off as this one
+    anchor.write_text(json.dumps(document), encoding="utf-8")
+    code, _, err = run(*verify, "--key", str(key))
+    assert code == 1
+    assert "its signature does not hold" in err
+    short = tmp_path / "short"
+    short.write_bytes(b"123")
+    code, _, err = run("anchor", "--store", ingested, "--key", str(short))
+    assert (code, err) == (1, "regflow: error: the key has 3 bytes; use at least 16\n")

@@ -172,6 +172,21 @@ def test_raw_is_kept_as_a_private_copy_and_not_compared() -> None:
     assert hash(make(raw={"other": True})) == hash(message)
 
 
+def test_raw_holds_only_what_the_history_can_hash() -> None:
+    # issue 15: events hash RFC 8785 JSON, whose numbers are IEEE 754 doubles
+    assert make(raw={"id": 2**53 - 1, "x": 0.5}).raw == {"id": 2**53 - 1, "x": 0.5}
+    for raw, path in (
+        ({"id": 2**53}, "$.raw.id"),
+        ({"list": [1, -(2**70)]}, "$.raw.list[1]"),
+        ({"nan": float("nan")}, "$.raw.nan"),
+    ):
+        with pytest.raises(InvalidMessage) as caught:
+            make(raw=raw)
+        assert [p.path for p in caught.value.problems] == [path]
+    with pytest.raises(InvalidMessage, match=r"reach: out of range \(at most"):
+        make(reach=2**53)
+
+
 def test_the_error_types() -> None:
     with pytest.raises(InvalidMessage) as caught:
         Place()
@@ -325,7 +340,11 @@ _words = st.text(max_size=20)
 _integers = st.integers(-MAX_INTEGER, MAX_INTEGER)
 """What a record holds: I-JSON's integers (a larger one is refused, see test_ingest_lines)."""
 _json = st.recursive(
-    st.none() | st.booleans() | _integers | st.floats(allow_nan=False) | _words,
+    st.none()
+    | st.booleans()
+    | _integers
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | _words,
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_words, inner, max_size=3),
     max_leaves=10,
 )

@@ -493,6 +493,7 @@ def test_the_json_round_trips_with_stable_keys_iso_times_and_numbers(
         "exclusions",
         "escalations",
         "daily",
+        "timed",
     ]
     assert data["period"] == {
         "start": "2025-11-10T00:00:00+09:00",
@@ -608,3 +609,45 @@ def test_closed_without_an_answer_is_its_own_figure_and_never_silently_out_of_th
     assert document["totals"]["closed_not_judged"] == 1
     rows = list(csv.DictReader(io.StringIO(render_csv(report))))
     assert (rows[0]["closed_unanswered"], rows[0]["closed_not_judged"]) == ("2", "1")
+
+
+def test_imported_events_and_times_far_from_their_receipt_are_listed(week: Week) -> None:
+    # issue 15: the deadlines are judged by the declared times; the report shows which
+    # of them the server did not see happen
+    case = week.on_time
+    events = list(case.events)
+    events[1] = attrs.evolve(events[1], received_at=events[1].at + minutes(2))  # typed late
+    events[2] = attrs.evolve(events[2], received_at=events[2].at + minutes(1))  # within a minute
+    events[3] = attrs.evolve(events[3], imported=True)
+    stamped = attrs.evolve(case, events=tuple(events))
+    cases = tuple(stamped if c is case else c for c in week.cases)
+    found = build_report(
+        cases, regulation_for=lambda _c: REGULATION, organization=ORG, start=START, end=END, now=NOW
+    )
+    assert [(t.case_id, t.seq, t.imported, t.skew) for t in found.timed] == [
+        (case.id, 2, False, -minutes(2)),
+        (case.id, 4, True, None),
+    ]
+    text = render_markdown(found)
+    assert "## Время событий: заявленное и полученное сервером" in text
+    assert f"- `{case.id}` № 4 ({events[3].type}): заявлено" in text
+    assert "перенесено из другой системы" in text
+    assert json.loads(render_json(found))["timed"][0]["seq"] == 2
+    assert report_of(week).timed == ()
+    assert "\n## Время событий: заявленное и полученное сервером\n" in render_markdown(
+        report_of(week)
+    )
+
+
+def test_the_html_report_lists_the_timed_events(week: Week) -> None:
+    from regflow.reports import render_html
+
+    case = week.on_time
+    events = (*case.events[:3], attrs.evolve(case.events[3], imported=True), *case.events[4:])
+    cases = tuple(attrs.evolve(case, events=events) if c is case else c for c in week.cases)
+    found = build_report(
+        cases, regulation_for=lambda _c: REGULATION, organization=ORG, start=START, end=END, now=NOW
+    )
+    page = render_html(found)
+    assert "<h2>Время событий: заявленное и полученное сервером</h2>" in page
+    assert f"<code>{case.id}</code>" in page.split("Время событий")[1]

@@ -34,6 +34,7 @@ def service_with(store: MemoryStore, notifier: Notifier) -> Service:
         publisher=RecordingPublisher(),
         screener=KeywordScreener(),
         clock=FixedClock(at("2025-11-24 09:00")),
+        tolerance=None,  # the scenario declares its times on a clock that stands still
     )
 
 

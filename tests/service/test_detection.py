@@ -38,6 +38,7 @@ def answer_due(regulation: Regulation, received: dt.datetime) -> tuple[dt.dateti
         publisher=RecordingPublisher(),
         screener=KeywordScreener(),
         clock=clock,
+        tolerance=None,  # a simulated clock: commands declare the times
     )
     case_id, opened = service.intake_record(FIRST, organization=ORG.id, actor="sokolova")
     assert opened

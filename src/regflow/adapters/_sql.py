@@ -24,9 +24,18 @@ from typing import Any, Protocol
 
 import attrs
 
+from regflow.core import jcs
 from regflow.core.codec import event_from_record, event_to_json
 from regflow.core.events import Event
 from regflow.errors import ConcurrencyConflict, NaiveDatetime, StorageError
+from regflow.ports.chain import (
+    CHAIN_START,
+    ChainEntry,
+    ChainHead,
+    item_digest,
+    item_digest_of,
+    link,
+)
 from regflow.ports.store import END_STAGES, CaseEntry, OutboxItem, OutboxState, SentRecord
 
 __all__ = [
@@ -92,6 +101,9 @@ class Dialect:
     """A statement that takes a transaction-scoped lock on its one (64-bit integer)
     parameter; empty where a unit of work is one writer at a time already."""
     extra_indexes: tuple[str, ...] = ()
+    chain_lock: str = ""
+    """A statement that makes writers of the store-wide chain take turns until they
+    commit (SQLite has one writer at a time already)."""
 
     def tags_param(self, names: tuple[str, ...]) -> object:
         """A list of names as a statement parameter."""
@@ -129,6 +141,7 @@ POSTGRES = Dialect(
     json_cast="::json",
     contains="strpos({column}, ?) > 0",
     advisory_lock="SELECT pg_advisory_xact_lock(?)",
+    chain_lock="SELECT pg_advisory_xact_lock(7453010373645655908)",  # "regchain"
     extra_indexes=(
         "CREATE INDEX cases_departments ON cases USING GIN (departments)",
         "CREATE INDEX cases_executors ON cases USING GIN (executors)",
@@ -142,11 +155,13 @@ POSTGRES = Dialect(
 
 @attrs.frozen
 class Migration:
-    """One step of the schema; ``statements`` gives its DDL for a dialect."""
+    """One step of the schema; ``statements`` gives its DDL for a dialect, ``backfill``
+    (if any) then fills what the new tables derive from the old."""
 
     version: int
     description: str
     statements: Callable[[Dialect], Sequence[str]]
+    backfill: Callable[[Executor, Dialect], None] | None = None
 
 
 def _initial(d: Dialect) -> list[str]:
@@ -215,10 +230,41 @@ def _claims_and_sent(d: Dialect) -> list[str]:
     ]
 
 
+def _chain(d: Dialect) -> list[str]:
+    return [
+        f"""CREATE TABLE chain (
+            position {d.bigint} PRIMARY KEY,
+            kind TEXT NOT NULL,
+            ref {d.key} NOT NULL,
+            seq INTEGER,
+            digest TEXT NOT NULL,
+            link TEXT NOT NULL)"""
+    ]
+
+
+def _build_chain(db: Executor, d: Dialect) -> None:
+    """The chain of a store made before it: its events by time (then case and number),
+    then its outbox items by creation."""
+    entries: list[tuple[str, str, int | None, str]] = []
+    for case_id, seq, record in db.fetch(
+        "SELECT case_id, seq, record FROM events ORDER BY at, case_id, seq"
+    ):
+        found = _loads(record)  # an unreadable record keeps its place; verify names it
+        digest = found.get("hash", "") if isinstance(found, dict) else ""
+        entries.append(("event", case_id, seq, str(digest)))
+    for key, kind, payload, created_at, case_id in db.fetch(
+        "SELECT key, kind, payload, created_at, case_id FROM outbox ORDER BY created_at, key"
+    ):
+        digest = item_digest(key, kind, _loads(payload), instant(created_at), case_id)
+        entries.append(("outbox", key, None, digest))
+    _extend_chain(db, d, entries)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "events, cases, intake, marks, outbox", _initial),
     Migration(2, "an index of cases by place, for the surge rule", _places),
     Migration(3, "claim tokens on outbox items; the sent log", _claims_and_sent),
+    Migration(4, "the store-wide chain over events and outbox items", _chain, _build_chain),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 
@@ -248,6 +294,8 @@ def migrate(db: Executor, dialect: Dialect) -> int:
         if migration.version > current:
             for statement in migration.statements(dialect):
                 db.run(statement)
+            if migration.backfill is not None:
+                migration.backfill(db, dialect)
             db.run(
                 "INSERT INTO schema_version (version, description) VALUES (?, ?)",
                 (migration.version, migration.description),
@@ -341,8 +389,8 @@ def _entry(d: Dialect, row: Row) -> CaseEntry:
 
 
 def _item_params(item: OutboxItem) -> tuple[object, ...]:
-    try:
-        payload = _dumps(item.payload)
+    try:  # RFC 8785 text: the chain's digest covers it as written
+        payload = jcs.dumps(item.payload)
     except (TypeError, ValueError) as exc:
         raise TypeError(f"outbox item {item.key}: the payload is not JSON: {exc}") from exc
     return (
@@ -375,23 +423,35 @@ def _item(row: Row) -> OutboxItem:
 # -- the unit of work ---------------------------------------------------------------------
 
 
+_Pending = list[tuple[str, str, int | None, str]]
+"""Entries a unit of work adds to the chain when it commits: (kind, ref, seq, digest)."""
+
+
 class _Events:
-    def __init__(self, db: Executor, dialect: Dialect) -> None:
+    def __init__(self, db: Executor, dialect: Dialect, pending: _Pending) -> None:
         self._db = db
         self._first = _insert_first(dialect)
+        self._pending = pending
 
     def load(self, case_id: str) -> tuple[Event, ...]:
         rows = self._db.fetch(
-            "SELECT seq, record FROM events WHERE case_id = ? ORDER BY seq", (case_id,)
+            "SELECT seq, type, at, record FROM events WHERE case_id = ? ORDER BY seq", (case_id,)
         )
         events = []
-        for seq, record in rows:
+        for seq, kind, at, record in rows:
             try:
-                events.append(event_from_record(_loads(record)))
+                event = event_from_record(_loads(record))
             except (KeyError, TypeError, ValueError) as exc:
                 raise StorageError(
                     f"case {case_id}, event {seq}: unreadable record: {exc}"
                 ) from exc
+            # the columns beside the record are not covered by its hash: they must agree
+            if (event.case_id, event.seq, event.type, micros(event.at)) != (case_id, seq, kind, at):
+                raise StorageError(
+                    f"case {case_id}, event {seq}: the row's columns (case, seq, type, at) "
+                    "disagree with its record"
+                )
+            events.append(event)
         return tuple(events)
 
     def _count(self, case_id: str) -> int:
@@ -429,6 +489,7 @@ class _Events:
             inserted += self._db.run_many(_INSERT_EVENT, rows[1:])
         if inserted != len(rows):
             raise ConcurrencyConflict(case_id, expected_version, self._count(case_id))
+        self._pending.extend(("event", case_id, e.seq, e.hash) for e in events)
 
 
 _INSERT_EVENT = (
@@ -621,19 +682,28 @@ class _Marks:
         return int(self._db.fetch(f"SELECT COUNT(*) FROM ({sql}) AS found", params)[0][0])
 
 
+_ENQUEUE = (
+    f"INSERT INTO outbox ({_ITEM_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (key) DO NOTHING"
+)
+
+
 class _Outbox:
-    def __init__(self, db: Executor, dialect: Dialect) -> None:
+    def __init__(self, db: Executor, dialect: Dialect, pending: _Pending) -> None:
         self._db = db
         self._d = dialect
+        self._pending = pending
 
     def enqueue(self, items: Sequence[OutboxItem]) -> int:
-        if not items:
-            return 0
-        return self._db.run_many(
-            f"INSERT INTO outbox ({_ITEM_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (key) DO NOTHING",
-            [_item_params(item) for item in items],
-        )
+        added = 0
+        for item in items:  # one at a time: the chain takes those whose keys were new
+            params = _item_params(item)
+            if self._db.run(_ENQUEUE, params):
+                added += 1
+                payload = str(params[2])
+                digest = item_digest_of(item.key, item.kind, payload, item.created_at, item.case_id)
+                self._pending.append(("outbox", item.key, None, digest))
+        return added
 
     def claim(self, now: dt.datetime, limit: int, lease: dt.timedelta) -> list[OutboxItem]:
         at = micros(now, "now")
@@ -768,24 +838,76 @@ class _Sent:
         self._db.run("DELETE FROM sent WHERE key = ? AND sending", (key,))
 
 
+_CHAIN_COLUMNS = "position, kind, ref, seq, digest, link"
+
+
+def _extend_chain(
+    db: Executor, d: Dialect, entries: Sequence[tuple[str, str, int | None, str]]
+) -> None:
+    """Add ``entries`` after the chain's head; writers take turns until they commit."""
+    if not entries:
+        return
+    if d.chain_lock:
+        db.fetch(d.chain_lock)
+    rows = db.fetch("SELECT position, link FROM chain ORDER BY position DESC LIMIT 1")
+    position, previous = (int(rows[0][0]), str(rows[0][1])) if rows else (0, CHAIN_START)
+    new = []
+    for kind, ref, seq, digest in entries:
+        position += 1
+        previous = link(previous, position, kind, ref, seq, digest)
+        new.append((position, kind, ref, seq, digest, previous))
+    db.run_many(f"INSERT INTO chain ({_CHAIN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)", new)
+
+
+class _Chain:
+    def __init__(self, db: Executor) -> None:
+        self._db = db
+
+    def head(self) -> ChainHead:
+        rows = self._db.fetch("SELECT position, link FROM chain ORDER BY position DESC LIMIT 1")
+        return ChainHead(int(rows[0][0]), str(rows[0][1])) if rows else ChainHead(0, CHAIN_START)
+
+    def entries(self, after: int, limit: int) -> list[ChainEntry]:
+        rows = self._db.fetch(
+            f"SELECT {_CHAIN_COLUMNS} FROM chain WHERE position > ? ORDER BY position LIMIT ?",
+            (after, limit),
+        )
+        return [
+            ChainEntry(int(p), str(k), str(r), None if s is None else int(s), str(d), str(li))
+            for p, k, r, s, d, li in rows
+        ]
+
+
 class SqlUnit:
-    """A :class:`~regflow.ports.UnitOfWork` over an executor's transaction."""
+    """A :class:`~regflow.ports.UnitOfWork` over an executor's transaction.
+
+    The store calls :meth:`seal` just before it commits: the chain's entries are
+    written last, so the lock that makes writers of the chain take turns is held
+    only from there to the commit, and taken after every other lock.
+    """
 
     def __init__(self, db: Executor, dialect: Dialect) -> None:
         self._db = db
         self._dialect = dialect
-        self.events = _Events(db, dialect)
+        self._pending: _Pending = []
+        self.events = _Events(db, dialect, self._pending)
         self.cases = _Cases(db, dialect)
         self.intake = _Intake(db)
         self.marks = _Marks(db)
-        self.outbox = _Outbox(db, dialect)
+        self.outbox = _Outbox(db, dialect, self._pending)
         self.sent = _Sent(db)
+        self.chain = _Chain(db)
 
     def lock(self, key: str) -> None:
         """Hold the lock named ``key`` until the transaction ends (SQLite: its write lock
         is held from ``BEGIN IMMEDIATE`` already)."""
         if self._dialect.advisory_lock:
             self._db.fetch(self._dialect.advisory_lock, (lock_id(key),))
+
+    def seal(self) -> None:
+        """Write the chain's entries for what this unit of work appended and enqueued."""
+        _extend_chain(self._db, self._dialect, self._pending)
+        self._pending.clear()
 
 
 def lock_id(key: str) -> int:

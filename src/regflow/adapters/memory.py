@@ -17,6 +17,7 @@ import attrs
 
 from regflow.core.events import Event
 from regflow.errors import ConcurrencyConflict, StorageError
+from regflow.ports.chain import CHAIN_START, ChainEntry, ChainHead, item_digest, link
 from regflow.ports.store import (
     END_STAGES,
     CaseEntry,
@@ -39,6 +40,19 @@ class _State:
     outbox: dict[str, OutboxItem] = attrs.Factory(dict)
     leases: dict[str, tuple[dt.datetime, str]] = attrs.Factory(dict)
     sent: dict[str, SentRecord] = attrs.Factory(dict)
+    chain: list[ChainEntry] = attrs.Factory(list)
+    pending: list[tuple[str, str, int | None, str]] = attrs.Factory(list)
+    """What this unit of work adds to the chain when it commits."""
+
+    def seal(self) -> None:
+        """Add the pending entries to the chain (at commit)."""
+        head = self.chain[-1] if self.chain else None
+        position, previous = (head.position, head.link) if head else (0, CHAIN_START)
+        for kind, ref, seq, digest in self.pending:
+            position += 1
+            previous = link(previous, position, kind, ref, seq, digest)
+            self.chain.append(ChainEntry(position, kind, ref, seq, digest, previous))
+        self.pending.clear()
 
 
 class _Events:
@@ -53,6 +67,7 @@ class _Events:
         if len(current) != expected_version:
             raise ConcurrencyConflict(case_id, expected_version, len(current))
         current.extend(events)
+        self._state.pending.extend(("event", e.case_id, e.seq, e.hash) for e in events)
 
 
 class _Cases:
@@ -199,7 +214,11 @@ class _Outbox:
         added = 0
         for item in items:
             if item.key not in self._state.outbox:
+                digest = item_digest(
+                    item.key, item.kind, item.payload, item.created_at, item.case_id
+                )
                 self._state.outbox[item.key] = item
+                self._state.pending.append(("outbox", item.key, None, digest))
                 added += 1
         return added
 
@@ -332,6 +351,18 @@ class _Reader:
         self.cases = _ReadCases(state)
 
 
+class _Chain:
+    def __init__(self, state: _State) -> None:
+        self._state = state
+
+    def head(self) -> ChainHead:
+        chain = self._state.chain
+        return ChainHead(chain[-1].position, chain[-1].link) if chain else ChainHead(0, CHAIN_START)
+
+    def entries(self, after: int, limit: int) -> list[ChainEntry]:
+        return self._state.chain[max(after, 0) : max(after, 0) + limit]
+
+
 class _Unit:
     def __init__(self, state: _State) -> None:
         self.events = _Events(state)
@@ -340,6 +371,7 @@ class _Unit:
         self.marks = _Marks(state)
         self.outbox = _Outbox(state)
         self.sent = _Sent(state)
+        self.chain = _Chain(state)
 
     def lock(self, key: str) -> None:
         """Nothing to do: one unit of work runs at a time."""
@@ -367,8 +399,10 @@ class MemoryStore:
                 dict(self._state.outbox),
                 copy.copy(self._state.leases),
                 dict(self._state.sent),
+                list(self._state.chain),
             )
             yield _Unit(working)
+            working.seal()
             self._state = working
 
     @contextmanager

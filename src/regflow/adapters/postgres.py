@@ -153,7 +153,9 @@ class PostgresStore:
             ):
                 db = _Executor(connection)
                 try:
-                    yield SqlUnit(db, POSTGRES)
+                    unit = SqlUnit(db, POSTGRES)
+                    yield unit
+                    unit.seal()  # the chain, last: see SqlUnit
                 finally:
                     db.finish()
         except psycopg.Error as exc:

@@ -196,6 +196,7 @@ class _Transaction(Generic[_T]):
         self._wrap = wrap
         self._read_only = read_only
         self._db: _Executor | None = None
+        self._unit: _T | None = None
 
     def __enter__(self) -> _T:
         store = self._store
@@ -224,6 +225,7 @@ class _Transaction(Generic[_T]):
             raise
         store._owner = threading.get_ident()
         self._db = db
+        self._unit = unit
         return unit
 
     def __exit__(
@@ -236,11 +238,19 @@ class _Transaction(Generic[_T]):
         assert db is not None
         assert db.connection is not None
         connection = db.connection
+        sealing: BaseException | None = None
+        if kind is None and isinstance(self._unit, SqlUnit):
+            try:
+                self._unit.seal()  # the chain, last: see SqlUnit
+            except BaseException as exc:
+                sealing = exc
         db.finish()
         try:
-            if kind is not None:
+            if kind is not None or sealing is not None:
                 with suppress(sqlite3.Error):  # the error that got us here matters more
                     connection.rollback()
+                if sealing is not None:
+                    raise sealing
                 return
             try:
                 connection.commit()

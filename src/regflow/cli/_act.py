@@ -231,7 +231,16 @@ def _who(parser: argparse.ArgumentParser) -> None:
         "--at",
         metavar="TIME",
         default=argparse.SUPPRESS,
-        help="when, local time: 2025-11-24 09:30 (default: now)",
+        help="when, local time: 2025-11-24 09:30 (default: now); more than a few minutes "
+        "from now only with --import",
+    )
+    group.add_argument(
+        "--import",
+        dest="imported",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="take the command in from another system's history, at --at however far from "
+        "now; its events are marked imported and flagged by verify and report",
     )
 
 
@@ -332,7 +341,10 @@ def _act(ctx: Context) -> int:
     at = ctx.instant(getattr(args, "at", None), "--at")
     command = spec.command(case_id=entry.case_id, actor=actor, at=at, **fields)
     service = ctx.service(store)
-    events = service.handle(command)
+    if getattr(args, "imported", False):
+        events = service.import_history([command])
+    else:
+        events = service.handle(command)
     after = service.case(entry.case_id)
     if args.format == "json":
         dump_json({"events": [event_to_record(e) for e in events], "stage": after.stage}, ctx.out)

@@ -1,4 +1,4 @@
-"""``init``, ``ingest``, ``cases``, ``show``, ``verify``: the store and its cases."""
+"""``init``, ``ingest``, ``cases``, ``show``, ``verify``, ``anchor``: the store and its cases."""
 
 from __future__ import annotations
 
@@ -15,16 +15,15 @@ from regflow import bootstrap
 from regflow.cli._context import CLIError, Context, dump_json, redact, subcommand
 from regflow.core.codec import event_to_record
 from regflow.core.deadlines import deadlines
-from regflow.core.events import verify
 from regflow.core.message import Message
 from regflow.errors import (
     CorruptCase,
     InvalidMessage,
     RegflowError,
     StorageError,
-    TamperedHistory,
 )
 from regflow.ports.store import CaseEntry
+from regflow.reports.audit import Anchor, Finding, audit, take_anchor
 from regflow.reports.timeline import render_case
 from regflow.rules.vocabulary import STAGES
 
@@ -35,7 +34,7 @@ __all__ = ["register"]
 
 
 def register(commands: Commands) -> None:
-    """Add ``init``, ``ingest``, ``cases``, ``show`` and ``verify``."""
+    """Add ``init``, ``ingest``, ``cases``, ``show``, ``verify`` and ``anchor``."""
     parser = subcommand(
         commands,
         "init",
@@ -64,6 +63,13 @@ def register(commands: Commands) -> None:
         metavar="TIME",
         help="when the records reached the curator (default: now); under the regulation's "
         "detection-moment reading 'curator' (the built-in default) the clocks start then",
+    )
+    parser.add_argument(
+        "--import",
+        dest="imported",
+        action="store_true",
+        help="take in another system's history: --received however far from now; the "
+        "detections are marked imported and flagged by verify and report",
     )
     parser.add_argument("--check", action="store_true", help="only check the lines; store nothing")
     _format_option(parser)
@@ -102,14 +108,50 @@ def register(commands: Commands) -> None:
     parser = subcommand(
         commands,
         "verify",
-        "check the hash chain of every case",
-        "Check every case's history: an edited, removed, inserted or reordered event\n"
-        "breaks its hash chain; and its publications in the outbox, pending or sent:\n"
-        "each carries the text the history approved (and its digest), and each one\n"
-        "delivered is recorded. Names each case and event that fails; exit code 1 then.",
+        "check every case's history, the store-wide chain, the index and the outbox",
+        "Check every case's history (an edited, removed, inserted or reordered event,\n"
+        "times going back), the store-wide chain over all events and outbox items (a\n"
+        "cut-off tail, a deleted case, an edited outbox item), and the case index against\n"
+        "the histories, and the publications in the outbox (each carries the text the\n"
+        "history approved; each one delivered is recorded). With --anchor FILE (from\n"
+        "regflow anchor), also that the store still\n"
+        "holds everything it held then, unchanged. Names each failure; exit code 1 then.\n"
+        "Events whose declared time lies far from their receipt, and imported ones, are\n"
+        "flagged, not failed.",
     )
+    parser.add_argument("--anchor", metavar="FILE", help="an anchor written by regflow anchor")
+    _key_option(parser, "the key the anchor was signed with")
     _format_option(parser)
     parser.set_defaults(handler=_verify)
+
+    parser = subcommand(
+        commands,
+        "anchor",
+        "export the store-wide chain's head, to keep outside the database",
+        "Write the head of the store-wide chain (its position and hash, and how many\n"
+        "events and outbox items it covers) as JSON, signed with HMAC-SHA256 under the\n"
+        "key in --key FILE if given. Keep it where whoever can write the database cannot\n"
+        "(the auditor's mail, a signed report); regflow verify --anchor FILE then shows\n"
+        "whether anything it covers was removed or rewritten since.",
+    )
+    _key_option(parser, "sign with the key in FILE (at least 16 bytes; keep it off the server)")
+    parser.add_argument("--output", metavar="FILE", help="write to FILE (default: stdout)")
+    parser.set_defaults(handler=_anchor)
+
+
+def _key_option(parser: argparse.ArgumentParser, help: str) -> None:
+    parser.add_argument("--key", metavar="FILE", help=help)
+
+
+def _key(ctx: Context) -> bytes | None:
+    path = ctx.args.key
+    if path is None:
+        return None
+    try:
+        with open(path, "rb") as handle:
+            return handle.read().strip()
+    except OSError as exc:
+        raise CLIError(f"cannot read the key {path}: {exc.strerror or exc}") from exc
 
 
 def _format_option(parser: argparse.ArgumentParser, text: str = "text") -> None:
@@ -217,7 +259,11 @@ def _ingest(ctx: Context) -> int:
                 # regulation's detection instant (regflow.core.detection_instant), as for any
                 # other intake
                 case_id, new = service.intake(
-                    line.message, organization=org.id, actor=actor, at=received
+                    line.message,
+                    organization=org.id,
+                    actor=actor,
+                    at=received,
+                    imported=ctx.args.imported,
                 )
             except StorageError:
                 raise  # the store failed, not the line: stop
@@ -334,43 +380,84 @@ def _show(ctx: Context) -> int:
 
 def _verify(ctx: Context) -> int:
     store = ctx.store()
-    service = ctx.service(store)
-    failures: list[tuple[str, int | None, str]] = []
-    cases = events = 0
-    for entry in ctx.every_case(store):
-        cases += 1
+    anchor = None
+    if ctx.args.anchor is not None:
+        path = ctx.args.anchor
         try:
-            with store.unit_of_work() as uow:
-                history = uow.events.load(entry.case_id)
-            events += verify(history)
+            with open(path, encoding="utf-8") as handle:
+                text = handle.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CLIError(f"cannot read the anchor {path}: {exc}") from exc
+        anchor = Anchor.from_json(text, path=path)
+        anchor.check_signature(_key(ctx), path=path)
+    elif ctx.args.key is not None:
+        raise CLIError("--key checks an anchor's signature: give --anchor FILE too")
+    tolerance = ctx.service(store).tolerance
+    window = None if tolerance is None else (tolerance.behind, tolerance.ahead)
+    report = audit(store, anchor=anchor, tolerance=window)
+    findings = list(report.findings)
+    service = ctx.service(store)
+    for entry in ctx.every_case(store):
+        if any(f.case_id == entry.case_id for f in report.findings):
+            continue  # its history failed already
+        try:
             ctx.regulation_of(ctx.load_case(store, entry.case_id))
-        except TamperedHistory as exc:
-            failures.append((exc.case_id, exc.seq, str(exc)))
-            continue
-        except StorageError as exc:  # a record edited until it no longer reads as an event
-            failures.append((entry.case_id, None, str(exc)))
-            continue
         except (CorruptCase, CLIError) as exc:  # verifies, but cannot be worked on
-            failures.append((entry.case_id, None, f"case {entry.case_id}: {exc}"))
+            findings.append(Finding("unbound", str(exc), entry.case_id))
             continue
         # the outbox against the history: the text to post (or posted) is the text approved
         for problem in service.verify_publications(entry.case_id):
-            failures.append((entry.case_id, None, f"case {entry.case_id}: {problem}"))
+            findings.append(Finding("publication", problem, entry.case_id))
+    report = attrs.evolve(report, findings=tuple(findings))
     if ctx.args.format == "json":
         dump_json(
             {
-                "cases": cases,
-                "events": events,
-                "failures": [{"case": c, "event": s, "reason": r} for c, s, r in failures],
+                "cases": report.cases,
+                "events": report.events,
+                "outbox": report.outbox,
+                "head": {"position": report.head.position, "link": report.head.link},
+                "anchor": None if anchor is None else anchor.position,
+                "failures": [
+                    {"kind": f.kind, "case": f.case_id, "event": f.seq, "reason": str(f)}
+                    for f in report.findings
+                ],
+                "declared_far_from_received": [
+                    {"case": c, "event": s, "seconds": d.total_seconds()}
+                    for c, s, d in report.declared
+                ],
+                "imported": [{"case": c, "event": s} for c, s in report.imported],
             },
             ctx.out,
         )
     else:
-        for _case, _seq, reason in failures:
-            ctx.err.write(f"regflow: tampered: {reason}\n")
-        if failures:
-            failing = len({case for case, _seq, _reason in failures})
-            ctx.out.write(f"{failing} of {cases} cases fail verification\n")
+        for finding in report.findings:
+            ctx.err.write(f"regflow: tampered: {finding}\n")
+        found = len(report.findings)
+        if found:
+            plural = "s" if found != 1 else ""
+            ctx.out.write(f"{found} problem{plural} found in {report.cases} cases\n")
         else:
-            ctx.out.write(f"{cases} cases, {events} events: every history verifies\n")
-    return 1 if failures else 0
+            covered = f" through the anchor's {anchor.position} entries" if anchor else ""
+            ctx.out.write(
+                f"{report.cases} cases, {report.events} events, {report.outbox} outbox items, "
+                f"the store-wide chain{covered}: every history verifies\n"
+            )
+        if report.declared:
+            ctx.out.write(
+                f"flagged: {len(report.declared)} events declare a time further from their "
+                "receipt than the service accepts now (regflow show --format json lists both)\n"
+            )
+        if report.imported:
+            ctx.out.write(
+                f"flagged: {len(report.imported)} events were imported from another system's "
+                "history (their times are that system's word)\n"
+            )
+    return 1 if report.findings else 0
+
+
+def _anchor(ctx: Context) -> int:
+    store = ctx.store()
+    anchor = take_anchor(store, bootstrap.system_clock().now(), key=_key(ctx))
+    with ctx.output(ctx.args.output) as out:
+        out.write(anchor.to_json())
+    return 0

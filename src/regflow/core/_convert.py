@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -120,7 +121,13 @@ def _json_value(value: object, path: str) -> object:
         except Rejected as exc:
             raise Rejected(str(exc), at=path) from None
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INTEGER:
-        raise Rejected(f"an integer out of range (at most {MAX_INTEGER} either way)", at=path)
+        raise Rejected(
+            f"the integer {value} is beyond ±{MAX_INTEGER} (2**53 - 1), which RFC 8785 JSON "
+            "(the form the history's hashes cover) cannot hold; write it as a string",
+            at=path,
+        )
+    if isinstance(value, float) and not math.isfinite(value):
+        raise Rejected(f"{value} is not a finite number", at=path)
     if value is None or isinstance(value, bool | int | float):
         return value
     if isinstance(value, Mapping):

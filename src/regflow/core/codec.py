@@ -2,8 +2,9 @@
 
 A record is a flat JSON object: ``case_id``, ``seq``, ``type``, ``at`` (ISO
 8601 with offset), ``actor``, ``clause``, ``data`` (the payload's fields),
-``prev_hash`` and ``hash``. Reading a record checks its shape; :func:`verify`
-checks its hash.
+``prev_hash`` and ``hash``; an event of scheme 2 adds ``scheme``, ``received_at``
+(ISO 8601, or ``null``) and ``imported``. A record without ``scheme`` is of
+scheme 1. Reading a record checks its shape; :func:`verify` checks its hash.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def event_to_record(event: Event) -> dict[str, Any]:
         payload = json.loads(event.data_json)
     else:
         payload = _plain(data)
-    return {
+    record = {
         "case_id": event.case_id,
         "seq": event.seq,
         "type": event.type,
@@ -69,6 +70,15 @@ def event_to_record(event: Event) -> dict[str, Any]:
         "prev_hash": event.prev_hash,
         "hash": event.hash,
     }
+    if event.scheme != 1:
+        record["scheme"] = event.scheme
+        record["received_at"] = _iso(event.received_at)
+        record["imported"] = event.imported
+    return record
+
+
+def _iso(instant: dt.datetime | None) -> str | None:
+    return None if instant is None else instant.isoformat()
 
 
 def event_from_record(record: Mapping[str, Any]) -> Event:
@@ -90,6 +100,7 @@ def event_from_record(record: Mapping[str, Any]) -> Event:
     else:
         payload = _converter().structure(raw, kind)
     at = dt.datetime.fromisoformat(record["at"])
+    received = record.get("received_at")
     return Event(
         str(record["case_id"]),
         int(record["seq"]),
@@ -99,6 +110,9 @@ def event_from_record(record: Mapping[str, Any]) -> Event:
         payload,
         str(record["prev_hash"]),
         str(record["hash"]),
+        received_at=None if received is None else dt.datetime.fromisoformat(received),
+        imported=record.get("imported", False) is True,
+        scheme=int(record.get("scheme", 1)),
     )
 
 
@@ -111,12 +125,19 @@ def event_to_json(event: Event) -> str:
     if event.data_json is None or isinstance(event.data, Detected):
         return _COMPACT_JSON.encode(event_to_record(event))
     # The payload's text as the hash covered it (sorted keys), spliced in, not encoded again.
+    stamp = ""
+    if event.scheme != 1:
+        received = "null" if event.received_at is None else _string(event.received_at.isoformat())
+        stamp = (
+            f',"scheme":{int(event.scheme)},"received_at":{received},'
+            f'"imported":{"true" if event.imported else "false"}'
+        )
     return (
         f'{{"case_id":{_string(event.case_id)},"seq":{int(event.seq)},'
         f'"type":{_string(event.type)},"at":{_string(event.at.isoformat())},'
         f'"actor":{_string(event.actor)},"clause":{_string(event.clause)},'
         f'"data":{event.data_json},"prev_hash":{_string(event.prev_hash)},'
-        f'"hash":{_string(event.hash)}}}'
+        f'"hash":{_string(event.hash)}{stamp}}}'
     )
 
 

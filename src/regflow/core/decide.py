@@ -154,20 +154,35 @@ def case_roles(
 
 
 def decide(
-    regulation: Regulation, org: Organization, case: Case | None, command: Command
+    regulation: Regulation,
+    org: Organization,
+    case: Case | None,
+    command: Command,
+    *,
+    received_at: dt.datetime | None = None,
+    imported: bool = False,
 ) -> tuple[Event, ...]:
     """The events ``command`` makes happen to ``case`` (``None`` before detection).
+
+    ``received_at`` (when the service received the command, by its clock) and
+    ``imported`` (taken in from another system's history) are recorded on the events
+    beside the time the command declares (:class:`~regflow.core.events.Event`).
 
     Raises:
         PermissionDenied: the actor lacks the role, is not the department's
             head or the case's executor, or is absent.
         RuleViolation: a step out of order, missing or bad content, a closed case.
     """
-    return _decide(regulation, org, case, command)[0]
+    return _decide(regulation, org, case, command, received_at, imported)[0]
 
 
 def _decide(
-    regulation: Regulation, org: Organization, case: Case | None, command: Command
+    regulation: Regulation,
+    org: Organization,
+    case: Case | None,
+    command: Command,
+    received_at: dt.datetime | None,
+    imported: bool,
 ) -> tuple[tuple[Event, ...], Case]:
     """:func:`decide`, with the case after the events (worked out to check the move)."""
     name = command.name
@@ -225,10 +240,11 @@ def _decide(
             case_id=case_id,
             command=name,
         )
+    receipt: dict[str, Any] = {"received_at": received_at, "imported": imported}
     here = [p for p in allowed if stage in p.stages]
     if case is None:
         assert isinstance(command, Detect)
-        events = _detect(regulation, org, command)
+        events = _detect(regulation, org, command, receipt)
     else:
         context = _Context(regulation, org, case, day, _clause(here))
         handler = _HANDLERS[type(command)]
@@ -237,7 +253,9 @@ def _decide(
         previous, seq = case.last_hash, case.version
         for clause, payload in payloads:
             seq += 1
-            event = Event.make(case_id, seq, command.at, command.actor, clause, payload, previous)
+            event = Event.make(
+                case_id, seq, command.at, command.actor, clause, payload, previous, **receipt
+            )
             built.append(event)
             previous = event.hash
         events = tuple(built)
@@ -271,10 +289,16 @@ def _check_move(
 
 
 def handle(
-    regulation: Regulation, org: Organization, case: Case | None, command: Command
+    regulation: Regulation,
+    org: Organization,
+    case: Case | None,
+    command: Command,
+    *,
+    received_at: dt.datetime | None = None,
+    imported: bool = False,
 ) -> tuple[Case, tuple[Event, ...]]:
     """:func:`decide`, then the case after its events."""
-    events, after = _decide(regulation, org, case, command)
+    events, after = _decide(regulation, org, case, command, received_at, imported)
     return after, events
 
 
@@ -296,7 +320,9 @@ def _absence_hint(org: Organization, case: Case | None, command: Command, day: d
     return ""
 
 
-def _detect(regulation: Regulation, org: Organization, command: Detect) -> tuple[Event, ...]:
+def _detect(
+    regulation: Regulation, org: Organization, command: Detect, receipt: dict[str, Any]
+) -> tuple[Event, ...]:
     message = command.message
     clause = _clause(regulation.effective.permissions.get("detect", ()))
     if message.platform.value not in {p.value for p in regulation.platforms}:
@@ -316,7 +342,9 @@ def _detect(regulation: Regulation, org: Organization, command: Detect) -> tuple
             command=command.name,
         )
     payload = Detected(message, f"{regulation.id}@{regulation.version}", org.id, command.screening)
-    event = Event.make(command.case_id, 1, command.at, command.actor, clause, payload, GENESIS)
+    event = Event.make(
+        command.case_id, 1, command.at, command.actor, clause, payload, GENESIS, **receipt
+    )
     return (event,)
 
 

@@ -4,6 +4,14 @@ An :class:`Event` is an envelope (case, sequence number, instant, actor, the
 clause it happened under, and the hash chain) around a typed payload. Each
 event's hash covers a canonical encoding of the event and the previous
 event's hash, so :func:`verify` finds any edited, removed or reordered event.
+
+Two encoding schemes exist (see :func:`canonical`). Scheme 1, of events stored
+before regflow recorded when it received them, is Python's sorted-key JSON;
+scheme 2, of every new event, is RFC 8785 JSON and covers the instant the
+service received the event (``received_at``, from its clock) beside the instant
+the command declared (``at``), and whether it was imported from another
+system's history. An event's record says its scheme; old events keep verifying
+under theirs.
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ from typing import Any, ClassVar
 
 import attrs
 
+from regflow.core import jcs
 from regflow.core.message import Attachment, Message
 from regflow.errors import TamperedHistory
 from regflow.rules.kinds import Period
@@ -24,6 +33,7 @@ from regflow.rules.vocabulary import DraftKind
 
 __all__ = [
     "GENESIS",
+    "SCHEME",
     "Approved",
     "ClarificationReceived",
     "Classified",
@@ -51,6 +61,9 @@ __all__ = [
 
 GENESIS = "0" * 64
 """The 'previous hash' of a case's first event."""
+
+SCHEME = 2
+"""The encoding scheme of new events: RFC 8785 JSON with ``received_at`` and ``imported``."""
 
 _ADDED = "regflow.added"
 
@@ -407,6 +420,13 @@ class Event:
         data: the typed payload.
         prev_hash: the previous event's :attr:`hash` (:data:`GENESIS` for the first).
         hash: SHA-256 over :func:`canonical` of this event.
+        received_at: when the service received the command, by its clock (``None`` on
+            events of scheme 1, stored before it was recorded, and on events made
+            outside a service). ``at`` is what the command declared.
+        imported: the event came from another system's history (``Service.import_history``),
+            where ``at`` is that system's word and may lie far from ``received_at``.
+        scheme: how the hash was computed (:func:`canonical`): 1 for events stored by
+            earlier regflow versions, :data:`SCHEME` for new ones.
     """
 
     case_id: str
@@ -417,6 +437,9 @@ class Event:
     data: Payload
     prev_hash: str
     hash: str
+    received_at: dt.datetime | None = None
+    imported: bool = False
+    scheme: int = SCHEME
     data_json: str | None = attrs.field(default=None, init=False, eq=False, repr=False, hash=False)
     """The payload's canonical JSON text as the hash covered it, kept by :meth:`make` so
     that a store need not encode it again (``None`` on events read back or copied with
@@ -451,13 +474,30 @@ class Event:
         clause: str,
         data: Payload,
         prev_hash: str,
+        *,
+        received_at: dt.datetime | None = None,
+        imported: bool = False,
     ) -> Event:
-        """An event with its hash computed."""
-        data_json = _SORTED_JSON.encode(_plain(data))
-        digest = hashlib.sha256(
-            _document(case_id, seq, at, actor, clause, data.type, data_json, prev_hash)
+        """An event with its hash computed, under scheme :data:`SCHEME`.
+
+        Raises:
+            ValueError: the payload holds a value RFC 8785 cannot write (an integer
+                beyond 2**53 in a message's source record).
+        """
+        data_json = jcs.dumps(_plain(data))
+        document = _document(
+            case_id,
+            seq,
+            at,
+            actor,
+            clause,
+            data.type,
+            data_json,
+            prev_hash,
+            (received_at, imported),
         )
-        event = cls(case_id, seq, at, actor, clause, data, prev_hash, digest.hexdigest())
+        digest = hashlib.sha256(document).hexdigest()
+        event = cls(case_id, seq, at, actor, clause, data, prev_hash, digest, received_at, imported)
         object.__setattr__(event, "data_json", data_json)
         return event
 
@@ -471,14 +511,29 @@ def _document(
     type_: str,
     data_json: str,
     prev_hash: str,
+    stamp: tuple[dt.datetime | None, bool] | None = None,
 ) -> bytes:
     # The JSON object of :func:`canonical`, its keys in sorted order, written piece by
-    # piece: the payload's text is encoded once and serves the record too.
+    # piece: the payload's text is encoded once and serves the record too. ``stamp`` is
+    # scheme 2's (received_at, imported); None writes scheme 1.
+    if stamp is None:
+        middle = f',"prev_hash":{_string(prev_hash)},'
+    else:
+        received_at, imported = stamp
+        received = "null" if received_at is None else _string(_utc(received_at))
+        middle = (
+            f',"imported":{"true" if imported else "false"},"prev_hash":{_string(prev_hash)},'
+            f'"received_at":{received},"scheme":{SCHEME},'
+        )
     return (
-        f'{{"actor":{_string(actor)},"at":{_string(at.astimezone(dt.UTC).isoformat())},'
-        f'"case_id":{_string(case_id)},"clause":{_string(clause)},"data":{data_json},'
-        f'"prev_hash":{_string(prev_hash)},"seq":{int(seq)},"type":{_string(type_)}}}'
+        f'{{"actor":{_string(actor)},"at":{_string(_utc(at))},'
+        f'"case_id":{_string(case_id)},"clause":{_string(clause)},"data":{data_json}'
+        f'{middle}"seq":{int(seq)},"type":{_string(type_)}}}'
     ).encode()
+
+
+def _utc(instant: dt.datetime) -> str:
+    return instant.astimezone(dt.UTC).isoformat()
 
 
 def canonical(
@@ -489,24 +544,49 @@ def canonical(
     clause: str,
     data: Payload,
     prev_hash: str,
+    *,
+    scheme: int = SCHEME,
+    received_at: dt.datetime | None = None,
+    imported: bool = False,
 ) -> bytes:
-    """The bytes an event's hash covers: sorted-key JSON, instants in UTC.
+    """The bytes an event's hash (SHA-256) covers, in UTF-8.
 
-    The JSON object has the keys ``actor``, ``at`` (ISO 8601 in UTC), ``case_id``,
-    ``clause``, ``data`` (the payload's fields, keys sorted), ``prev_hash``, ``seq`` and
-    ``type``, sorted, with no spaces and text as is (not ``\\u`` escaped).
+    Scheme 2 (new events): the RFC 8785 canonical JSON of the object with the keys
+    ``actor``, ``at`` (ISO 8601 in UTC: ``2025-11-24T01:00:00+00:00``, microseconds
+    when not zero), ``case_id``, ``clause``, ``data`` (the payload's fields; a field
+    added to a payload after its first events were stored is left out while it holds
+    its default), ``imported`` (``true``/``false``), ``prev_hash``, ``received_at``
+    (ISO 8601 in UTC, or ``null``), ``scheme`` (``2``), ``seq`` and ``type``.
+
+    Scheme 1 (events stored before): the same object without ``imported``,
+    ``received_at`` and ``scheme``, as Python's ``json.dumps(obj, sort_keys=True,
+    ensure_ascii=False, separators=(",", ":"))`` writes it (which equals RFC 8785 but
+    for floating-point numbers, written as Python's ``repr``, and keys beyond the
+    Basic Multilingual Plane, sorted by code point).
+
+    Raises:
+        ValueError: an unknown scheme.
     """
-    data_json = _SORTED_JSON.encode(_plain(data))
-    return _document(case_id, seq, at, actor, clause, data.type, data_json, prev_hash)
+    if scheme == 1:
+        data_json = _SORTED_JSON.encode(_plain(data))
+        return _document(case_id, seq, at, actor, clause, data.type, data_json, prev_hash)
+    if scheme != SCHEME:
+        raise ValueError(f"unknown event encoding scheme {scheme!r}")
+    data_json = jcs.dumps(_plain(data))
+    stamp = (received_at, imported)
+    return _document(case_id, seq, at, actor, clause, data.type, data_json, prev_hash, stamp)
 
 
 def verify(events: Sequence[Event] | Iterable[Event]) -> int:
     """Check a case's hash chain; returns the number of events checked.
 
     Raises:
-        TamperedHistory: the first event that was edited, removed, inserted or reordered.
+        TamperedHistory: the first event that was edited, removed, inserted or
+            reordered, or whose time goes back before the previous event's (the rules
+            never let a command act before a case's last event).
     """
     previous = GENESIS
+    last: Event | None = None
     count = 0
     for expected_seq, event in enumerate(events, start=1):
         if event.seq != expected_seq:
@@ -529,12 +609,22 @@ def verify(events: Sequence[Event] | Iterable[Event]) -> int:
                 event.clause,
                 event.data,
                 event.prev_hash,
+                scheme=event.scheme,
+                received_at=event.received_at,
+                imported=event.imported,
             )
         ).hexdigest()
         if digest != event.hash:
             raise TamperedHistory(
                 "its content does not match its hash (edited)", case_id=event.case_id, seq=event.seq
             )
+        if last is not None and event.at < last.at:
+            raise TamperedHistory(
+                "its time goes back before the previous event's",
+                case_id=event.case_id,
+                seq=event.seq,
+            )
         previous = event.hash
+        last = event
         count += 1
     return count

@@ -516,8 +516,16 @@ def repeated_breaches(
     return Escalation(rule, mark, deputies, breaches, department=ident)
 
 
-def escalation_event(case: Case, escalation: Escalation, at: dt.datetime) -> Event:
-    """``escalation`` as the next event of ``case``'s history (actor :data:`SYSTEM`)."""
+def escalation_event(
+    case: Case,
+    escalation: Escalation,
+    at: dt.datetime,
+    *,
+    received_at: dt.datetime | None = None,
+    imported: bool = False,
+) -> Event:
+    """``escalation`` as the next event of ``case``'s history (actor :data:`SYSTEM`);
+    ``received_at`` and ``imported`` are those of what set it off (:class:`Event`)."""
     rule = escalation.rule
     payload = Escalated(
         rule.id,
@@ -532,5 +540,13 @@ def escalation_event(case: Case, escalation: Escalation, at: dt.datetime) -> Eve
     )
     when = max(at, case.events[-1].at)
     return Event.make(
-        case.id, case.version + 1, when, SYSTEM, rule.citation.clause, payload, case.last_hash
+        case.id,
+        case.version + 1,
+        when,
+        SYSTEM,
+        rule.citation.clause,
+        payload,
+        case.last_hash,
+        received_at=received_at,
+        imported=imported,
     )

@@ -1,11 +1,12 @@
 """Ports: the narrow protocols through which the service meets the world.
 
 ``Store`` (with its unit of work: event log, case index, intake keys, marks,
-outbox), ``Notifier``, ``Publisher``, ``Screener`` and ``Clock``. Adapters in
-:mod:`regflow.adapters` implement them; :mod:`regflow.testing` holds the
-contract suites that prove an implementation.
+outbox, and the store-wide chain), ``Notifier``, ``Publisher``, ``Screener``
+and ``Clock``. Adapters in :mod:`regflow.adapters` implement them;
+:mod:`regflow.testing` holds the contract suites that prove an implementation.
 """
 
+from regflow.ports.chain import Chain, ChainEntry, ChainHead
 from regflow.ports.effects import (
     Clock,
     Finding,
@@ -35,6 +36,9 @@ __all__ = [
     "END_STAGES",
     "CaseEntry",
     "CaseIndex",
+    "Chain",
+    "ChainEntry",
+    "ChainHead",
     "Clock",
     "EventLog",
     "Finding",

@@ -21,12 +21,14 @@ from typing import Protocol
 import attrs
 
 from regflow.core.events import Event
+from regflow.ports.chain import Chain
 from regflow.rules.vocabulary import END_STAGES
 
 __all__ = [
     "END_STAGES",
     "CaseEntry",
     "CaseIndex",
+    "Chain",
     "EventLog",
     "IntakeKeys",
     "Marks",
@@ -347,6 +349,13 @@ class UnitOfWork(Protocol):
     @property
     def outbox(self) -> Outbox:
         """Effects to deliver."""
+        ...
+
+    @property
+    def chain(self) -> Chain:
+        """The store-wide chain over every event and outbox item (:mod:`regflow.ports.chain`):
+        the store adds the events appended and the items enqueued in this unit of work
+        when it commits, in the order of the commits."""
         ...
 
     @property

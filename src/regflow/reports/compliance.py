@@ -59,6 +59,7 @@ __all__ = [
     "Skipped",
     "Spread",
     "Tally",
+    "Timed",
     "Timing",
     "build_report",
     "render_csv",
@@ -218,6 +219,25 @@ class Skipped:
 
 
 @attrs.frozen
+class Timed:
+    """An event whose declared time is not simply the server's: taken in from another
+    system's history (``imported``), or declared ``skew`` away from when the service
+    received it (negative: declared before the receipt)."""
+
+    case_id: str
+    seq: int
+    type: str
+    declared: dt.datetime
+    received: dt.datetime | None
+    imported: bool
+
+    @property
+    def skew(self) -> dt.timedelta | None:
+        """The declared time less the receipt (``None`` if there is no receipt)."""
+        return None if self.received is None else self.declared - self.received
+
+
+@attrs.frozen
 class Tally:
     """A count under a key (an exclusion category, an escalation reason)."""
 
@@ -252,6 +272,8 @@ class ComplianceReport:
         skipped: each case left out because it cannot be read (its figures are missing).
         exclusions, escalations: by category and by reason (zeros included).
         daily: messages per local day of the period.
+        timed: each event imported or declared more than a minute away from its receipt
+            (an auditor's cue: the declared time is the one the deadlines were judged by).
     """
 
     organization_id: str
@@ -273,6 +295,7 @@ class ComplianceReport:
     daily: tuple[DayLoad, ...]
     flagged: tuple[Flagged, ...] = ()
     skipped: tuple[Skipped, ...] = ()
+    timed: tuple[Timed, ...] = ()
 
 
 # -- building ----------------------------------------------------------------
@@ -340,6 +363,7 @@ def build_report(
     excluded: Counter[str] = Counter()
     escalated: Counter[str] = Counter()
     daily: Counter[dt.date] = Counter()
+    timed: list[Timed] = []
     breaches: list[Breach] = []
     regulations: dict[str, Regulation] = {}
     zone = organization.zone
@@ -371,6 +395,11 @@ def build_report(
             excluded[fact.excluded] += 1
         escalated.update(fact.escalations)
         daily[fact.detected_at.astimezone(zone).date()] += 1
+        timed.extend(
+            Timed(e.case_id, e.seq, e.type, e.at, e.received_at, e.imported)
+            for e in case.events
+            if e.imported or (e.received_at is not None and abs(e.at - e.received_at) > _SKEW_SHOWN)
+        )
     repeats.sort(key=lambda pair: (pair[0], pair[1].case_id))
     flagged.sort(key=lambda pair: (pair[0], pair[1].case_id))
     breaches.sort(key=lambda b: (b.due, b.case_id, b.deadline))
@@ -395,7 +424,12 @@ def build_report(
         ),
         escalations=_tally([e.id for r in regulations.values() for e in r.escalations], escalated),
         daily=_daily(daily, organization, start, end),
+        timed=tuple(timed),
     )
+
+
+_SKEW_SHOWN = dt.timedelta(minutes=1)
+"""How far a declared time may lie from its receipt before the report lists it."""
 
 
 class _Names:
@@ -829,6 +863,24 @@ def render_markdown(report: ComplianceReport) -> str:
             for t in report.escalations
         ),
         "",
+        "## Время событий: заявленное и полученное сервером",
+        "",
+        "События, перенесённые из истории другой системы, и события, время которых "
+        "отличается от времени их получения сервером более чем на минуту (сроки "
+        "рассчитаны по заявленному времени):",
+        "",
+        *(
+            f"- `{t.case_id}` № {t.seq} ({t.type}): заявлено {_local(t.declared, report.timezone)}"
+            + (
+                f", получено {_local(t.received, report.timezone)}"
+                if t.received is not None
+                else ", время получения не записано"
+            )
+            + ("; перенесено из другой системы" if t.imported else "")
+            for t in report.timed
+        ),
+        *(["Нет."] if not report.timed else []),
+        "",
         "## Нагрузка по дням",
         "",
         "| День | Сообщений |",
@@ -1103,6 +1155,17 @@ def _document(report: ComplianceReport) -> dict[str, Any]:
         "exclusions": [{"category": t.key, "count": t.count} for t in report.exclusions],
         "escalations": [{"reason": t.key, "count": t.count} for t in report.escalations],
         "daily": [{"date": d.day.isoformat(), "messages": d.messages} for d in report.daily],
+        "timed": [
+            {
+                "case_id": t.case_id,
+                "seq": t.seq,
+                "type": t.type,
+                "declared": iso(t.declared),
+                "received": iso(t.received),
+                "imported": t.imported,
+            }
+            for t in report.timed
+        ],
     }
 
 

@@ -122,6 +122,8 @@ def render_html(report: ComplianceReport) -> str:
         _tally_table(
             "Основание", [(_REASONS.get(t.key, t.key), t.key, t.count) for t in report.escalations]
         ),
+        "<h2>Время событий: заявленное и полученное сервером</h2>",
+        _timed(report),
         "</main>",
         "</body>",
         "</html>",
@@ -279,6 +281,23 @@ def _repeats(report: ComplianceReport) -> list[str]:
             ],
         )
     ]
+
+
+def _timed(report: ComplianceReport) -> str:
+    tz = report.timezone
+    return _table(
+        ["Сообщение", "Событие", "Заявлено", "Получено сервером", "Перенесено"],
+        [
+            [
+                (f"<code>{_e(t.case_id)}</code>", False),
+                (f"№ {t.seq} <code>{_e(t.type)}</code>", False),
+                (_e(_local(t.declared, tz)), True),
+                (_e(_local(t.received, tz)) if t.received else "не записано", True),
+                ("да" if t.imported else "нет", False),
+            ]
+            for t in report.timed
+        ],
+    )
 
 
 def _flagged(report: ComplianceReport) -> str:

@@ -27,6 +27,7 @@ import pytest
 from regflow.core.events import GENESIS, Classified, Detected, Event, verify
 from regflow.core.message import Author, Message, Place
 from regflow.errors import ConcurrencyConflict
+from regflow.ports.chain import CHAIN_START, ChainHead, item_digest, link
 from regflow.ports.store import CaseEntry, OutboxItem, OutboxState, Store
 from regflow.rules.vocabulary import Platform
 
@@ -192,6 +193,53 @@ class StoreContract:
             assert uow.intake.claim("vk:1", "c-2") == "c-2"
             assert uow.marks.add("breach/c-1", T0)
             assert uow.outbox.get("n-1") is None
+
+    # -- the store-wide chain ---------------------------------------------------
+
+    def test_the_chain_takes_every_event_and_new_item_in_commit_order(self, store: Store) -> None:
+        one, two = history("c-1", 3), history("c-2", 1)
+        with store.unit_of_work() as uow:
+            assert uow.chain.head() == ChainHead(0, CHAIN_START)
+            uow.events.append("c-1", 0, one[:2])
+            uow.outbox.enqueue([item("n-1")])
+        with store.unit_of_work() as uow:
+            uow.events.append("c-2", 0, two)
+            uow.outbox.enqueue([item("n-1"), item("n-2")])  # n-1 is known: not chained again
+            uow.events.append("c-1", 2, one[2:])
+
+        def rolled_back() -> None:
+            with store.unit_of_work() as uow:
+                uow.outbox.enqueue([item("n-3")])
+                raise RuntimeError("rolled back: nothing chained")
+
+        with pytest.raises(RuntimeError):
+            rolled_back()
+        with store.unit_of_work() as uow:
+            entries = list(uow.chain.entries(0, 100))
+            head = uow.chain.head()
+            assert list(uow.chain.entries(2, 2)) == entries[2:4]
+        n = item("n-1")
+        digest = item_digest(n.key, n.kind, n.payload, n.created_at, n.case_id)
+        assert [(e.position, e.kind, e.ref, e.seq) for e in entries] == [
+            (1, "event", "c-1", 1),
+            (2, "event", "c-1", 2),
+            (3, "outbox", "n-1", None),
+            (4, "event", "c-2", 1),
+            (5, "outbox", "n-2", None),
+            (6, "event", "c-1", 3),
+        ]
+        assert [e.digest for e in entries if e.kind == "event"] == [
+            one[0].hash,
+            one[1].hash,
+            two[0].hash,
+            one[2].hash,
+        ]
+        assert entries[2].digest == digest
+        previous = CHAIN_START
+        for e in entries:
+            previous = link(previous, e.position, e.kind, e.ref, e.seq, e.digest)
+            assert e.link == previous
+        assert head == ChainHead(6, previous)
 
     # -- the case index ---------------------------------------------------------
 
