@@ -22,12 +22,14 @@ from regflow.calendar.production import (
     Reason,
     TimeRange,
 )
+from regflow.calendar.regional import REGIONS, RegionalDay, regional
 from regflow.calendar.russia import PRESIDENTIAL_NON_WORKING_DAYS, russia
 from regflow.calendar.sources import from_holidays, from_workalendar
 from regflow.calendar.working_time import WorkingTime
 
 __all__ = [
     "PRESIDENTIAL_NON_WORKING_DAYS",
+    "REGIONS",
     "Clock",
     "Day",
     "DayCounting",
@@ -38,6 +40,7 @@ __all__ = [
     "Override",
     "ProductionCalendar",
     "Reason",
+    "RegionalDay",
     "TimeRange",
     "Working",
     "WorkingDays",
@@ -46,5 +49,6 @@ __all__ = [
     "from_workalendar",
     "in_words",
     "parse_instant",
+    "regional",
     "russia",
 ]

@@ -31,7 +31,13 @@ from regflow.rules.kinds import (
     Setting,
     TooShort,
 )
-from regflow.rules.regulation import Effective, Regulation, WorkingTimeSpec, select_regulation
+from regflow.rules.regulation import (
+    DateEntry,
+    Effective,
+    Regulation,
+    WorkingTimeSpec,
+    select_regulation,
+)
 from regflow.rules.toml import dump_regulation, load_regulation, load_regulation_file
 from regflow.rules.vocabulary import (
     COMMANDS,
@@ -58,6 +64,7 @@ __all__ = [
     "CloseReason",
     "Closing",
     "CoExecution",
+    "DateEntry",
     "Deadline",
     "DetectionMoment",
     "DraftKind",

@@ -101,6 +101,8 @@ class Period:
             ValueError: anything else.
         """
         match = _PERIOD.match(text)
+        if text.strip().startswith("-") and _PERIOD.match(text.strip()[1:]):
+            raise ValueError(f"a period cannot be negative: {text!r}")
         if not text.strip() or match is None:
             raise ValueError(f"expected a period like '30m', '8h', '1h30m' or '7d', got {text!r}")
         days, hours, minutes = (int(g) if g else 0 for g in match.groups())

@@ -19,14 +19,26 @@ from typing import Any
 import attrs
 import cattrs
 
+from regflow._suggest import did_you_mean, timezone_hint
 from regflow.calendar import (
+    DayKind,
     OfficeHours,
+    Override,
     ProductionCalendar,
     WorkingTime,
     from_holidays,
+    from_workalendar,
     russia,
 )
-from regflow.errors import InvalidOfficeHours, InvalidRegulation, Problem
+from regflow.calendar.regional import REGIONS, regional
+from regflow.errors import (
+    CalendarError,
+    InvalidCalendar,
+    InvalidOfficeHours,
+    InvalidRegulation,
+    MissingExtra,
+    Problem,
+)
 from regflow.rules.kinds import (
     AnswerForm,
     Citation,
@@ -57,7 +69,52 @@ from regflow.rules.vocabulary import (
     parse_trigger,
 )
 
-__all__ = ["Effective", "Regulation", "WorkingTimeSpec"]
+__all__ = ["DateEntry", "Effective", "Regulation", "WorkingTimeSpec"]
+
+
+@attrs.frozen
+class DateEntry:
+    """One date of a regulation's working time that differs from its calendar, with its act.
+
+    ``kind`` makes the date a day off (``"non-working"``), a working day (``"working"``)
+    or a shortened one (``"shortened"``); ``hours`` gives a working date other hours
+    (``"09:00-13:00"``). ``source`` is required: a regional law, a head's decree, a duty
+    day order -- what an auditor is shown for that date.
+    """
+
+    date: dt.date
+    kind: DayKind
+    name: str
+    source: str
+    hours: str | None = None
+
+    def override(self) -> Override:
+        """The :class:`~regflow.calendar.Override` of this date.
+
+        Raises:
+            InvalidCalendar, InvalidOfficeHours: no source, hours on a day off, bad hours.
+        """
+        ranges = None
+        if self.hours is not None:
+            if not self.kind.is_working:
+                raise InvalidCalendar("a non-working day cannot have hours", path="hours")
+            office = OfficeHours.of({}, exceptions={self.date: self.hours})
+            ranges = tuple(
+                (_time(start), _time(end)) for start, end in office.exceptions[self.date]
+            )
+            if not ranges:
+                raise InvalidCalendar("a working day needs at least one interval", path="hours")
+        if not self.source.strip():
+            raise InvalidCalendar("cite the act that changes this date", path="source")
+        return Override(self.date, self.kind, self.name, self.source, ranges)
+
+
+def _time(minute: int) -> dt.time:
+    return dt.time(0) if minute == 24 * 60 else dt.time(*divmod(minute, 60))
+
+
+CALENDARS = "'russia', 'russia:RU-XX' (a region), 'holidays:CC[-SUB]' or 'workalendar:module.Class'"
+"""The calendars a working-time spec may name, in words for messages."""
 
 
 @attrs.frozen
@@ -66,14 +123,21 @@ class WorkingTimeSpec:
 
     Attributes:
         timezone: an IANA zone; day boundaries are local to it.
-        calendar: ``"russia"``, or ``"holidays:CC"`` / ``"holidays:CC-SUB"``
-            for another country of the ``holidays`` package.
+        calendar: ``"russia"``; ``"russia:RU-TA"`` for the Russian calendar with a
+            subject's own cited non-working days (:mod:`regflow.calendar.regional`);
+            ``"holidays:CC"`` / ``"holidays:CC-SUB"`` for another country of the
+            ``holidays`` package; ``"workalendar:europe.Zurich"`` for a calendar class
+            of ``workalendar`` (the ``workalendar`` extra).
         hours: office hours by weekday, as :meth:`OfficeHours.of` reads them.
         shortening: how much shorter a pre-holiday day is.
         presidential_non_working_days: for ``"russia"``: apply the 2020-2021 decreed days.
         first_year: the first year of the calendar.
         last_year: the last year; by default, for ``"russia"`` the last year the
             installed ``holidays`` has a transfer decree for, otherwise ten years on.
+        dates: per-date changes, each with its act (:class:`DateEntry`).
+        extend: years without data are counted anyway: by the weekly pattern (for
+            ``holidays:`` and ``workalendar:``), by the federal calendar alone (for a
+            region's years without cited data); off by default, so that nothing is guessed.
     """
 
     timezone: str = "Asia/Yakutsk"
@@ -85,9 +149,16 @@ class WorkingTimeSpec:
     presidential_non_working_days: bool = True
     first_year: int = 2020
     last_year: int | None = None
+    dates: tuple[DateEntry, ...] = ()
+    extend: bool = False
 
     def build(self) -> WorkingTime:
-        """The :class:`~regflow.calendar.WorkingTime` this spec describes (built once)."""
+        """The :class:`~regflow.calendar.WorkingTime` this spec describes (built once).
+
+        Raises:
+            InvalidCalendar: the calendar cannot be built (unknown, no data for a year).
+            MissingExtra: ``workalendar:`` without the ``workalendar`` extra.
+        """
         return _working_time(
             self.timezone,
             self.calendar,
@@ -96,9 +167,12 @@ class WorkingTimeSpec:
             self.presidential_non_working_days,
             self.first_year,
             self.last_year,
+            self.dates,
+            self.extend,
         )
 
 
+attrs.resolve_types(DateEntry)
 attrs.resolve_types(WorkingTimeSpec)
 
 
@@ -111,18 +185,58 @@ def _working_time(
     presidential: bool,
     first_year: int,
     last_year: int | None,
+    dates: tuple[DateEntry, ...] = (),
+    extend: bool = False,
 ) -> WorkingTime:
     production: ProductionCalendar
     if calendar == "russia":
-        production = russia(first_year, last_year, presidential_non_working_days=presidential)
+        production = russia(
+            first_year, last_year, presidential_non_working_days=presidential, extend=extend
+        )
+    elif calendar.startswith("russia:"):
+        production = regional(
+            calendar.removeprefix("russia:"),
+            first_year,
+            last_year,
+            presidential_non_working_days=presidential,
+            extend=extend,
+        )
     elif calendar.startswith("holidays:"):
         country, _, subdiv = calendar.removeprefix("holidays:").partition("-")
         last = last_year if last_year is not None else first_year + 10
-        production = from_holidays(country, first_year, last, subdiv=subdiv or None)
+        production = from_holidays(country, first_year, last, subdiv=subdiv or None, extend=extend)
+    elif calendar.startswith("workalendar:"):
+        last = last_year if last_year is not None else first_year + 10
+        production = from_workalendar(_workalendar(calendar), first_year, last, extend=extend)
     else:
-        raise ValueError(f"unknown calendar {calendar!r}: use 'russia' or 'holidays:CC[-SUB]'")
+        raise InvalidCalendar(f"unknown calendar {calendar!r}: use {CALENDARS}", path="calendar")
+    if dates:
+        production = production.with_overrides(*(entry.override() for entry in dates))
     office = OfficeHours.of(dict(hours), shortening=dt.timedelta(minutes=shortening))
     return WorkingTime(production, office, timezone)
+
+
+def _workalendar(calendar: str) -> Any:
+    """The ``workalendar`` calendar a ``"workalendar:module.Class"`` name means (an instance).
+
+    Any: workalendar has no type hints.
+    """
+    import importlib
+
+    module, _, name = calendar.removeprefix("workalendar:").rpartition(".")
+    try:
+        importlib.import_module("workalendar")
+    except ImportError as exc:
+        raise MissingExtra(f"calendar {calendar!r}", "workalendar") from exc
+    try:
+        found = getattr(importlib.import_module(f"workalendar.{module}"), name)
+    except (ImportError, AttributeError, ValueError) as exc:
+        raise InvalidCalendar(
+            f"workalendar has no calendar {calendar.removeprefix('workalendar:')!r} "
+            "(write module.Class, e.g. 'workalendar:europe.Zurich')",
+            path="calendar",
+        ) from exc
+    return found()
 
 
 Action = tuple[int, str]
@@ -239,7 +353,9 @@ class Regulation:
     def __attrs_post_init__(self) -> None:
         problems = list(_check(self))
         effective = None
-        if not problems:
+        if problems:  # the rules do not resolve; the working time is checked on its own
+            problems.extend(working_time_problems(self.working_time, "working_time"))
+        else:
             effective, more = _resolve(self)
             problems.extend(more)
             if effective is not None:
@@ -367,7 +483,8 @@ def _check(reg: Regulation) -> Iterator[Problem]:
     if not reg.exclusion.categories:
         yield Problem("exclusion.categories", "no category (п. 18 names them)")
     if reg.co_execution.deadline not in {d.id for d in reg.deadlines}:
-        yield Problem("co_execution.deadline", f"no deadline {reg.co_execution.deadline!r}")
+        hint = did_you_mean(reg.co_execution.deadline, [d.id for d in reg.deadlines])
+        yield Problem("co_execution.deadline", f"no deadline {reg.co_execution.deadline!r}{hint}")
     seen_platforms: set[Platform] = set()
     for index, declared in enumerate(reg.platforms):
         if declared in seen_platforms:
@@ -388,13 +505,17 @@ def _check(reg: Regulation) -> Iterator[Problem]:
             yield Problem(f"answer_form.max_length.{platform}", "must be positive")
     for index, escalation in enumerate(reg.escalations):
         if escalation.threshold < 1:
-            yield Problem(f"escalations[{index}].threshold", "must be at least 1")
+            yield Problem(f"escalations[{index}].threshold", _at_least_one(escalation.threshold))
     yield from _check_interpretations(reg)
     for path, rule in _cited(reg):
         citation = rule.citation
         known = reg.clauses.get(citation.clause)
         if known is not None and citation.text and citation.text != known:
             yield Problem(f"{path}.citation", f"quotes other words than {citation.clause}")
+
+
+def _at_least_one(value: int) -> str:
+    return f"must be at least 1, got {value}" + (" (negative)" if value < 0 else "")
 
 
 def _cited(reg: Regulation) -> Iterator[tuple[str, Any]]:
@@ -416,18 +537,43 @@ def working_time_problems(spec: WorkingTimeSpec, path: str) -> Iterator[Problem]
     try:
         zoneinfo.ZoneInfo(spec.timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        yield Problem(
-            f"{path}.timezone", f"unknown time zone {spec.timezone!r}; e.g. 'Asia/Vladivostok'"
-        )
-    if spec.calendar != "russia" and not spec.calendar.startswith("holidays:"):
-        yield Problem(
-            f"{path}.calendar",
-            f"unknown calendar {spec.calendar!r}: 'russia' or 'holidays:CC[-SUB]'",
-        )
+        hint = timezone_hint(spec.timezone, "Asia/Vladivostok")
+        yield Problem(f"{path}.timezone", f"unknown time zone {spec.timezone!r}{hint}")
+    yield from _calendar_name_problems(spec.calendar, f"{path}.calendar")
     try:
         OfficeHours.of(dict(spec.hours), shortening=dt.timedelta(minutes=spec.shortening.minutes))
     except InvalidOfficeHours as exc:
         yield Problem(f"{path}.hours{exc.path.removeprefix('days')}", str(exc).split(": ", 1)[-1])
+    seen: dict[dt.date, int] = {}
+    for index, entry in enumerate(spec.dates):
+        here = f"{path}.dates[{index}]"
+        if entry.date in seen:
+            yield Problem(
+                f"{here}.date", f"{entry.date} is given twice (also dates[{seen[entry.date]}])"
+            )
+        seen.setdefault(entry.date, index)
+        if not entry.name.strip():
+            yield Problem(f"{here}.name", "say what the date is, in words an official reads")
+        try:
+            entry.override()
+        except CalendarError as exc:
+            field = getattr(exc, "path", "") or "hours"
+            field = "hours" if field.startswith("exceptions") else field
+            yield Problem(f"{here}.{field}", str(exc).split(": ", 1)[-1])
+
+
+def _calendar_name_problems(calendar: str, path: str) -> Iterator[Problem]:
+    if calendar == "russia" or calendar.startswith(("holidays:", "workalendar:")):
+        return
+    if calendar.startswith("russia:"):
+        region = calendar.removeprefix("russia:")
+        if region not in REGIONS:
+            hint = did_you_mean(region, REGIONS) or f"; regflow has {', '.join(sorted(REGIONS))}"
+            yield Problem(path, f"no regional calendar {region!r}{hint}")
+        return
+    names = ["russia", *(f"russia:{r}" for r in REGIONS)]
+    hint = did_you_mean(calendar, names)
+    yield Problem(path, f"unknown calendar {calendar!r}{hint}: {CALENDARS}")
 
 
 def _duplicates(section: str, ids: list[str]) -> Iterator[Problem]:
@@ -441,7 +587,7 @@ def _duplicates(section: str, ids: list[str]) -> Iterator[Problem]:
 def _check_trigger(trigger: str, path: str) -> Iterator[Problem]:
     name, kind = parse_trigger(trigger)
     if name not in EVENTS:
-        yield Problem(path, f"unknown event {name!r}")
+        yield Problem(path, f"unknown event {name!r}{did_you_mean(name, EVENTS)}")
     elif kind is not None and kind not in EVENT_KINDS.get(name, frozenset()):
         yield Problem(path, f"event {name!r} has no kind {kind!r}")
 
@@ -462,15 +608,20 @@ def _check_deadlines(
         if bool(deadline.pause_on) != bool(deadline.resume_on):
             yield Problem(f"{path}.resume_on", "pause_on and resume_on go together")
         if deadline.responsible not in ROLES:
-            yield Problem(f"{path}.responsible", f"unknown role {deadline.responsible!r}")
+            hint = did_you_mean(deadline.responsible, ROLES)
+            yield Problem(f"{path}.responsible", f"unknown role {deadline.responsible!r}{hint}")
         for category in deadline.by_importance:
             if category not in reg.importance:
-                yield Problem(f"{path}.by_importance.{category}", "unknown importance category")
+                hint = did_you_mean(category, reg.importance)
+                yield Problem(
+                    f"{path}.by_importance.{category}", f"unknown importance category{hint}"
+                )
         if deadline.before is None:
             continue
         target = by_id.get(deadline.before)
         if target is None:
-            yield Problem(f"{path}.before", f"no deadline {deadline.before!r}")
+            hint = did_you_mean(deadline.before, by_id)
+            yield Problem(f"{path}.before", f"no deadline {deadline.before!r}{hint}")
             continue
         # a chain of 'before' must end: no cycles
         seen: set[str] = {deadline.id}
@@ -497,14 +648,17 @@ def _check_permissions(reg: Regulation) -> Iterator[Problem]:
     for index, permission in enumerate(reg.permissions):
         path = f"permissions[{index}]"
         if permission.command not in COMMANDS:
-            yield Problem(f"{path}.command", f"unknown command {permission.command!r}")
+            hint = did_you_mean(permission.command, COMMANDS)
+            yield Problem(f"{path}.command", f"unknown command {permission.command!r}{hint}")
         for position, role in enumerate(permission.roles):
             if role not in ROLES:
-                yield Problem(f"{path}.roles[{position}]", f"unknown role {role!r}")
+                hint = did_you_mean(role, ROLES)
+                yield Problem(f"{path}.roles[{position}]", f"unknown role {role!r}{hint}")
         for field in ("stages", "leads_to"):
             for position, stage in enumerate(getattr(permission, field)):
                 if stage not in STAGES:
-                    yield Problem(f"{path}.{field}[{position}]", f"unknown stage {stage!r}")
+                    hint = did_you_mean(stage, STAGES)
+                    yield Problem(f"{path}.{field}[{position}]", f"unknown stage {stage!r}{hint}")
         if permission.command in COMMANDS:
             yield from _check_transitions(permission, path)
     # a case must be able to get from detection to an end, and every stage must be reachable
@@ -570,7 +724,7 @@ def _check_interpretations(reg: Regulation) -> Iterator[Problem]:
     for name, value in reg.choices.items():
         chosen = known.get(name)
         if chosen is None:
-            yield Problem(f"choices.{name}", "no such interpretation")
+            yield Problem(f"choices.{name}", f"no such interpretation{did_you_mean(name, known)}")
         elif value not in chosen.choices:
             yield Problem(f"choices.{name}", f"{value!r} is not one of {sorted(chosen.choices)}")
 

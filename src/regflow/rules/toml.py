@@ -47,6 +47,7 @@ import attrs
 import cattrs
 
 from regflow import _toml
+from regflow._suggest import did_you_mean
 from regflow.errors import InvalidRegulation, Problem, RegflowError
 from regflow.rules._convert import (
     describe_value,
@@ -194,8 +195,12 @@ class _Reader:
             raw = {}
         fields = [field for field in attrs.fields(cls) if field.init]
         names = [field.alias for field in fields]
-        expected = f"unknown key; expected one of: {', '.join(names)}"
-        self.problems.extend(Problem(key_path(path, k), expected) for k in raw if k not in names)
+        expected = f"expected one of: {', '.join(names)}"
+        self.problems.extend(
+            Problem(key_path(path, k), f"unknown key{did_you_mean(str(k), names)}; {expected}")
+            for k in raw
+            if k not in names
+        )
         values: dict[str, Any] = {}
         for field in fields:
             here = key_path(path, field.alias)
@@ -281,7 +286,7 @@ def _rerooted(problems: tuple[Problem, ...]) -> Iterator[Problem]:
         yield Problem(f"$.{path}" if path else "$", message)
 
 
-_ROOT = re.compile(r"^\$\.\w+(?:\[\d+\])?")
+_ROOT = re.compile(r"^\$\.working_time\.\w+(?:\[\d+\])?|^\$\.\w+(?:\[\d+\])?")
 
 _READS: tuple[tuple[re.Pattern[str], Callable[[str], bool]], ...] = (
     (re.compile(r"^\$\.importance\b"), lambda p: ".by_importance" in p),
