@@ -58,6 +58,8 @@ from regflow.errors import (
     CommandRefused,
     ConcurrencyConflict,
     DeliveryError,
+    InvalidOrganization,
+    Problem,
     PublishError,
     UnknownCase,
 )
@@ -76,10 +78,30 @@ _RETRIES = 5
 
 @attrs.frozen
 class Municipality:
-    """One municipality the service serves: its organisation and its regulation versions."""
+    """One municipality the service serves: its organisation and its regulation versions.
+
+    Raises:
+        InvalidOrganization: a regulation counts working time in another time zone than
+            the organisation's (both are named), so local days would differ.
+    """
 
     organization: Organization
     regulations: tuple[Regulation, ...]
+
+    def __attrs_post_init__(self) -> None:
+        zone = self.organization.timezone
+        problems = [
+            Problem(
+                "$.timezone",
+                f"the organisation's time zone {zone!r} differs from "
+                f"{r.effective.working_time.timezone!r}, the working time of regulation "
+                f"{r.id}@{r.version}",
+            )
+            for r in self.regulations
+            if r.effective.working_time.timezone != zone
+        ]
+        if problems:
+            raise InvalidOrganization(problems)
 
     def regulation(self, bound: str | None, day: dt.date) -> Regulation:
         """The version a case is bound to (``"id@version"``), or the one in force on ``day``."""
