@@ -10,7 +10,14 @@
 1972.0
 """
 
-from regflow.calendar.durations import Clock, DayCounting, Duration, Working, WorkingDays
+from regflow.calendar.durations import (
+    CalendarDays,
+    Clock,
+    DayCounting,
+    Duration,
+    Working,
+    WorkingDays,
+)
 from regflow.calendar.humanize import in_words, parse_instant
 from regflow.calendar.office import OfficeHours
 from regflow.calendar.production import (
@@ -30,6 +37,7 @@ from regflow.calendar.working_time import WorkingTime
 __all__ = [
     "PRESIDENTIAL_NON_WORKING_DAYS",
     "REGIONS",
+    "CalendarDays",
     "Clock",
     "Day",
     "DayCounting",

@@ -400,12 +400,14 @@ def _tight(
             rule, case.answer_limit, case.importance
         ):
             continue  # a re-classification that keeps the limit in force sets nothing new
-        due = wt.add(ctx.case.detected_at, limit.duration(rule.basis, rule.counting))
+        due = wt.add(
+            ctx.case.detected_at, limit.duration(rule.basis_for(importance), rule.counting)
+        )
         for relative in regulation.effective.deadlines:
             if relative.before != rule.id:
                 continue
             relative_due = wt.subtract(
-                due, relative.limit.duration(relative.basis, relative.counting)
+                due, relative.limit.duration(relative.basis_for(importance), relative.counting)
             )
             if relative_due <= command.at:
                 return rule, (

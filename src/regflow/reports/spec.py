@@ -616,7 +616,7 @@ def _limit_words(deadline: Deadline) -> str:
         text += f" (counted {deadline.counting.value})"
     if deadline.by_importance:
         text += "; " + ", ".join(
-            f"`{name}`: {period.words(deadline.basis)}"
+            f"`{name}`: {period.words(deadline.basis_for(name))}"
             for name, period in deadline.by_importance.items()
         )
     if deadline.per_message:

@@ -25,7 +25,7 @@ from collections.abc import Mapping
 
 import attrs
 
-from regflow.calendar import Clock, DayCounting, Duration, Working, WorkingDays
+from regflow.calendar import CalendarDays, Clock, DayCounting, Duration, Working, WorkingDays
 
 __all__ = [
     "AnswerForm",
@@ -80,8 +80,9 @@ _PERIOD = re.compile(r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?
 class Period:
     """A length as regulations write it: ``"30m"``, ``"2h"``, ``"1h30m"``, ``"7d"``.
 
-    Days are whole working days; hours and minutes are counted in the
-    deadline's :class:`Basis`. A period is either days or hours/minutes.
+    Days are whole working days (in clock time: calendar days, to the end of the last
+    one, or ``n`` times 24 hours with ``counting = "from-instant"``); hours and minutes
+    are counted in the deadline's :class:`Basis`. A period is either days or hours/minutes.
     """
 
     days: int = 0
@@ -119,6 +120,8 @@ class Period:
         """The :mod:`regflow.calendar` duration this period means in ``basis``."""
         if self.days:
             if basis is Basis.CLOCK:
+                if counting is DayCounting.CIVIL_CODE:
+                    return CalendarDays(self.days)
                 return Clock(days=self.days)
             return WorkingDays(self.days, counting)
         if basis is Basis.CLOCK:
@@ -200,6 +203,8 @@ class Deadline:
         scope: one instance per case or per department.
         warn_before: warnings this long before the due instant.
         by_importance: shorter limits by importance category (п. 7).
+        basis_by_importance: another basis for an importance category ("2 hours for
+            high importance, 4 working hours otherwise": ``{high = "clock"}``).
         pause_on, resume_on: triggers that stop and restart the clock.
         cancelled_on: triggers after which the step is no longer owed (the
             instance ends as cancelled, e.g. a co-executor's part once its
@@ -228,6 +233,7 @@ class Deadline:
     scope: Scope = Scope.CASE
     warn_before: tuple[Period, ...] = ()
     by_importance: Mapping[str, Period] = attrs.field(factory=dict, hash=False)
+    basis_by_importance: Mapping[str, Basis] = attrs.field(factory=dict, hash=False)
     pause_on: tuple[str, ...] = ()
     resume_on: tuple[str, ...] = ()
     cancelled_on: tuple[str, ...] = ()
@@ -236,6 +242,12 @@ class Deadline:
     too_short: TooShort = TooShort.REFUSE
     optional: bool = False
     attribution: Attribution = Attribution.ROLE
+
+    def basis_for(self, importance: str | None) -> Basis:
+        """The basis a message of ``importance`` is counted in (``None``: unclassified)."""
+        if importance is not None:
+            return self.basis_by_importance.get(importance, self.basis)
+        return self.basis
 
     def describe(self) -> str:
         """The rule in plain words, with its parameters."""
@@ -251,7 +263,8 @@ class Deadline:
             text += f"; days counted {self.counting.value}"
         if self.by_importance:
             shorter = ", ".join(
-                f"{name}: {period.words(self.basis)}" for name, period in self.by_importance.items()
+                f"{name}: {period.words(self.basis_for(name))}"
+                for name, period in self.by_importance.items()
             )
             text += f"; shorter by importance ({shorter})"
         if self.pause_on:

@@ -610,12 +610,12 @@ def _check_deadlines(
         if deadline.responsible not in ROLES:
             hint = did_you_mean(deadline.responsible, ROLES)
             yield Problem(f"{path}.responsible", f"unknown role {deadline.responsible!r}{hint}")
-        for category in deadline.by_importance:
-            if category not in reg.importance:
-                hint = did_you_mean(category, reg.importance)
-                yield Problem(
-                    f"{path}.by_importance.{category}", f"unknown importance category{hint}"
-                )
+        for field in ("by_importance", "basis_by_importance"):
+            for category in getattr(deadline, field):
+                if category not in reg.importance:
+                    hint = did_you_mean(category, reg.importance)
+                    where = f"{path}.{field}.{category}"
+                    yield Problem(where, f"unknown importance category{hint}")
         if deadline.before is None:
             continue
         target = by_id.get(deadline.before)
