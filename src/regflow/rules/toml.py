@@ -126,12 +126,27 @@ def dump_regulation(regulation: Regulation) -> str:
     return _toml.dumps(ordered | {k: v for k, v in data.items() if k not in ordered})
 
 
-def load_regulation(text: str, *, source: str = "<string>") -> Regulation:
+BUILT_IN = {"blagoveshchensk-2180@2020-07-13"}
+"""The regulations ``extends`` may name without a file (``id@version``)."""
+
+
+def load_regulation(
+    text: str, *, source: str = "<string>", base_dir: str | os.PathLike[str] | None = None
+) -> Regulation:
     """The regulation a TOML document describes, as :func:`dump_regulation` writes it.
+
+    A document with ``extends = "blagoveshchensk-2180@2020-07-13"`` (a built-in
+    regulation) or ``extends = "other.toml"`` (a file, relative to ``base_dir``) says only
+    what differs from that one: tables are merged key by key, an array of tables whose
+    entries have an ``id`` (deadlines, escalations, interpretations, closing reasons) entry
+    by entry (an entry with ``remove = true`` drops the one of its id; a new id is added),
+    any other value replaces the base's. The result is checked as a whole.
 
     Args:
         text: the document.
         source: where it came from (a file name), for messages.
+        base_dir: where a file named by ``extends`` is looked for; by default the
+            directory of ``source`` if it is a file, else the working directory.
 
     Raises:
         InvalidRegulation: every problem found, each with its path
@@ -142,6 +157,10 @@ def load_regulation(text: str, *, source: str = "<string>") -> Regulation:
         data = _toml.loads(text, source=source)
     except tomllib.TOMLDecodeError as exc:
         raise InvalidRegulation((_toml.syntax_problem(exc, source),), regulation=source) from exc
+    if "extends" in data:
+        if base_dir is None:
+            base_dir = Path(source).parent if Path(source).is_file() else Path.cwd()
+        data = _extended(data, source, Path(base_dir), ())
     reader = _Reader(data.get("clauses"))
     kwargs = reader.fields(Regulation, data, "$")
     clauses = data.get("clauses")
@@ -172,7 +191,73 @@ def load_regulation_file(path: str | os.PathLike[str]) -> Regulation:
     except UnicodeDecodeError as exc:
         problem = Problem("$", f"{path}: not UTF-8 text ({exc})")
         raise InvalidRegulation((problem,), regulation=str(path)) from exc
-    return load_regulation(text, source=str(path))
+    return load_regulation(text, source=str(path), base_dir=Path(path).parent)
+
+
+def _extended(
+    data: dict[str, Any], source: str, base_dir: Path, seen: tuple[str, ...]
+) -> dict[str, Any]:
+    """``data`` merged over the regulation its ``extends`` names (recursively)."""
+    name = data.pop("extends")
+    if not isinstance(name, str):
+        problem = Problem("$.extends", f"expected a name or a file, got {describe_value(name)}")
+        raise InvalidRegulation((problem,), regulation=source)
+    if name in seen:
+        problem = Problem("$.extends", f"{name!r} extends itself through {list(seen)}")
+        raise InvalidRegulation((problem,), regulation=source)
+    if name in BUILT_IN:
+        from regflow.rules.blagoveshchensk import blagoveshchensk_2020
+
+        base = _toml.loads(dump_regulation(blagoveshchensk_2020()), source=name)
+    else:
+        path = base_dir / name
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            hint = did_you_mean(name, BUILT_IN)
+            problem = Problem(
+                "$.extends",
+                f"cannot read {name!r} ({exc.__class__.__name__}){hint}; name a file "
+                f"relative to this one or one of {sorted(BUILT_IN)}",
+            )
+            raise InvalidRegulation((problem,), regulation=source) from exc
+        try:
+            base = _toml.loads(text, source=str(path))
+        except tomllib.TOMLDecodeError as exc:
+            problem = _toml.syntax_problem(exc, str(path))
+            raise InvalidRegulation((problem,), regulation=source) from exc
+        if "extends" in base:
+            base = _extended(base, str(path), path.parent, (*seen, name))
+    return _merge(base, data)
+
+
+def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in over.items():
+        earlier = merged.get(key)
+        if isinstance(earlier, dict) and isinstance(value, Mapping):
+            merged[key] = _merge(earlier, value)
+        elif isinstance(earlier, list) and _by_id(earlier) and _by_id(value):
+            entries = {item["id"]: dict(item) for item in earlier}
+            for item in value:
+                if item.get("remove") is True:
+                    entries.pop(item["id"], None)
+                elif item["id"] in entries:
+                    entries[item["id"]] = _merge(entries[item["id"]], item)
+                else:
+                    entries[item["id"]] = dict(item)
+            merged[key] = list(entries.values())
+        else:
+            merged[key] = value
+    return merged
+
+
+def _by_id(value: object) -> bool:
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(item, Mapping) and isinstance(item.get("id"), str) for item in value)
+    )
 
 
 class _Reader:
