@@ -82,7 +82,8 @@ class Municipality:
 
     Raises:
         InvalidOrganization: a regulation counts working time in another time zone than
-            the organisation's (both are named), so local days would differ.
+            the organisation's (both are named), so local days would differ; or sends an
+            escalation to a person the organisation does not have.
     """
 
     organization: Organization
@@ -99,6 +100,18 @@ class Municipality:
             )
             for r in self.regulations
             if r.effective.working_time.timezone != zone
+        ]
+        people = {person.id for person in self.organization.people}
+        problems += [
+            Problem(
+                "$.people",
+                f"escalation {e.id!r} of regulation {r.id}@{r.version} goes to "
+                f"{e.recipient.removeprefix('person:')!r}, who is not in the organisation",
+            )
+            for r in self.regulations
+            for e in r.effective.escalations
+            if e.recipient.startswith("person:")
+            and e.recipient.removeprefix("person:") not in people
         ]
         if problems:
             raise InvalidOrganization(problems)
@@ -381,7 +394,7 @@ class Service:
             if rule.trigger is EscalationTrigger.SIGNIFICANT:
                 escalation = significant(case, org, rule)
             elif rule.trigger is EscalationTrigger.SURGE and case.location:
-                since = window_start(rule, at)
+                since = window_start(rule, at, org.timezone)
                 similar = {
                     topic: uow.cases.count(
                         organization=org.id,
@@ -395,7 +408,7 @@ class Service:
                     - _counted(plan.before, topic, since, case.location)
                     for topic in case.topics
                 }
-                escalation = surge(case, org, rule, at, similar)
+                escalation = surge(case, org, rule, at, similar, org.timezone)
             else:
                 escalation = None
             if escalation is not None:
@@ -555,9 +568,9 @@ class Service:
         for rule in regulation.effective.escalations:
             if rule.trigger is not EscalationTrigger.REPEATED_BREACHES:
                 continue
-            since = window_start(rule, at)
+            since = window_start(rule, at, org.timezone)
             breaches = uow.marks.count(BREACH_MARKS, since, department, limit=rule.threshold)
-            escalation = repeated_breaches(org, rule, department, at, breaches)
+            escalation = repeated_breaches(org, rule, department, at, breaches, org.timezone)
             if escalation is not None:
                 found.append(escalation)
         return found

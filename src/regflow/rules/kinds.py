@@ -28,6 +28,7 @@ import attrs
 from regflow.calendar import CalendarDays, Clock, DayCounting, Duration, Working, WorkingDays
 
 __all__ = [
+    "RECIPIENTS",
     "AnswerForm",
     "Attribution",
     "Basis",
@@ -41,6 +42,7 @@ __all__ = [
     "DetectionMoment",
     "Escalation",
     "EscalationTrigger",
+    "EscalationWindow",
     "Exclusion",
     "Intake",
     "Interpretation",
@@ -431,6 +433,21 @@ class EscalationTrigger(enum.Enum):
     """A department's ``threshold`` breaches within ``window``."""
 
 
+class EscalationWindow(enum.Enum):
+    """How an escalation's period is laid out in time."""
+
+    ROLLING = "rolling"
+    """The ``window`` that ends at the instant of counting ("3 breaches within 7 days")."""
+    WEEK = "week"
+    """The calendar week (Monday to Sunday, local time) of the instant ("in a week")."""
+    MONTH = "month"
+    """The calendar month (local time) of the instant ("more than 3 misses in a month")."""
+
+
+RECIPIENTS = ("deputies", "head")
+"""The recipients an escalation may name besides ``"person:<id>"``."""
+
+
 @attrs.frozen
 class Escalation:
     """A reason to inform the deputy mayors who supervise the topic (п. 20).
@@ -439,6 +456,11 @@ class Escalation:
         threshold, window: how many messages (or breaches) within how long.
         source: where ``threshold`` and ``window`` come from, when the text
             itself gives no number (shown in the rendered spec).
+        per: a rolling ``window`` (the default), or the calendar week or month.
+        recipient: whom it goes to: ``"deputies"`` (the deputies supervising the topic,
+            the default), ``"head"`` (the department's head; for repeated breaches), or
+            ``"person:<id>"`` (a named person of the organisation, e.g. the governor's
+            office).
     """
 
     id: str
@@ -447,6 +469,8 @@ class Escalation:
     threshold: int = 1
     window: Period = attrs.field(factory=Period)
     source: str = ""
+    per: EscalationWindow = EscalationWindow.ROLLING
+    recipient: str = "deputies"
 
 
 class DetectionMoment(enum.Enum):

@@ -40,6 +40,7 @@ from regflow.errors import (
     Problem,
 )
 from regflow.rules.kinds import (
+    RECIPIENTS,
     AnswerForm,
     Citation,
     Classification,
@@ -48,6 +49,8 @@ from regflow.rules.kinds import (
     CoExecution,
     Deadline,
     Escalation,
+    EscalationTrigger,
+    EscalationWindow,
     Exclusion,
     Intake,
     Interpretation,
@@ -506,6 +509,27 @@ def _check(reg: Regulation) -> Iterator[Problem]:
     for index, escalation in enumerate(reg.escalations):
         if escalation.threshold < 1:
             yield Problem(f"escalations[{index}].threshold", _at_least_one(escalation.threshold))
+        recipient = escalation.recipient
+        if recipient.startswith("person:"):
+            if not recipient.removeprefix("person:").strip():
+                yield Problem(f"escalations[{index}].recipient", "name the person: 'person:<id>'")
+        elif recipient not in RECIPIENTS:
+            hint = did_you_mean(recipient, RECIPIENTS)
+            yield Problem(
+                f"escalations[{index}].recipient",
+                f"unknown recipient {recipient!r}{hint}: 'deputies', 'head' or 'person:<id>'",
+            )
+        elif recipient == "head" and escalation.trigger is not EscalationTrigger.REPEATED_BREACHES:
+            yield Problem(
+                f"escalations[{index}].recipient",
+                "'head' names the department whose breaches are counted: only for "
+                "repeated-breaches",
+            )
+        if escalation.per is not EscalationWindow.ROLLING and escalation.window != Period():
+            yield Problem(
+                f"escalations[{index}].window",
+                f"a calendar {escalation.per.value} has no window length; leave it out",
+            )
     yield from _check_interpretations(reg)
     for path, rule in _cited(reg):
         citation = rule.citation
