@@ -9,15 +9,19 @@ template is a :meth:`str.format` string; the fields available are named in
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import string
+from collections.abc import Callable, Mapping
 
 import attrs
 
+from regflow._suggest import did_you_mean
 from regflow.calendar import in_words
 from regflow.core.case import Case
 from regflow.core.organization import Organization
 from regflow.core.reactions import Notice, NoticeKind
+from regflow.errors import InvalidRegulation, Problem
 from regflow.rules.kinds import EscalationTrigger
+from regflow.rules.regulation import Regulation
 
 __all__ = ["Templates"]
 
@@ -93,6 +97,43 @@ class Templates:
         "нарушений сроков: {observed} (порог {threshold})"
     )
 
+    def with_overrides(
+        self, overrides: Mapping[str, object], *, source: str = "templates", path: str = "$"
+    ) -> Templates:
+        """These templates with some fields replaced (a regulation's or a file's ``[templates]``).
+
+        Raises:
+            InvalidRegulation: every unknown field (with "did you mean"), every value that is
+                not a string, and every placeholder no notice fills in, each with its path
+                (``$.templates.breach``).
+        """
+        fields = [f.name for f in attrs.fields(Templates)]
+        problems = []
+        for name, value in overrides.items():
+            where = f"{path}.{name}"
+            if name not in fields:
+                problems.append(Problem(where, f"unknown template{did_you_mean(name, fields)}"))
+            elif not isinstance(value, str):
+                problems.append(Problem(where, f"expected a string, got {type(value).__name__}"))
+            else:
+                problems.extend(_placeholder_problems(value, where))
+        if problems:
+            raise InvalidRegulation(tuple(problems), regulation=source)
+        return attrs.evolve(self, **overrides)  # type: ignore[arg-type]
+
+    @classmethod
+    def for_regulation(cls, regulation: Regulation, base: Templates | None = None) -> Templates:
+        """``base`` (the default Russian templates) with ``regulation.templates`` applied.
+
+        Raises:
+            InvalidRegulation: as :meth:`with_overrides`, with paths under ``$.templates``.
+        """
+        return (base or cls()).with_overrides(
+            regulation.templates,
+            source=f"{regulation.id} {regulation.version}",
+            path="$.templates",
+        )
+
     def words(self, notice: Notice, case: Case, org: Organization) -> tuple[str, str]:
         """The subject and text of ``notice`` about ``case``.
 
@@ -135,6 +176,43 @@ class Templates:
         if note:
             reason = f"{reason}: {note}" if reason else str(note)
         return reason
+
+
+_PLACEHOLDERS = (
+    "case",
+    "url",
+    "text",
+    "person",
+    "departments",
+    "title",
+    "clause",
+    "due",
+    "left",
+    "late",
+    "responsible",
+    "reason",
+    "department",
+    "platform",
+    "topic",
+    "location",
+    "observed",
+    "threshold",
+    "trigger",
+    "note",
+)
+"""Every field a notice may fill in (see :class:`Templates`)."""
+
+
+def _placeholder_problems(template: str, path: str) -> list[Problem]:
+    try:
+        names = [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
+    except ValueError as exc:
+        return [Problem(path, f"not a template: {exc}")]
+    return [
+        Problem(path, f"no notice fills in {{{name}}}{did_you_mean(name, _PLACEHOLDERS)}")
+        for name in names
+        if name.split(".")[0].split("[")[0] not in _PLACEHOLDERS
+    ]
 
 
 _TEMPLATES: dict[NoticeKind, tuple[str, str]] = {

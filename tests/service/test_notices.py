@@ -79,3 +79,34 @@ def test_a_warning_says_how_much_time_is_left_in_words() -> None:
     )
     _subject, text = Templates().words(notice, case.case, ORG)
     assert "осталось 10 минут" in text
+
+
+def test_a_regulation_s_templates_table_replaces_those_fields_only() -> None:
+    from regflow.rules import load_regulation
+
+    text = (
+        'extends = "blagoveshchensk-2180@2020-07-13"\n[templates]\n'
+        'escalation_subject = "Информация для главы района: {reason}"\n'
+        'routed = "{person}, поступило сообщение для {departments}.\\n{url}"\n'
+    )
+    templates = Templates.for_regulation(load_regulation(text))
+    assert templates.escalation_subject == "Информация для главы района: {reason}"
+    assert templates.breach == Templates().breach
+    case = CaseDriver.detected("2025-11-06 09:00").classify("09:05").route("09:10", "improvement")
+    notice = Notice(NoticeKind.ROUTED, "morozov", "k", case.case.id, at("2025-11-06 10:00"))
+    _subject, words = templates.words(notice, case.case, ORG)
+    assert words.startswith(f"{ORG.person('morozov').name}, поступило сообщение для ")
+
+
+def test_unknown_templates_and_placeholders_are_errors_with_paths() -> None:
+    from regflow.errors import InvalidRegulation
+
+    with pytest.raises(InvalidRegulation) as caught:
+        Templates().with_overrides(
+            {"braech": "x", "breach": "{person}: {dadline}", "warning": 3}, path="$.templates"
+        )
+    assert {p.path: p.message for p in caught.value.problems} == {
+        "$.templates.braech": "unknown template; did you mean 'breach'?",
+        "$.templates.breach": "no notice fills in {dadline}",
+        "$.templates.warning": "expected a string, got int",
+    }

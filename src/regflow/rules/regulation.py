@@ -349,6 +349,10 @@ class Regulation:
     platform_titles: Mapping[str, str] = attrs.field(factory=dict, hash=False)
     """Platform id -> its name as people read it (``dzen = "Дзен"``); the platforms the
     library knows have theirs (:data:`~regflow.rules.vocabulary.PLATFORM_TITLES`)."""
+    templates: Mapping[str, str] = attrs.field(factory=dict, hash=False)
+    """Notification wording of this regulation: :class:`regflow.notices.Templates` field ->
+    its text (``breach = "..."``), applied by ``Templates.for_regulation``; the others keep
+    the library's Russian defaults."""
     _effective: Effective | None = attrs.field(
         init=False, default=None, eq=False, repr=False, alias="_effective"
     )

@@ -75,6 +75,7 @@ _LAYOUT = (
     "importance",
     "clauses",
     "platform_titles",
+    "templates",
     "working_time",
     "intake",
     "classification",
