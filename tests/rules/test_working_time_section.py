@@ -179,3 +179,24 @@ def test_unknown_role_and_event_get_a_suggestion() -> None:
 def test_the_loaded_file_raises_one_typed_error() -> None:
     with pytest.raises(InvalidRegulation):
         load(city(calendar="russia:XX"))
+
+
+def test_each_problem_names_its_line_and_its_entry_by_id() -> None:
+    from tests.rules.test_toml import OTHER_CITY
+
+    text = OTHER_CITY.read_text(encoding="utf-8")
+    bad = text.replace('limit = "9h"', 'limit = "-9h"').replace(
+        'timezone = "Asia/Vladivostok"', 'timezone = "Asia/Vladivostock"'
+    )
+    with pytest.raises(InvalidRegulation) as caught:
+        load_regulation(bad, source="ensk.toml")
+    found = {p.path: p for p in caught.value.problems}
+    lines = bad.splitlines()
+    limit = found["$.deadlines[2].limit"]
+    assert limit.by_id == "$.deadlines[answer].limit"
+    assert lines[limit.line - 1] == 'limit = "-9h"'
+    zone = found["$.working_time.timezone"]
+    assert lines[zone.line - 1] == 'timezone = "Asia/Vladivostock"'
+    assert str(limit).startswith(
+        f"$.deadlines[2].limit ($.deadlines[answer].limit, line {limit.line}): a period"
+    )

@@ -158,7 +158,8 @@ def load_regulation(
         data = _toml.loads(text, source=source)
     except tomllib.TOMLDecodeError as exc:
         raise InvalidRegulation((_toml.syntax_problem(exc, source),), regulation=source) from exc
-    if "extends" in data:
+    extended = "extends" in data
+    if extended:
         if base_dir is None:
             base_dir = Path(source).parent if Path(source).is_file() else Path.cwd()
         data = _extended(data, source, Path(base_dir), ())
@@ -168,16 +169,76 @@ def load_regulation(
     if isinstance(clauses, Mapping):  # keep every clause number, so citations of it resolve
         kwargs["clauses"] = {k: v if isinstance(v, str) else "" for k, v in clauses.items()}
     problems = list(reader.problems)
+    lines = {} if extended else _lines(text)
     try:
         regulation = Regulation(**kwargs)
     except InvalidRegulation as exc:
         problems.extend(_skip_unread(_rerooted(exc.problems), [p.path for p in problems]))
-        raise InvalidRegulation(tuple(problems), regulation=source) from exc
+        located = _located(problems, lines, data)
+        raise InvalidRegulation(located, regulation=source) from exc
     if not problems:
         problems.extend(_readings_problems(regulation))
     if problems:
-        raise InvalidRegulation(tuple(problems), regulation=source)
+        raise InvalidRegulation(_located(problems, lines, data), regulation=source)
     return regulation
+
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+_KEY = re.compile(r'^\s*("[^"]*"|[A-Za-z0-9_-]+)\s*=')
+
+
+def _lines(text: str) -> dict[str, int]:
+    """Document path -> the line it is written on (tables, array entries and keys)."""
+    found: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    table = "$"
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _HEADER.match(line)
+        if header:
+            name = ".".join(part.strip().strip('"') for part in header.group(2).split("."))
+            if header.group(1) == "[[":
+                index = counts.get(name, -1) + 1
+                counts[name] = index
+                table = key_path("$", name) + f"[{index}]"
+            else:
+                table = "$." + ".".join(
+                    key_path("", part).removeprefix(".") for part in name.split(".")
+                )
+            found.setdefault(table, number)
+            continue
+        key = _KEY.match(line)
+        if key:
+            found.setdefault(key_path(table, key.group(1).strip('"')), number)
+    return found
+
+
+_POSITION = re.compile(r"^(\$\.(\w+))\[(\d+)\]")
+
+
+def _located(
+    problems: list[Problem], lines: Mapping[str, int], data: Mapping[str, Any]
+) -> tuple[Problem, ...]:
+    """``problems`` with the line each path is written on (or the nearest enclosing one)
+    and the path with array entries named by their id."""
+    result = []
+    for problem in problems:
+        line = None
+        path = problem.path
+        while path and line is None:
+            line = lines.get(path)
+            cut = max(path.rfind("."), path.rfind("["))
+            path = path[:cut] if cut > 1 else ""
+        by_id = ""
+        found = _POSITION.match(problem.path)
+        if found:
+            entries = data.get(found.group(2))
+            index = int(found.group(3))
+            if isinstance(entries, list) and index < len(entries):
+                ident = entries[index].get("id") if isinstance(entries[index], Mapping) else None
+                if isinstance(ident, str):
+                    by_id = f"{found.group(1)}[{ident}]{problem.path[found.end() :]}"
+        result.append(attrs.evolve(problem, line=line, by_id=by_id))
+    return tuple(result)
 
 
 def load_regulation_file(path: str | os.PathLike[str]) -> Regulation:
