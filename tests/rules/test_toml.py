@@ -232,7 +232,7 @@ def test_a_reading_not_chosen_is_checked_too() -> None:
     found = problems_of(spoiled(mistakes))
     assert found == {
         "$.interpretations[0].settings.runs[0]": "with clarification = runs: "
-        "deadlines.answr.pause_on: no deadline 'answr'",
+        "deadlines.answr.pause_on: no deadline 'answr'; did you mean 'answer'?",
         "$.deadlines[0].starts_on[1]": "with re-routing = untimed: unknown event 'posted'; "
         "did you mean 'routed'? (with the interpretations in force applied)",
     }

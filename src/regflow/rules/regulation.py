@@ -776,12 +776,13 @@ def _apply(
             if section == "deadlines":
                 ident, _, field = rest.partition(".")
                 if ident not in deadlines:
-                    raise ValueError(f"no deadline {ident!r}")
+                    raise ValueError(f"no deadline {ident!r}{did_you_mean(ident, deadlines)}")
                 deadlines[ident] = _set(converter, deadlines[ident], field, setting)
             elif section == "escalations":
                 ident, _, field = rest.partition(".")
                 if ident not in escalations:
-                    raise ValueError(f"no escalation {ident!r}")
+                    hint = did_you_mean(ident, escalations)
+                    raise ValueError(f"no escalation {ident!r}{hint}")
                 escalations[ident] = _set(converter, escalations[ident], field, setting)
             elif section in sections:
                 sections[section] = _set(converter, sections[section], rest, setting)

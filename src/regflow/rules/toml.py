@@ -22,10 +22,15 @@ curator's classification must name), ``[[deadlines]]``, ``[[permissions]]``,
 ``[co_execution]``, ``[exclusion]``, ``[closing]`` (optional: ``reasons``, an
 array of ``{id, title, why, citation}``), ``[answer_form]``, ``[[escalations]]``,
 ``[[interpretations]]`` (``choices``: name -> meaning; ``settings``: name ->
-array of ``{path, value}``), ``[[notes]]`` and ``[choices]`` (interpretation
--> the reading chosen). ``examples/other_city/regulation.toml`` is a full one.
+array of ``{path, value}``), ``[[notes]]``, ``[choices]`` (interpretation
+-> the reading chosen) and ``[templates]`` (notification wording, see
+:class:`regflow.notices.Templates`). ``examples/other_city/regulation.toml`` is a
+full one; ``extends`` (see :func:`load_regulation`) lets a file say only what differs
+from another.
 
-Loading reports every problem at once, each with its path: TOML syntax (line
+Loading reports every problem at once, each with its path (and the line it is
+written on, and the entry by id: ``$.deadlines[answer].limit``, with "did you
+mean" for a mistyped key, id, role, event or time zone): TOML syntax (line
 and column), wrong types, unknown and missing keys, and then the checks of
 :class:`~regflow.rules.Regulation` (unknown events, roles and clauses, cycles
 of ``before``, the stage graph, interpretations). The checks of a rule that
