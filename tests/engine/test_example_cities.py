@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from regflow.core import (
     AssignExecutor,
     Classify,
@@ -19,6 +21,7 @@ from regflow.core import (
     deadlines,
     handle,
 )
+from regflow.errors import InvalidRegulation
 from regflow.rules import Regulation, load_regulation_file
 from tests.engine.conftest import ROOT, CaseDriver, find_deadline, message
 
@@ -153,3 +156,21 @@ def test_zurich_high_importance_in_4_working_hours() -> None:
     case = Town(*ZURICH, "2025-04-17 16:00").routed("2025-04-17 16:05", "high")
     # Thu 16-17 (1 h), Tue 22 April 8-11 (3 h)
     assert case.due("answer") == case.at("2025-04-22 11:00")
+
+
+def test_p05_a_town_s_default_importance_applies_when_the_curator_names_none(
+    tmp_path: Path,
+) -> None:
+    town = tmp_path / "town.toml"
+    town.write_text(
+        f'extends = "{(EXAMPLES / "bystrinsk" / "regulation.toml").as_posix()}"\n'
+        '[classification]\nrequire_importance = false\ndefault_importance = "high"\n',
+        encoding="utf-8",
+    )
+    case = Town(load_regulation_file(town), BYSTRINSK[1], "2025-11-15 10:00")
+    case.do(Classify, "2025-11-15 10:05", CURATOR, topics=("lighting",), location="ул. Мира")
+    assert case.driver.case.importance == "high"
+    assert case.due("answer") == case.at("2025-11-15 12:00")  # the high tier: 2 clock hours
+    town.write_text(town.read_text(encoding="utf-8").replace('"high"', '"hihg"'), "utf-8")
+    with pytest.raises(InvalidRegulation, match="did you mean 'high'"):
+        load_regulation_file(town)

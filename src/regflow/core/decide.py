@@ -456,29 +456,32 @@ def _classify(ctx: _Context, command: Classify) -> Iterator[tuple[str, Payload]]
             clause,
             command,
         )
-    if command.importance is None:
+    importance = command.importance
+    if importance is None and rule is not None:
+        importance = rule.default_importance
+    if importance is None:
         if rule is None or rule.require_importance:
             raise ctx.refuse(
                 f"choose the importance category: {', '.join(regulation.importance)}",
                 clause,
                 command,
             )
-    elif command.importance not in regulation.importance:
+    elif importance not in regulation.importance:
         raise ctx.refuse(
-            f"unknown importance {command.importance!r}; the categories are "
+            f"unknown importance {importance!r}; the categories are "
             f"{', '.join(regulation.importance)}",
             clause,
             command,
         )
     explicit = command.answer_limit if command.answer_limit is not None else ctx.case.answer_limit
-    _check_shortening(ctx, command, explicit, command.importance)
-    waived = _check_tight(ctx, command, explicit, command.importance, "classification")
+    _check_shortening(ctx, command, explicit, importance)
+    waived = _check_tight(ctx, command, explicit, importance, "classification")
     yield (
         ctx.clause,
         Classified(
             command.topics,
             command.location,
-            command.importance,
+            importance,
             explicit,
             command.significant,
             waived,

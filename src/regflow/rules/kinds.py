@@ -292,6 +292,10 @@ class Classification:
     citation: Citation
     require_location: bool = True
     require_importance: bool = True
+    default_importance: str | None = None
+    """The category a classification that names none takes (one of the regulation's
+    ``importance``); ``None``: such a classification has none (or, with
+    ``require_importance``, is refused)."""
 
 
 @attrs.frozen

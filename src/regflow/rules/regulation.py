@@ -472,6 +472,12 @@ def _check(reg: Regulation) -> Iterator[Problem]:
     ):
         if rule is not None and rule.citation.clause not in reg.clauses:
             yield Problem(f"{name}.citation", f"unknown clause {rule.citation.clause!r}")
+    default = reg.classification.default_importance if reg.classification else None
+    if default is not None and default not in reg.importance:
+        hint = did_you_mean(default, reg.importance)
+        yield Problem(
+            "classification.default_importance", f"unknown importance category {default!r}{hint}"
+        )
     yield from _duplicates("deadlines", [d.id for d in reg.deadlines])
     yield from _duplicates("escalations", [e.id for e in reg.escalations])
     yield from _duplicates("interpretations", [i.id for i in reg.interpretations])
