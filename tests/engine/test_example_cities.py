@@ -174,3 +174,31 @@ def test_p05_a_town_s_default_importance_applies_when_the_curator_names_none(
     town.write_text(town.read_text(encoding="utf-8").replace('"high"', '"hihg"'), "utf-8")
     with pytest.raises(InvalidRegulation, match="did you mean 'high'"):
         load_regulation_file(town)
+
+
+def test_p14_a_town_that_sets_no_time_for_co_executors_needs_no_placeholder_deadline(
+    tmp_path: Path,
+) -> None:
+    town = tmp_path / "town.toml"
+    town.write_text(
+        f'extends = "{(EXAMPLES / "other_city" / "regulation.toml").as_posix()}"\n'
+        '[co_execution]\ndeadline = ""\n[[deadlines]]\nid = "contribute"\nremove = true\n',
+        encoding="utf-8",
+    )
+    regulation = load_regulation_file(town)
+    assert "contribute" not in regulation.effective.deadline
+    org = Organization.from_toml_file(EXAMPLES / "other_city" / "organization.toml")
+    case = Town(regulation, org, "2025-11-10 11:30")
+    case.do(Classify, "2025-11-10 11:40", CURATOR, topics=("lighting",), location="ул. Мира",
+            importance="normal")  # fmt: skip
+    case.do(Route, "2025-11-10 11:41", CURATOR, departments=("roads", "housing"), lead="roads")
+    assert set(case.driver.case.departments) == {"roads", "housing"}
+    states = deadlines(
+        case.driver.case, regulation, now=case.at("2025-11-10 12:00"), organization=org
+    )
+    assert "contribute" not in {s.id for s in states}
+    town.write_text(
+        town.read_text(encoding="utf-8").replace('deadline = ""', 'deadline = "x"'), "utf-8"
+    )
+    with pytest.raises(InvalidRegulation, match="no deadline 'x'"):
+        load_regulation_file(town)

@@ -338,7 +338,8 @@ class CoExecution:
     an executor of one of the routed departments and whose department then leads.
 
     Attributes:
-        deadline: the id of the per-department contribution deadline.
+        deadline: the id of the per-department contribution deadline; ``""`` for a
+            regulation that sets no time for the parts (no placeholder deadline needed).
         lead_required: with several departments the curator names the lead
             who prepares the joint draft (п. 15(4)).
         lead_contributes: the lead department sends its own part in its turn

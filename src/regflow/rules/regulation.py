@@ -495,7 +495,7 @@ def _check(reg: Regulation) -> Iterator[Problem]:
     yield from _check_permissions(reg)
     if not reg.exclusion.categories:
         yield Problem("exclusion.categories", "no category (п. 18 names them)")
-    if reg.co_execution.deadline not in {d.id for d in reg.deadlines}:
+    if reg.co_execution.deadline and reg.co_execution.deadline not in {d.id for d in reg.deadlines}:
         hint = did_you_mean(reg.co_execution.deadline, [d.id for d in reg.deadlines])
         yield Problem("co_execution.deadline", f"no deadline {reg.co_execution.deadline!r}{hint}")
     seen_platforms: set[Platform] = set()
@@ -840,7 +840,7 @@ def _resolve(reg: Regulation) -> tuple[Effective | None, list[Problem]]:
             elif section == "working_time":
                 targets = [d.id for d in ordered]
             elif section == "co_execution":
-                targets = [reg.co_execution.deadline]
+                targets = [reg.co_execution.deadline] if reg.co_execution.deadline else []
             else:
                 targets = []
             for target in targets:
