@@ -202,3 +202,12 @@ def test_p14_a_town_that_sets_no_time_for_co_executors_needs_no_placeholder_dead
     )
     with pytest.raises(InvalidRegulation, match="no deadline 'x'"):
         load_regulation_file(town)
+
+
+def test_zurich_notices_are_worded_in_its_templates() -> None:
+    from regflow.notices import Templates
+
+    templates = Templates.for_regulation(ZURICH[0])
+    assert templates.language == "en"
+    assert templates.breach_subject.startswith("Deadline missed")
+    assert templates.escalation_subject == "Für den Gemeinderat: {reason}"
