@@ -106,6 +106,9 @@ def test_a_year_without_regional_data_is_an_error_unless_extended() -> None:
         regional("RU-TA", 2025, 2025)
     found = problems_of(city(calendar="russia:RU-TA", first_year=2025, last_year=2025))
     assert "not for 2025" in found["$.working_time.calendar"]
+    assert regional("RU-TA", 2025, 2025, extend=True).name == (
+        "Russia + RU-TA (no regional data for 2025: federal days only)"
+    )
     extended = load(city(calendar="russia:RU-TA", first_year=2025, last_year=2025, extend=True))
     assert intervals(extended, dt.date(2025, 3, 31)) == [("09:00", "12:00"), ("13:00", "18:00")]
 

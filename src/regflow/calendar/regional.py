@@ -17,11 +17,15 @@ each with its act, and nothing else:
 
 A year without cited data is not guessed: :func:`regional` raises
 :class:`~regflow.errors.InvalidCalendar` naming the years it has, unless ``extend`` is
-given (those years then follow the federal calendar alone, and the calendar says so).
-A regional holiday on a weekday makes the working day before it one hour shorter
-(Labour Code art. 95 part 1, which speaks of any non-working holiday). Where the date falls
-on a weekend, whether it is carried to the next working day (art. 112 part 2) is the
-region's own practice; those years are left out until an act for them is cited.
+given (those years then follow the federal calendar alone, and the calendar's name says
+so). A regional holiday on a weekday makes the working day before it one hour shorter
+(Labour Code art. 95 part 1, which speaks of any non-working holiday; the Tatarstan
+ministry of labour applies it so, e.g. to 5 November 2024). Whether a holiday that falls on
+a weekend is carried to the next working day (art. 112 part 2) is the region's practice:
+Tatarstan does not carry its days (as reported for 6 November 2022 and 30 August 2025);
+Bashkortostan does (11 October 2025 to the Monday), so only a year in which none of its
+days fell on a weekend is shipped; for Crimea and Sevastopol the practice is not cited, so
+2023 (18 March a Saturday) is left out.
 
 >>> import datetime as dt
 >>> cal = regional("RU-TA", 2024, 2024)
@@ -177,4 +181,7 @@ def regional(
                 Override(before, DayKind.SHORTENED, name=f"Канун: {day.name}", source=_ART_95)
             )
     calendar = base.with_overrides(*overrides)
-    return attrs.evolve(calendar, name=f"{base.name} + {region}")
+    name = f"{base.name} + {region}"
+    if missing:
+        name += f" (no regional data for {', '.join(map(str, missing))}: federal days only)"
+    return attrs.evolve(calendar, name=name)
