@@ -175,6 +175,24 @@ def test_publisher_targets(closing: contextlib.ExitStack, tmp_path: Path) -> Non
         close()
 
 
+def test_telegram_store_keeps_the_sent_log_in_the_store(
+    closing: contextlib.ExitStack, tmp_path: Path
+) -> None:
+    pytest.importorskip("httpx")
+    from regflow.adapters.telegram import StoreSentLog, TelegramPublisher
+
+    store = bootstrap.open_store(tmp_path / "s.sqlite3")
+    closing.callback(store.close)
+    clock = bootstrap.system_clock()
+    bot = bootstrap.publishers(
+        ["telegram:store"], on_close=closing.callback, environ=ENV, store=store, clock=clock
+    )
+    assert isinstance(bot, TelegramPublisher)
+    assert isinstance(bot.sent_log, StoreSentLog)
+    with pytest.raises(InvalidTarget, match="needs the store"):
+        bootstrap.publisher("telegram:store", on_close=closing.callback, environ=ENV)
+
+
 @pytest.mark.parametrize(
     ("target", "environ", "error"),
     [

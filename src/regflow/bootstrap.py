@@ -12,6 +12,7 @@ deployment file, into an adapter:
   (the ``http`` extra);
 - :func:`publisher`: ``manual`` (a person posts the answer), ``jsonl:FILE``
   (append answers to a file, post nothing), ``vk:GROUP_ID``,
+  ``telegram:store`` (its sent log in the store, shared by every worker) or
   ``telegram:SENT_LOG_FILE`` (the ``http`` extra); :func:`publishers` composes
   several, each network's answers to its own publisher (п. 13);
 - :func:`screener`: the Russian lexicon screener (п. 18);
@@ -222,9 +223,17 @@ def notifier(
 
 
 def publisher(
-    target: str, *, on_close: OnClose, environ: Mapping[str, str] | None = None
+    target: str,
+    *,
+    on_close: OnClose,
+    environ: Mapping[str, str] | None = None,
+    store: Store | None = None,
+    clock: Clock | None = None,
 ) -> Publisher:
     """The publisher ``target`` names (see the module's docstring for the targets).
+
+    ``telegram:store`` keeps Telegram's sent log in ``store`` (shared by every worker;
+    ``clock`` dates each send), ``telegram:FILE`` in a file of this worker's.
 
     Raises:
         InvalidTarget: an unknown target, a bad community id, a missing token.
@@ -252,10 +261,22 @@ def publisher(
             vk = VKPublisher(token, group_id=int(argument))
             on_close(vk.close)
             return vk
-        from regflow.adapters.telegram import JsonlSentLog, TelegramPublisher
+        from regflow.adapters.telegram import (
+            JsonlSentLog,
+            SentLog,
+            StoreSentLog,
+            TelegramPublisher,
+        )
 
         token = _secret(environ, target, "REGFLOW_TELEGRAM_TOKEN", "Telegram needs the bot's token")
-        bot = TelegramPublisher(token, sent_log=JsonlSentLog(argument))
+        sent_log: SentLog
+        if argument == "store":
+            if store is None or clock is None:
+                raise InvalidTarget(target, "telegram:store needs the store the service uses")
+            sent_log = StoreSentLog(store, clock)
+        else:
+            sent_log = JsonlSentLog(argument)
+        bot = TelegramPublisher(token, sent_log=sent_log)
         on_close(bot.close)
         return bot
     except ImportError as exc:
@@ -267,7 +288,12 @@ _BOUND = {"vk": Platform.VK, "telegram": Platform.TELEGRAM}
 
 
 def publishers(
-    targets: Sequence[str], *, on_close: OnClose, environ: Mapping[str, str] | None = None
+    targets: Sequence[str],
+    *,
+    on_close: OnClose,
+    environ: Mapping[str, str] | None = None,
+    store: Store | None = None,
+    clock: Clock | None = None,
 ) -> Publisher:
     """One publisher for several targets: each network's answers go to its own publisher
     (``vk:`` for VK, ``telegram:`` for Telegram), every other network's to the one target
@@ -280,7 +306,7 @@ def publishers(
     if not targets:
         return ManualPublisher()
     if len(targets) == 1:
-        return publisher(targets[0], on_close=on_close, environ=environ)
+        return publisher(targets[0], on_close=on_close, environ=environ, store=store, clock=clock)
     bound: dict[Platform, Publisher] = {}
     fallback: Publisher | None = None
     for target in targets:
@@ -289,7 +315,7 @@ def publishers(
             raise InvalidTarget(redact(target), "only one of manual and jsonl:FILE can be given")
         if platform is not None and platform in bound:
             raise InvalidTarget(redact(target), f"{platform.value} has a publisher already")
-        made = publisher(target, on_close=on_close, environ=environ)
+        made = publisher(target, on_close=on_close, environ=environ, store=store, clock=clock)
         if platform is None:
             fallback = made
         else:

@@ -292,12 +292,19 @@ class ConcurrencyConflict(StorageError):
 
 class _EffectError(RegflowError):
     def __init__(
-        self, message: str, *, transient: bool, retry_after: float | None = None, code: str = ""
+        self,
+        message: str,
+        *,
+        transient: bool,
+        retry_after: float | None = None,
+        code: str = "",
+        credentials: bool = False,
     ) -> None:
         super().__init__(message)
         self.transient = transient
         self.retry_after = retry_after
         self.code = code
+        self.credentials = credentials
 
 
 class DeliveryError(_EffectError):
@@ -305,7 +312,10 @@ class DeliveryError(_EffectError):
 
     ``transient`` errors are retried with backoff (``retry_after`` seconds if
     the receiver said); others are given up and reported. ``code`` is the
-    receiver's own error code, if any.
+    receiver's own error code, if any. ``credentials`` says the channel's own
+    credentials were refused (SMTP 535, a webhook's 401 or 403): nothing can go
+    through it until an operator fixes them, so the service pauses the channel
+    and keeps its notifications rather than failing each one.
     """
 
 

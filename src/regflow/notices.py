@@ -38,7 +38,8 @@ class Templates:
     and ``responsible`` (the name of who answers for it); other notices add
     ``reason`` (the curator's remarks, a substitution, an error, the reason of
     an escalation in words); ``turn`` and ``part`` add ``department`` (the
-    co-executor's); ``no_account`` adds ``platform``.
+    co-executor's); ``no_account`` adds ``platform``; ``unrecorded`` adds ``published`` (the
+    answer's link or id in the network).
 
     The ``reason_*`` fields word п. 20's escalations, by trigger: they may use
     ``topic``, ``location``, ``department``, ``observed`` and ``threshold``.
@@ -88,6 +89,11 @@ class Templates:
     escalation: str = "{person}, куратор информирует: {reason}.\nСообщение: {url}\n{text}"
     failed_subject: str = "Ответ не размещён: сообщение {case}"
     failed: str = "{person}, ответ не удалось разместить: {reason}\nСообщение: {url}"
+    unrecorded_subject: str = "Ответ размещён, но не записан в дело: сообщение {case}"
+    unrecorded: str = (
+        "{person}, ответ размещён ({published}), но записать это в дело не удалось: {reason}\n"
+        "Проверьте ответ и запишите размещение вручную (п. 13).\nСообщение: {url}"
+    )
     reason_significant: str = "общественно значимое сообщение"
     reason_surge: str = (
         "повышенная социальная активность: {observed} сообщений на тему «{topic}», {location}"
@@ -182,6 +188,7 @@ class Templates:
                 "responsible": "",
                 "department": "",
                 "platform": "",
+                "published": "",
                 "departments": ", ".join(_title(org, d) for d in case.departments),
                 **notice.fields,
             }
@@ -238,6 +245,10 @@ _ENGLISH = {
     "escalation": "{person}, the curator reports: {reason}.\nMessage: {url}\n{text}",
     "failed_subject": "The answer was not published: message {case}",
     "failed": "{person}, the answer could not be published: {reason}\nMessage: {url}",
+    "unrecorded_subject": "The answer is published but not on the record: message {case}",
+    "unrecorded": "{person}, the answer is published ({published}), but recording it on the "
+    "case failed: {reason}\nCheck the answer and record the publication by hand.\n"
+    "Message: {url}",
     "reason_significant": "a socially significant message",
     "reason_surge": "a surge of public activity: {observed} messages on «{topic}», {location}",
     "reason_repeated_breaches": "shortcomings in a department's work with messages: "
@@ -261,6 +272,7 @@ _PLACEHOLDERS = (
     "reason",
     "department",
     "platform",
+    "published",
     "topic",
     "location",
     "observed",

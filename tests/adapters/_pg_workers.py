@@ -87,3 +87,54 @@ def drain(dsn: str, worker: int, now: str, batch: int, barrier: Any, out: str) -
             if not due and not claimed:
                 break
     Path(out).write_text(json.dumps({"cases": cases, "items": items}))
+
+
+def classify_in_step(dsn: str, worker: int, rounds: int, barrier: Any, out: str) -> None:
+    """п. 20's surge: in each round every worker takes in a message of its own and, all
+    together (a barrier), classifies it on one topic at the round's location; record the
+    escalations each classification set off."""
+    from regflow.adapters.postgres import PostgresStore  # here: needs the postgres extra
+    from regflow.core import Classify, Place
+    from regflow.testing import service_scenarios as scenarios
+    from regflow.testing.sample import at, message
+
+    raised: dict[str, int] = {}
+    with PostgresStore(dsn, max_size=1) as store:
+        service, _notifier, _clock = scenarios.make(store)
+        for round_ in range(rounds):
+            post = message(
+                at("2025-11-24 09:00"),
+                place=Place(owner_id="-100000001", post_id=f"{worker}-{round_}"),
+                source_event_id=f"event-{worker}-{round_}",
+            )
+            case_id, _ = service.intake(post, organization=scenarios.ORG.id, actor="sokolova")
+            barrier.wait(timeout=30)
+            events = service.handle(
+                Classify(
+                    case_id=case_id,
+                    actor="sokolova",
+                    at=at("2025-11-24 09:05"),
+                    topics=("roads",),
+                    location=f"place-{round_}",
+                )
+            )
+            raised[f"place-{round_}"] = sum(1 for e in events if e.type == "escalated")
+    Path(out).write_text(json.dumps(raised))
+
+
+def tick_one_by_one(dsn: str, worker: int, organizations: int, barrier: Any, out: str) -> None:
+    """п. 20's repeated breaches: tick 2025-11-24 14:01 one case per unit of work (batch 1),
+    all workers together; record the escalations this worker's ticks raised."""
+    from regflow.adapters.postgres import PostgresStore  # here: needs the postgres extra
+    from regflow.testing import service_scenarios as scenarios
+    from regflow.testing.sample import at
+
+    orgs = tuple(attrs.evolve(scenarios.ORG, id=f"city-{n}") for n in range(organizations))
+    with PostgresStore(dsn, max_size=1) as store:
+        service, _notifier, _clock = scenarios.make(store, organizations=orgs)
+        service.batch = 1
+        barrier.wait(timeout=30)
+        report = service.tick(at("2025-11-24 14:01"))
+    Path(out).write_text(
+        json.dumps({"breaches": report.breaches, "escalations": report.escalations})
+    )

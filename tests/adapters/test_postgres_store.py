@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 from regflow.adapters._sql import LATEST_VERSION, MIGRATIONS
@@ -25,6 +26,7 @@ from regflow.core.events import verify
 from regflow.errors import ConcurrencyConflict, StorageError
 from regflow.ports.store import OutboxItem
 from regflow.testing import StoreContract
+from regflow.testing import service_scenarios as scenarios
 from regflow.testing.service_scenarios import ServiceScenarios, StoreFactory
 from regflow.testing.store_contract import T0, entry, history
 from tests.adapters import _pg_workers
@@ -267,3 +269,58 @@ def test_four_processes_drain_due_cases_and_the_outbox_each_exactly_once(
         f"drained {count} cases and {count} items in {elapsed:.1f} s; per worker: "
         + ", ".join(f"{len(r['cases'])}/{len(r['items'])}" for r in results)
     )
+
+
+# -- п. 20 under concurrency (issue 15) -------------------------------------------------------
+
+
+def test_p20_five_processes_classifying_at_once_raise_the_surge_once_per_place(
+    schema_dsn: str, tmp_path: Path
+) -> None:
+    # issue 15: each classification counted the cases committed before it and missed the
+    # others' (write skew), so five at once each saw fewer than five and none escalated
+    rounds = 8
+    with PostgresStore(schema_dsn):
+        pass  # the schema, before the workers race to make it
+    outputs = [tmp_path / f"worker-{n}.json" for n in range(5)]
+    run_processes(
+        _pg_workers.classify_in_step,
+        [(schema_dsn, n, rounds, str(out)) for n, out in enumerate(outputs)],
+    )
+    results = [json.loads(out.read_text()) for out in outputs]
+    per_place = {
+        f"place-{r}": sum(result[f"place-{r}"] for result in results) for r in range(rounds)
+    }
+    assert per_place == {f"place-{r}": 1 for r in range(rounds)}
+
+
+def test_p20_processes_ticking_breaches_at_once_raise_repeated_breaches_once_per_city(
+    schema_dsn: str, tmp_path: Path
+) -> None:
+    # issue 15: each tick added its breach mark and counted the marks committed before it
+    # (the same count-then-mark pattern), so three at once each saw fewer than three
+    organizations = 6
+    orgs = tuple(attrs.evolve(scenarios.ORG, id=f"city-{n}") for n in range(organizations))
+    with PostgresStore(schema_dsn) as store:
+        service, _notifier, _clock = scenarios.make(store, organizations=orgs)
+        for org in orgs:
+            for _ in range(3):  # three cases whose draft (п. 10) falls due at 14:00
+                scenarios.routed_and_assigned(service, org)
+    outputs = [tmp_path / f"worker-{n}.json" for n in range(6)]
+    run_processes(
+        _pg_workers.tick_one_by_one,
+        [(schema_dsn, n, organizations, str(out)) for n, out in enumerate(outputs)],
+    )
+    results = [json.loads(out.read_text()) for out in outputs]
+    assert sum(r["breaches"] for r in results) == 3 * organizations
+    with PostgresStore(schema_dsn) as store:
+        service, _notifier, _clock = scenarios.make(store, organizations=orgs)
+        with store.unit_of_work() as uow:
+            cases = [e.case_id for e in uow.cases.query(stage="any", limit=1000)]
+        raised = collections.Counter(
+            service.case(case_id).organization
+            for case_id in cases
+            for e in service.case(case_id).events
+            if e.type == "escalated"
+        )
+    assert raised == {org.id: 1 for org in orgs}

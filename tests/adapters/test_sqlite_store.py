@@ -17,6 +17,7 @@ from regflow.adapters import _sql
 from regflow.adapters.sqlite import SQLiteStore
 from regflow.core import verify
 from regflow.errors import ConcurrencyConflict, NaiveDatetime, StorageError
+from regflow.ports.store import OutboxState
 from regflow.testing import StoreContract
 from regflow.testing.service_scenarios import ServiceScenarios, StoreFactory
 from regflow.testing.store_contract import T0, entry, history
@@ -57,7 +58,7 @@ def test_opening_creates_the_schema_and_records_its_version(tmp_path: Path) -> N
     with SQLiteStore(path):
         pass
     tables = {name for (name,) in read(path, "SELECT name FROM sqlite_master WHERE type='table'")}
-    assert tables == {"schema_version", "events", "cases", "intake", "marks", "outbox"}
+    assert tables == {"schema_version", "events", "cases", "intake", "marks", "outbox", "sent"}
     versions = read(path, "SELECT version FROM schema_version ORDER BY version")
     assert versions == [(m.version,) for m in _sql.MIGRATIONS]
     assert versions[-1] == (_sql.LATEST_VERSION,)
@@ -98,6 +99,37 @@ def test_a_database_of_an_earlier_version_is_migrated_and_keeps_its_data(tmp_pat
     indexes = {name for (name,) in read(path, "SELECT name FROM sqlite_master WHERE type='index'")}
     assert "cases_place" in indexes
     assert read(path, "SELECT case_id, record FROM events") == [("c-1", record)]
+
+
+def test_a_version_2_store_gains_claim_tokens_and_the_sent_log(tmp_path: Path) -> None:
+    # issue 15: a store file written before claim tokens keeps its pending item, which is
+    # then claimed with a token and settled by its holder only
+    path = tmp_path / "regflow.db"
+    with contextlib.closing(sqlite3.connect(path)) as connection, connection:
+        connection.execute(
+            "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, "
+            "description TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)"
+        )
+        for migration in _sql.MIGRATIONS[:2]:
+            for statement in migration.statements(_sql.SQLITE):
+                connection.execute(statement)
+            connection.execute(
+                "INSERT INTO schema_version (version, description) VALUES (?, ?)",
+                (migration.version, migration.description),
+            )
+        connection.execute(
+            "INSERT INTO outbox (key, kind, payload, created_at, case_id, state) "
+            "VALUES ('c-1/draft-1', 'publish', '{}', 0, 'c-1', 'pending')"
+        )
+    with SQLiteStore(path) as store, store.unit_of_work() as uow:
+        (claimed,) = uow.outbox.claim(T0, 10, dt.timedelta(minutes=5))
+        assert claimed.key == "c-1/draft-1"
+        assert claimed.claim
+        assert not uow.outbox.settle("c-1/draft-1", OutboxState.DONE, claim="stale")
+        assert uow.outbox.settle("c-1/draft-1", OutboxState.DONE, claim=claimed.claim)
+        assert uow.sent.begin("c-1/draft-1", T0) is None
+    assert read(path, "SELECT MAX(version) FROM schema_version") == [(_sql.LATEST_VERSION,)]
+    assert read(path, "SELECT state FROM outbox") == [("done",)]
 
 
 def test_the_surge_count_reads_the_place_index(tmp_path: Path) -> None:
@@ -255,3 +287,38 @@ def test_an_event_with_a_period_is_read_back_equal(tmp_path: Path) -> None:
         store.close()
     assert loaded[1] == event
     assert verify(loaded) == 2
+
+
+def test_a_snapshot_keeps_no_other_process_from_writing_and_does_not_see_its_writes(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "store.db"
+    reader, writer = SQLiteStore(path, busy_timeout=0.5), SQLiteStore(path, busy_timeout=0.5)
+    try:
+        with writer.unit_of_work() as uow:
+            uow.events.append("c-1", 0, history("c-1", 2))
+        with reader.snapshot() as snapshot:
+            assert len(snapshot.events.load("c-1")) == 2
+            # another process writes while the report reads: no "database is locked"
+            with writer.unit_of_work() as uow:
+                uow.events.append("c-1", 2, history("c-1", 3)[2:])
+                uow.cases.put(entry("c-1", None))
+            assert len(snapshot.events.load("c-1")) == 2  # one consistent state
+            assert snapshot.cases.get("c-1") is None
+        with reader.snapshot() as snapshot:
+            assert len(snapshot.events.load("c-1")) == 3
+        with reader.unit_of_work() as uow:  # and the reader's connection still writes after
+            uow.events.append("c-2", 0, history("c-2", 1))
+    finally:
+        reader.close()
+        writer.close()
+
+
+def test_a_period_s_cases_are_read_through_the_detection_index(tmp_path: Path) -> None:
+    with SQLiteStore(tmp_path / "store.db") as store, store.snapshot() as snapshot:
+        plan = snapshot.cases._db.fetch(  # type: ignore[attr-defined]
+            "EXPLAIN QUERY PLAN SELECT case_id FROM cases WHERE organization = ? "
+            "AND detected_at >= ? AND detected_at < ? ORDER BY detected_at, case_id LIMIT 500",
+            ("city", 0, 1),
+        )
+    assert any("cases_detected" in str(row) for row in plan)

@@ -2,28 +2,34 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from regflow.adapters.sqlite import SQLiteStore
 from regflow.adapters.telegram import (
     TEXT_LIMIT,
     JsonlSentLog,
     MemorySentLog,
+    StoreSentLog,
     TelegramPublisher,
 )
 from regflow.core.message import Attachment, AttachmentKind, Place
 from regflow.errors import PublishError
 from regflow.ports.effects import Publication, PublicationRequest
 from regflow.rules.vocabulary import Platform
+from regflow.testing import FixedClock
 from regflow.testing.publisher_contract import FailureKind, PublisherContract
 
 TOKEN = "123456:secret-bot-token"
+T0 = dt.datetime(2025, 11, 24, 10, 0, tzinfo=dt.UTC)
 CHAT = -1001234567890
 
 
@@ -58,11 +64,19 @@ class FakeTelegram:
         step = self.script.pop(0) if self.script else None
         if step == "timeout":
             raise httpx.ReadTimeout("timed out", request=request)
+        if step == "connect":
+            raise httpx.ConnectError("connection refused", request=request)
         if isinstance(step, int):
             return self._error(step)
         self.sent.append(payload)
         if step == "lost":
             raise httpx.ReadTimeout("timed out", request=request)
+        if step == "acted-502":  # a proxy's 502 after Telegram posted
+            return httpx.Response(502, text="<html>Bad Gateway</html>")
+        if step == "garbled":  # a 200 whose body was cut
+            return httpx.Response(200, text='{"ok": true, "result": {"mess')
+        if step == "closed":  # the connection dropped before the reply
+            raise httpx.RemoteProtocolError("peer closed connection", request=request)
         chat: dict[str, object] = {"id": payload["chat_id"], "type": "supergroup"}
         if self.username:
             chat["username"] = self.username
@@ -135,6 +149,15 @@ class TestTelegramContract(PublisherContract):
     @pytest.fixture
     def place(self) -> Place:
         return place()
+
+
+class TestTelegramContractWithAStoreLog(TestTelegramContract):
+    @pytest.fixture
+    def publisher(self, network: FakeTelegram, tmp_path: Path) -> Iterator[TelegramPublisher]:
+        store = SQLiteStore(tmp_path / "store.sqlite3")
+        log = StoreSentLog(store, FixedClock(T0))
+        yield TelegramPublisher(TOKEN, client=network.client(), sent_log=log)
+        store.close()
 
 
 class TestTelegramContractWithAFileLog(TestTelegramContract):
@@ -251,15 +274,47 @@ def test_refusals_are_permanent(
     assert "Bad Request" in str(caught.value) or "Forbidden" in str(caught.value)
 
 
-def test_a_lost_answer_is_sent_again_the_documented_gap(
-    telegram: FakeTelegram, publisher: TelegramPublisher
+@pytest.mark.parametrize("step", ["lost", "acted-502", "garbled", "closed"])
+def test_a_send_whose_outcome_is_unknown_is_not_sent_again_but_handed_to_a_person(
+    telegram: FakeTelegram, tmp_path: Path, step: str
 ) -> None:
-    telegram.script = ["lost"]
+    # issue 15: the answer was posted twice when Telegram acted and its reply was lost;
+    # the Bot API cannot read the chat to check, so the retry goes to the curator
+    store = SQLiteStore(tmp_path / "store.sqlite3")
+    log = StoreSentLog(store, FixedClock(T0))
+    first = TelegramPublisher(TOKEN, client=telegram.client(), sent_log=log)
+    telegram.script = [step]
     with pytest.raises(PublishError) as caught:
-        publisher.publish(request())
+        first.publish(request())
     assert caught.value.transient
-    publisher.publish(request())
-    assert len(telegram.sent) == 2  # no idempotency key in the Bot API: see the module doc
+    # another worker retries after the lease ran out
+    second = TelegramPublisher(
+        TOKEN, client=telegram.client(), sent_log=StoreSentLog(store, FixedClock(T0))
+    )
+    with pytest.raises(PublishError) as refused:
+        second.publish(request())
+    assert (refused.value.transient, refused.value.code) == (False, "unknown-outcome")
+    assert "Проверьте чат" in str(refused.value)
+    assert len(telegram.sent) == 1
+    store.close()
+
+
+@pytest.mark.parametrize("step", [429, 400, "connect"])
+def test_a_send_telegram_certainly_refused_is_sent_again(
+    telegram: FakeTelegram, tmp_path: Path, step: int | str
+) -> None:
+    store = SQLiteStore(tmp_path / "store.sqlite3")
+    publisher = TelegramPublisher(
+        TOKEN, client=telegram.client(), sent_log=StoreSentLog(store, FixedClock(T0))
+    )
+    telegram.script = [step]
+    with pytest.raises(PublishError):
+        publisher.publish(request())
+    published = publisher.publish(request())
+    assert len(telegram.sent) == 1
+    assert publisher.publish(request()) == published  # recorded: not sent a third time
+    assert len(telegram.sent) == 1
+    store.close()
 
 
 @pytest.mark.parametrize(

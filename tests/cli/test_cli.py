@@ -489,6 +489,128 @@ def test_verify_finds_a_tampered_event(run: Run, ingested: str) -> None:
     )
 
 
+def test_p13_verify_finds_an_outbox_text_that_is_not_the_approved_one(
+    run: Run, ingested: str
+) -> None:
+    steps = [
+        (
+            "classify",
+            "sokolova",
+            "09:12",
+            "--topics",
+            "snow-removal",
+            "--location",
+            "ул. Зейская",
+            "--importance",
+            "normal",
+        ),
+        ("route", "sokolova", "09:14", "--departments", "improvement"),
+        ("assign-executor", "morozov", "09:30", "--department", "improvement"),
+        ("submit-draft", "zaitsev", "09:55", "--text", "Тротуар очистят сегодня."),
+        ("approve", "sokolova", "10:05"),
+        ("request-publication", "zaitsev", "10:10"),
+    ]
+    for name, who, when, *fields in steps:
+        if name == "assign-executor":
+            fields += ["--executor", "volkova"]
+        code, _out, err = run(
+            "act",
+            SNOW,
+            name,
+            "--as",
+            who,
+            "--at",
+            f"2025-11-24 {when}",
+            "--store",
+            ingested,
+            *fields,
+        )
+        assert (code, err) == (0, ""), name
+    assert run("verify", "--store", ingested)[0] == 0
+    with sqlite3.connect(ingested) as db:
+        key, raw = db.execute("SELECT key, payload FROM outbox WHERE kind = 'publish'").fetchone()
+        payload = json.loads(raw)
+        payload["request"]["text"] = "Тротуар чистить не будут."
+        db.execute("UPDATE outbox SET payload = ? WHERE key = ?", (json.dumps(payload), key))
+    code, out, err = run("verify", "--store", ingested)
+    assert code == 1
+    assert out == "1 of 7 cases fail verification\n"
+    assert err == (
+        f"regflow: tampered: case {key.split('/')[0]}: publication {key}: "
+        "its text is not the approved draft's\n"
+    )
+
+
+def test_outbox_list_shows_failed_items_and_retry_requeues_them_by_filter(
+    run: Run, ingested: str
+) -> None:
+    for name, who, when, *fields in [
+        (
+            "classify",
+            "sokolova",
+            "09:12",
+            "--topics",
+            "snow-removal",
+            "--location",
+            "ул. Зейская",
+            "--importance",
+            "normal",
+        ),
+        ("route", "sokolova", "09:14", "--departments", "improvement"),
+    ]:
+        assert (
+            run(
+                "act",
+                SNOW,
+                name,
+                "--as",
+                who,
+                "--at",
+                f"2025-11-24 {when}",
+                "--store",
+                ingested,
+                *fields,
+            )[0]
+            == 0
+        )
+    with sqlite3.connect(ingested) as db:  # an SMTP server refused them all for good
+        keys = [k for (k,) in db.execute("SELECT key FROM outbox ORDER BY created_at, key")]
+        db.execute(
+            "UPDATE outbox SET state = 'failed', attempts = 1, "
+            "last_error = 'SMTP server refused the message: 554 no'"
+        )
+    assert keys
+    code, out, _ = run("outbox", "list", "--store", ingested)
+    assert code == 0
+    assert out.splitlines()[-1] == f"{len(keys)} items"
+    assert f"{keys[0]}  notify  failed  " in out
+    code, out, _ = run("outbox", "list", "--state", "pending", "--store", ingested)
+    assert out == "0 items\n"
+    code, out, _ = run("outbox", "retry", "--error", "535", "--store", ingested)
+    assert (code, out) == (0, "requeued 0 failed items\n")
+    code, out, _ = run(
+        "outbox",
+        "retry",
+        "--kind",
+        "notify",
+        "--error",
+        "554",
+        "--now",
+        "2025-11-24 10:00",
+        "--store",
+        ingested,
+    )
+    assert (code, out) == (0, f"requeued {len(keys)} failed items\n")
+    code, out, _ = run(
+        "outbox", "list", "--state", "pending", "--format", "json", "--store", ingested
+    )
+    listed = json.loads(out)
+    assert [i["key"] for i in listed] == keys
+    assert {i["attempts"] for i in listed} == {0}
+    code, out, _ = run("dispatch", "--store", ingested, "--now", "2025-11-24 10:01")
+    assert out.endswith(f"{len(keys)} delivered, 0 to retry, 0 failed\n")
+
+
 def test_report_in_every_format(run: Run, ingested: str, tmp_path: Path) -> None:
     now = ("--now", "2025-11-25 18:00", "--store", ingested)
     code, out, _ = run("report", "--format", "json", *now)
@@ -503,6 +625,28 @@ def test_report_in_every_format(run: Run, ingested: str, tmp_path: Path) -> None
     assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     code, _, err = run("report", "--from", "2025-11-30", "--to", "2025-11-01", *now)
     assert (code, err) == (1, "regflow: error: --to 2025-11-01 is before --from 2025-11-30\n")
+
+
+def test_report_reads_only_the_period_s_cases_page_by_page(
+    run: Run, ingested: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import regflow.cli._docs as docs
+
+    # the sample's last message was detected on 25 November; break its history in the file:
+    # a report of 24 November must not read it (one that replays every case would fail)
+    with sqlite3.connect(ingested) as db:
+        (late,) = db.execute(
+            "SELECT case_id FROM cases ORDER BY detected_at DESC LIMIT 1"
+        ).fetchone()
+        db.execute("UPDATE events SET record = 'not json' WHERE case_id = ?", (late,))
+    monkeypatch.setattr(docs, "_PAGE", 2)
+    monkeypatch.setattr(docs, "_PROGRESS_EVERY", 2)
+    now = ("--now", "2025-11-25 18:00", "--store", ingested, "--format", "json")
+    code, out, err = run("report", "--from", "2025-11-24", "--to", "2025-11-24", *now)
+    assert code == 0, err
+    assert json.loads(out)["totals"]["messages"] == 6  # 7 records of the 24th, one post twice
+    assert err == "report: 2 cases read\nreport: 4 cases read\nreport: 6 cases read\n"
+    assert late not in out
 
 
 def test_explain_renders_the_regulation(run: Run) -> None:

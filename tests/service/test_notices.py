@@ -143,3 +143,10 @@ def test_a_regulation_chooses_its_templates_language() -> None:
     assert english.breach_subject.startswith("Deadline missed")
     with pytest.raises(InvalidRegulation, match="not 'eng'; did you mean 'en'"):
         Templates.for_regulation(load_regulation(base + 'language = "eng"\n'))
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_every_library_template_uses_only_fields_a_notice_fills_in(language: str) -> None:
+    templates = Templates.in_language(language)
+    values = {name: getattr(templates, name) for name in FIELDS}
+    assert templates.with_overrides(values) == templates

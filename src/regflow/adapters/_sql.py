@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import json
+import uuid
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
@@ -25,7 +27,7 @@ import attrs
 from regflow.core.codec import event_from_record, event_to_json
 from regflow.core.events import Event
 from regflow.errors import ConcurrencyConflict, NaiveDatetime, StorageError
-from regflow.ports.store import END_STAGES, CaseEntry, OutboxItem, OutboxState
+from regflow.ports.store import END_STAGES, CaseEntry, OutboxItem, OutboxState, SentRecord
 
 __all__ = [
     "LATEST_VERSION",
@@ -37,6 +39,7 @@ __all__ = [
     "Executor",
     "Migration",
     "SqlUnit",
+    "lock_id",
     "migrate",
 ]
 
@@ -83,6 +86,11 @@ class Dialect:
     tags_as_json: bool
     json_cast: str = ""
     """Appended to a JSON parameter where the column's type cannot be inferred."""
+    contains: str = "instr({column}, ?) > 0"
+    """A predicate: ``{column}`` contains the text bound to its one placeholder."""
+    advisory_lock: str = ""
+    """A statement that takes a transaction-scoped lock on its one (64-bit integer)
+    parameter; empty where a unit of work is one writer at a time already."""
     extra_indexes: tuple[str, ...] = ()
 
     def tags_param(self, names: tuple[str, ...]) -> object:
@@ -119,6 +127,8 @@ POSTGRES = Dialect(
     lock=" FOR UPDATE SKIP LOCKED",
     tags_as_json=False,
     json_cast="::json",
+    contains="strpos({column}, ?) > 0",
+    advisory_lock="SELECT pg_advisory_xact_lock(?)",
     extra_indexes=(
         "CREATE INDEX cases_departments ON cases USING GIN (departments)",
         "CREATE INDEX cases_executors ON cases USING GIN (executors)",
@@ -191,9 +201,24 @@ def _places(d: Dialect) -> list[str]:
     return ["CREATE INDEX cases_place ON cases (organization, location, detected_at)"]
 
 
+def _claims_and_sent(d: Dialect) -> list[str]:
+    # issue 15: a claim token on each outbox item, so that only the holder of its lease
+    # settles it; and the sent log of publications to networks without an idempotency key
+    return [
+        "ALTER TABLE outbox ADD COLUMN claim_token TEXT",
+        f"""CREATE TABLE sent (
+            key {d.key} PRIMARY KEY,
+            sending BOOLEAN NOT NULL,
+            started_at {d.bigint} NOT NULL,
+            external_id TEXT NOT NULL DEFAULT '',
+            url TEXT NOT NULL DEFAULT '')""",
+    ]
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "events, cases, intake, marks, outbox", _initial),
     Migration(2, "an index of cases by place, for the surge rule", _places),
+    Migration(3, "claim tokens on outbox items; the sent log", _claims_and_sent),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 
@@ -467,6 +492,28 @@ class _Cases:
         )
         return [_entry(self._d, row) for row in rows]
 
+    def detected(
+        self,
+        *,
+        organization: str,
+        since: dt.datetime,
+        until: dt.datetime,
+        after: tuple[dt.datetime, str] | None = None,
+        limit: int = 500,
+    ) -> list[CaseEntry]:
+        # the cases_detected index (organization, detected_at) serves the range and order
+        sql = (
+            f"SELECT {_CASE_COLUMNS} FROM cases "
+            "WHERE organization = ? AND detected_at >= ? AND detected_at < ?"
+        )
+        params: list[object] = [organization, micros(since, "since"), micros(until, "until")]
+        if after is not None:
+            last = micros(after[0], "after")
+            sql += " AND (detected_at > ? OR (detected_at = ? AND case_id > ?))"
+            params += [last, last, after[1]]
+        rows = self._db.fetch(f"{sql} ORDER BY detected_at, case_id LIMIT ?", (*params, limit))
+        return [_entry(self._d, row) for row in rows]
+
     def count(
         self,
         *,
@@ -598,36 +645,150 @@ class _Outbox:
             (at, at, limit),
         )
         until = micros(now + lease, "now")
+        tokens = [uuid.uuid4().hex for _row in rows]
         self._db.run_many(
-            "UPDATE outbox SET leased_until = ? WHERE key = ?", [(until, row[0]) for row in rows]
+            "UPDATE outbox SET leased_until = ?, claim_token = ? WHERE key = ?",
+            [(until, token, row[0]) for token, row in zip(tokens, rows, strict=True)],
         )
-        return [_item(row) for row in rows]
+        return [
+            attrs.evolve(_item(row), claim=token) for token, row in zip(tokens, rows, strict=True)
+        ]
+
+    def renew(self, key: str, claim: str, until: dt.datetime) -> bool:
+        return bool(
+            self._db.run(
+                "UPDATE outbox SET leased_until = ? "
+                "WHERE key = ? AND claim_token = ? AND state = 'pending'",
+                (micros(until, "until"), key, claim),
+            )
+        )
 
     def settle(
-        self, key: str, state: OutboxState, *, error: str = "", retry_at: dt.datetime | None = None
-    ) -> None:
+        self,
+        key: str,
+        state: OutboxState,
+        *,
+        error: str = "",
+        retry_at: dt.datetime | None = None,
+        claim: str | None = None,
+    ) -> bool:
         sql = (
             "UPDATE outbox SET state = ?, attempts = attempts + 1, last_error = ?, "
-            "leased_until = NULL"
+            "leased_until = NULL, claim_token = NULL"
         )
         params: tuple[object, ...] = (state.value, error)
         if state is OutboxState.PENDING:
             sql += ", available_at = ?"
             params += (_maybe_micros(retry_at, "retry_at"),)
-        if not self._db.run(f"{sql} WHERE key = ?", (*params, key)):
-            raise KeyError(key)
+        where = " WHERE key = ?"
+        params += (key,)
+        if claim is not None:
+            where += " AND claim_token = ?"
+            params += (claim,)
+        if self._db.run(sql + where, params):
+            return True
+        if claim is not None and self._db.fetch("SELECT 1 FROM outbox WHERE key = ?", (key,)):
+            return False  # a newer claim holds it
+        raise KeyError(key)
 
     def get(self, key: str) -> OutboxItem | None:
         rows = self._db.fetch(f"SELECT {_ITEM_COLUMNS} FROM outbox WHERE key = ?", (key,))
         return _item(rows[0]) if rows else None
+
+    def query(
+        self,
+        *,
+        state: OutboxState | None = None,
+        kind: str | None = None,
+        case_id: str | None = None,
+        since: dt.datetime | None = None,
+        error: str | None = None,
+        limit: int = 100,
+    ) -> list[OutboxItem]:
+        where = ["TRUE"]
+        params: list[object] = []
+        for predicate, value in (
+            ("state = ?", None if state is None else state.value),
+            ("kind = ?", kind),
+            ("case_id = ?", case_id),
+            ("created_at >= ?", _maybe_micros(since, "since")),
+            (self._d.contains.format(column="last_error"), error),
+        ):
+            if value is not None:
+                where.append(predicate)
+                params.append(value)
+        rows = self._db.fetch(
+            f"SELECT {_ITEM_COLUMNS} FROM outbox WHERE {' AND '.join(where)} "
+            "ORDER BY created_at, key LIMIT ?",
+            (*params, limit),
+        )
+        return [_item(row) for row in rows]
+
+    def requeue(self, key: str, at: dt.datetime) -> bool:
+        return bool(
+            self._db.run(
+                "UPDATE outbox SET state = 'pending', attempts = 0, available_at = ?, "
+                "leased_until = NULL WHERE key = ? AND state = 'failed'",
+                (micros(at, "at"), key),
+            )
+        )
+
+
+class _Sent:
+    def __init__(self, db: Executor) -> None:
+        self._db = db
+
+    def get(self, key: str) -> SentRecord | None:
+        rows = self._db.fetch(
+            "SELECT key, sending, started_at, external_id, url FROM sent WHERE key = ?", (key,)
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        return SentRecord(row[0], bool(row[1]), instant(row[2]), row[3], row[4])
+
+    def begin(self, key: str, at: dt.datetime) -> SentRecord | None:
+        if self._db.run(
+            "INSERT INTO sent (key, sending, started_at) VALUES (?, TRUE, ?) "
+            "ON CONFLICT (key) DO NOTHING",
+            (key, micros(at, "at")),
+        ):
+            return None
+        return self.get(key)
+
+    def finish(self, key: str, external_id: str, url: str, at: dt.datetime) -> None:
+        self._db.run(
+            "INSERT INTO sent (key, sending, started_at, external_id, url) "
+            "VALUES (?, FALSE, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET sending = FALSE, "
+            "external_id = excluded.external_id, url = excluded.url",
+            (key, micros(at, "at"), external_id, url),
+        )
+
+    def abandon(self, key: str) -> None:
+        self._db.run("DELETE FROM sent WHERE key = ? AND sending", (key,))
 
 
 class SqlUnit:
     """A :class:`~regflow.ports.UnitOfWork` over an executor's transaction."""
 
     def __init__(self, db: Executor, dialect: Dialect) -> None:
+        self._db = db
+        self._dialect = dialect
         self.events = _Events(db, dialect)
         self.cases = _Cases(db, dialect)
         self.intake = _Intake(db)
         self.marks = _Marks(db)
         self.outbox = _Outbox(db, dialect)
+        self.sent = _Sent(db)
+
+    def lock(self, key: str) -> None:
+        """Hold the lock named ``key`` until the transaction ends (SQLite: its write lock
+        is held from ``BEGIN IMMEDIATE`` already)."""
+        if self._dialect.advisory_lock:
+            self._db.fetch(self._dialect.advisory_lock, (lock_id(key),))
+
+
+def lock_id(key: str) -> int:
+    """A lock's name as the signed 64-bit integer PostgreSQL's advisory locks take."""
+    digest = hashlib.sha256(b"regflow-lock\0" + key.encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)

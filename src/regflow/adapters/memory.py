@@ -9,14 +9,23 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import threading
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 import attrs
 
 from regflow.core.events import Event
-from regflow.errors import ConcurrencyConflict
-from regflow.ports.store import END_STAGES, CaseEntry, OutboxItem, OutboxState, UnitOfWork
+from regflow.errors import ConcurrencyConflict, StorageError
+from regflow.ports.store import (
+    END_STAGES,
+    CaseEntry,
+    OutboxItem,
+    OutboxState,
+    SentRecord,
+    Snapshot,
+    UnitOfWork,
+)
 
 __all__ = ["MemoryStore"]
 
@@ -28,7 +37,8 @@ class _State:
     intake: dict[str, str] = attrs.Factory(dict)
     marks: dict[str, tuple[dt.datetime, str | None]] = attrs.Factory(dict)
     outbox: dict[str, OutboxItem] = attrs.Factory(dict)
-    leases: dict[str, dt.datetime] = attrs.Factory(dict)
+    leases: dict[str, tuple[dt.datetime, str]] = attrs.Factory(dict)
+    sent: dict[str, SentRecord] = attrs.Factory(dict)
 
 
 class _Events:
@@ -100,6 +110,27 @@ class _Cases:
             if _fits(e, organization, department, executor, stage, topic, location, detected_since)
         )
         return found if limit is None else min(found, limit)
+
+    def detected(
+        self,
+        *,
+        organization: str,
+        since: dt.datetime,
+        until: dt.datetime,
+        after: tuple[dt.datetime, str] | None = None,
+        limit: int = 500,
+    ) -> list[CaseEntry]:
+        found = sorted(
+            (
+                e
+                for e in self._state.cases.values()
+                if e.organization == organization
+                and since <= e.detected_at < until
+                and (after is None or (e.detected_at, e.case_id) > after)
+            ),
+            key=lambda e: (e.detected_at, e.case_id),
+        )
+        return found[:limit]
 
 
 def _fits(
@@ -178,12 +209,28 @@ class _Outbox:
             for item in self._state.outbox.values()
             if item.state is OutboxState.PENDING
             and (item.available_at is None or item.available_at <= now)
-            and self._state.leases.get(item.key, now) <= now
+            and self._state.leases.get(item.key, (now, ""))[0] <= now
         ]
         ready.sort(key=lambda item: (item.created_at, item.key))
+        claimed = []
         for item in ready[:limit]:
-            self._state.leases[item.key] = now + lease
-        return ready[:limit]
+            token = uuid.uuid4().hex
+            self._state.leases[item.key] = (now + lease, token)
+            claimed.append(attrs.evolve(item, claim=token))
+        return claimed
+
+    def renew(self, key: str, claim: str, until: dt.datetime) -> bool:
+        held = self._state.leases.get(key)
+        item = self._state.outbox.get(key)
+        if (
+            held is None
+            or held[1] != claim
+            or item is None
+            or item.state is not OutboxState.PENDING
+        ):
+            return False
+        self._state.leases[key] = (until, claim)
+        return True
 
     def settle(
         self,
@@ -192,8 +239,11 @@ class _Outbox:
         *,
         error: str = "",
         retry_at: dt.datetime | None = None,
-    ) -> None:
+        claim: str | None = None,
+    ) -> bool:
         item = self._state.outbox[key]
+        if claim is not None and self._state.leases.get(key, (None, ""))[1] != claim:
+            return False
         self._state.outbox[key] = attrs.evolve(
             item,
             state=state,
@@ -202,9 +252,84 @@ class _Outbox:
             available_at=retry_at if state is OutboxState.PENDING else item.available_at,
         )
         self._state.leases.pop(key, None)
+        return True
 
     def get(self, key: str) -> OutboxItem | None:
         return self._state.outbox.get(key)
+
+    def query(
+        self,
+        *,
+        state: OutboxState | None = None,
+        kind: str | None = None,
+        case_id: str | None = None,
+        since: dt.datetime | None = None,
+        error: str | None = None,
+        limit: int = 100,
+    ) -> list[OutboxItem]:
+        found = [
+            item
+            for item in self._state.outbox.values()
+            if (state is None or item.state is state)
+            and (kind is None or item.kind == kind)
+            and (case_id is None or item.case_id == case_id)
+            and (since is None or item.created_at >= since)
+            and (error is None or error in item.last_error)
+        ]
+        found.sort(key=lambda item: (item.created_at, item.key))
+        return found[:limit]
+
+    def requeue(self, key: str, at: dt.datetime) -> bool:
+        item = self._state.outbox.get(key)
+        if item is None or item.state is not OutboxState.FAILED:
+            return False
+        self._state.outbox[key] = attrs.evolve(
+            item, state=OutboxState.PENDING, attempts=0, available_at=at
+        )
+        self._state.leases.pop(key, None)
+        return True
+
+
+class _Sent:
+    def __init__(self, state: _State) -> None:
+        self._state = state
+
+    def get(self, key: str) -> SentRecord | None:
+        return self._state.sent.get(key)
+
+    def begin(self, key: str, at: dt.datetime) -> SentRecord | None:
+        known = self._state.sent.get(key)
+        if known is None:
+            self._state.sent[key] = SentRecord(key, True, at)
+        return known
+
+    def finish(self, key: str, external_id: str, url: str, at: dt.datetime) -> None:
+        known = self._state.sent.get(key)
+        started = known.started_at if known is not None else at
+        self._state.sent[key] = SentRecord(key, False, started, external_id, url)
+
+    def abandon(self, key: str) -> None:
+        known = self._state.sent.get(key)
+        if known is not None and known.sending:
+            del self._state.sent[key]
+
+
+class _ReadEvents(_Events):
+    def append(self, case_id: str, expected_version: int, events: Sequence[Event]) -> None:
+        raise StorageError(f"a snapshot writes nothing (append to {case_id})")
+
+
+class _ReadCases(_Cases):
+    def put(self, entry: CaseEntry) -> None:
+        raise StorageError(f"a snapshot writes nothing (put {entry.case_id})")
+
+
+class _Reader:
+    """A snapshot's view: the event log and the case index, read only."""
+
+    def __init__(self, state: _State) -> None:
+        self.events = _ReadEvents(state)
+        self.cases = _ReadCases(state)
 
 
 class _Unit:
@@ -214,6 +339,10 @@ class _Unit:
         self.intake = _Intake(state)
         self.marks = _Marks(state)
         self.outbox = _Outbox(state)
+        self.sent = _Sent(state)
+
+    def lock(self, key: str) -> None:
+        """Nothing to do: one unit of work runs at a time."""
 
 
 class MemoryStore:
@@ -237,6 +366,15 @@ class MemoryStore:
                 dict(self._state.marks),
                 dict(self._state.outbox),
                 copy.copy(self._state.leases),
+                dict(self._state.sent),
             )
             yield _Unit(working)
             self._state = working
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Snapshot]:
+        """The state as it is: a unit of work replaces it whole, so it does not change
+        under the reader (and nothing is copied)."""
+        with self._lock:
+            state = self._state
+        yield _Reader(state)

@@ -29,7 +29,7 @@ from psycopg_pool import ConnectionPool
 
 from regflow.adapters._sql import POSTGRES, DuplicateKey, Row, SqlUnit, migrate
 from regflow.errors import StorageError
-from regflow.ports.store import UnitOfWork
+from regflow.ports.store import Snapshot, UnitOfWork
 
 __all__ = ["PostgresStore"]
 
@@ -151,6 +151,31 @@ class PostgresStore:
                 self._pool.connection(timeout=self._timeout) as connection,
                 connection.transaction(),
             ):
+                db = _Executor(connection)
+                try:
+                    yield SqlUnit(db, POSTGRES)
+                finally:
+                    db.finish()
+        except psycopg.Error as exc:
+            raise _error(exc) from exc
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Snapshot]:
+        """A ``REPEATABLE READ READ ONLY`` transaction on one pooled connection: one
+        consistent state, no row locks, and a write through it is refused.
+
+        Raises:
+            StorageError: no connection within ``timeout``, the database failed,
+                or the store is closed.
+        """
+        if self._pool.closed:
+            raise StorageError("the PostgreSQL store is closed")
+        try:
+            with (
+                self._pool.connection(timeout=self._timeout) as connection,
+                connection.transaction(),
+            ):
+                connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
                 db = _Executor(connection)
                 try:
                     yield SqlUnit(db, POSTGRES)

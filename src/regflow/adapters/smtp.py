@@ -112,6 +112,16 @@ class SMTPNotifier:
         except smtplib.SMTPRecipientsRefused as exc:
             code, reply = exc.recipients[recipient]
             raise _refused(code, reply, recipient) from exc
+        except smtplib.SMTPAuthenticationError as exc:
+            # RFC 4954 §6: 535 5.7.8 "Authentication credentials invalid", 534 5.7.9 "mechanism
+            # too weak", 530 5.7.0 "Authentication required": every message would meet it
+            error = _refused(exc.smtp_code, exc.smtp_error, recipient)
+            raise DeliveryError(
+                f"SMTP server refused the login: {error}",
+                transient=False,
+                code=error.code,
+                credentials=True,
+            ) from exc
         except smtplib.SMTPResponseException as exc:
             raise _refused(exc.smtp_code, exc.smtp_error, recipient) from exc
         except smtplib.SMTPServerDisconnected as exc:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 from regflow.adapters._sql import SQLITE, DuplicateKey, Row, SqlUnit, migrate
 from regflow.errors import StorageError
-from regflow.ports.store import UnitOfWork
+from regflow.ports.store import Snapshot, UnitOfWork
 
 __all__ = ["SQLiteStore"]
 
@@ -146,6 +146,16 @@ class SQLiteStore:
     def _transaction(self) -> _Transaction[_Executor]:
         return _Transaction(self, lambda db: db)
 
+    def snapshot(self) -> AbstractContextManager[Snapshot]:
+        """A deferred, read-only transaction: in WAL mode it sees the database as it was
+        when it began and keeps no other process from writing (``PRAGMA query_only``
+        refuses a write through it).
+
+        Raises:
+            StorageError: the store is closed, or SQLite failed.
+        """
+        return _Transaction(self, lambda db: SqlUnit(db, SQLITE), read_only=True)
+
     def unit_of_work(self) -> AbstractContextManager[UnitOfWork]:
         """A ``BEGIN IMMEDIATE`` transaction: committed when the block ends, rolled back
         if an exception escapes it.
@@ -179,9 +189,12 @@ class _Transaction(Generic[_T]):
     """One unit of work on a store's connection: entered, it takes the store's lock and
     SQLite's write lock; left, it commits, or rolls back if an exception escapes."""
 
-    def __init__(self, store: SQLiteStore, wrap: Callable[[_Executor], _T]) -> None:
+    def __init__(
+        self, store: SQLiteStore, wrap: Callable[[_Executor], _T], *, read_only: bool = False
+    ) -> None:
         self._store = store
         self._wrap = wrap
+        self._read_only = read_only
         self._db: _Executor | None = None
 
     def __enter__(self) -> _T:
@@ -196,10 +209,17 @@ class _Transaction(Generic[_T]):
             db = _Executor(connection)
             unit = self._wrap(db)
             try:
-                db.run("BEGIN IMMEDIATE")
+                if self._read_only:
+                    db.run("PRAGMA query_only = ON")
+                    db.run("BEGIN DEFERRED")
+                else:
+                    db.run("BEGIN IMMEDIATE")
             except StorageError as exc:
                 raise StorageError(f"{store.path}: cannot begin a unit of work: {exc}") from exc
         except BaseException:
+            if self._read_only and store._connection is not None:
+                with suppress(sqlite3.Error):
+                    store._connection.execute("PRAGMA query_only = OFF")
             store._lock.release()
             raise
         store._owner = threading.get_ident()
@@ -229,6 +249,9 @@ class _Transaction(Generic[_T]):
                     connection.rollback()
                 raise StorageError(f"{store.path}: commit failed: {exc}") from exc
         finally:
+            if self._read_only:
+                with suppress(sqlite3.Error):
+                    connection.execute("PRAGMA query_only = OFF")
             store._owner = None
             store._lock.release()
 

@@ -14,10 +14,20 @@ Facts relied on, from the Telegram Bot API (core.telegram.org/bots/api):
   ``parameters.retry_after`` is "the number of seconds left to wait before
   the request can be repeated" (#making-requests, #responseparameters).
 
-The Bot API has no idempotency key, so :class:`TelegramPublisher` writes down
-what it sent in a :class:`SentLog` and a retry returns that record. One gap
-remains: if the answer of a request that Telegram carried out is lost (a read
-timeout), the publisher cannot know, and the retry sends the answer again.
+The Bot API has no idempotency key, and it has no method that reads a chat's
+earlier messages (its methods receive new updates only: ``getUpdates`` and
+webhooks, #getting-updates; reading history is ``messages.getHistory`` of the
+MTProto API, for user accounts, not bots), so a check of the chat before a
+retry is impossible. :class:`TelegramPublisher` therefore writes to a
+:class:`SentLog` before it sends (``begin``) and after (``put``); a retry
+returns what was recorded, and a send that began but whose outcome is unknown
+(a closed connection, a slow or garbled 200, a 502 after Telegram acted, a
+worker that stopped) is never sent again by itself: it fails permanently and
+the curator checks the chat and, if the answer is not there, requests
+publication again (a new attempt with a key of its own). A send Telegram
+certainly did not carry out (no connection made; a 4xx or 429 answer) is
+forgotten (``abandon``) and retried. Give it a :class:`StoreSentLog` so that
+every worker of a store shares the log.
 """
 
 from __future__ import annotations
@@ -32,10 +42,18 @@ from typing import TYPE_CHECKING, Final, Protocol
 import httpx
 
 from regflow.errors import PublishError
-from regflow.ports.effects import Publication, PublicationRequest
+from regflow.ports.effects import Clock, Publication, PublicationRequest
+from regflow.ports.store import Store
 from regflow.rules.vocabulary import Platform
 
-__all__ = ["TEXT_LIMIT", "JsonlSentLog", "MemorySentLog", "SentLog", "TelegramPublisher"]
+__all__ = [
+    "TEXT_LIMIT",
+    "JsonlSentLog",
+    "MemorySentLog",
+    "SentLog",
+    "StoreSentLog",
+    "TelegramPublisher",
+]
 
 log = logging.getLogger(__name__)
 
@@ -49,14 +67,23 @@ refused, one it would refuse or cut is never sent."""
 
 
 class SentLog(Protocol):
-    """What a publisher has sent, by publication key."""
+    """What a publisher has sent, by publication key, noted before and after each send."""
 
     def get(self, key: str) -> Publication | None:
         """The publication recorded for ``key``, if any."""
         ...
 
+    def begin(self, key: str) -> bool:
+        """Note that a send of ``key`` begins; ``False`` if one began before and was neither
+        recorded nor abandoned (its outcome is unknown). Durable when it returns."""
+        ...
+
     def put(self, key: str, publication: Publication) -> None:
         """Record that ``key`` was published as ``publication``; durable when it returns."""
+        ...
+
+    def abandon(self, key: str) -> None:
+        """Forget the unfinished send of ``key``: it certainly did not reach Telegram."""
         ...
 
 
@@ -65,6 +92,7 @@ class MemorySentLog:
 
     def __init__(self) -> None:
         self._sent: dict[str, Publication] = {}
+        self._sending: set[str] = set()
         self._lock = threading.Lock()
 
     def get(self, key: str) -> Publication | None:
@@ -72,10 +100,61 @@ class MemorySentLog:
         with self._lock:
             return self._sent.get(key)
 
+    def begin(self, key: str) -> bool:
+        """Note the send; ``False`` if one of ``key`` is unfinished."""
+        with self._lock:
+            if key in self._sending:
+                return False
+            self._sending.add(key)
+            return True
+
     def put(self, key: str, publication: Publication) -> None:
         """Record ``publication``; the first record of a key stays."""
         with self._lock:
             self._sent.setdefault(key, publication)
+            self._sending.discard(key)
+
+    def abandon(self, key: str) -> None:
+        """Forget the unfinished send of ``key``."""
+        with self._lock:
+            self._sending.discard(key)
+
+
+class StoreSentLog:
+    """A :class:`SentLog` in the store's sent log (:class:`~regflow.ports.SentLog`): shared
+    by every worker of the store, each note in a unit of work of its own.
+
+    Args:
+        store: the store the service uses.
+        clock: when each send began.
+    """
+
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self._store = store
+        self._clock = clock
+
+    def get(self, key: str) -> Publication | None:
+        """The publication recorded for ``key``, if a send of it finished."""
+        with self._store.unit_of_work() as uow:
+            record = uow.sent.get(key)
+        if record is None or record.sending:
+            return None
+        return Publication(record.external_id, record.url)
+
+    def begin(self, key: str) -> bool:
+        """Note the send in the store; ``False`` if one of ``key`` began before."""
+        with self._store.unit_of_work() as uow:
+            return uow.sent.begin(key, self._clock.now()) is None
+
+    def put(self, key: str, publication: Publication) -> None:
+        """Record ``publication`` in the store."""
+        with self._store.unit_of_work() as uow:
+            uow.sent.finish(key, publication.external_id, publication.url, self._clock.now())
+
+    def abandon(self, key: str) -> None:
+        """Forget the unfinished send of ``key`` in the store."""
+        with self._store.unit_of_work() as uow:
+            uow.sent.abandon(key)
 
 
 class JsonlSentLog:
@@ -89,6 +168,7 @@ class JsonlSentLog:
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         self._known: dict[str, Publication] = {}
+        self._sending: set[str] = set()
         self._offset = 0
         self._lock = threading.Lock()
 
@@ -103,16 +183,43 @@ class JsonlSentLog:
                 self._catch_up()
             return self._known.get(key)
 
+    def begin(self, key: str) -> bool:
+        """Append ``{"key", "sending": true}``; ``False`` if a send of ``key`` is unfinished.
+
+        Raises:
+            OSError: the file cannot be read or written.
+        """
+        with self._lock:
+            self._catch_up()
+            if key in self._sending:
+                return False
+            self._sending.add(key)
+        self._append({"key": key, "sending": True})
+        return True
+
+    def abandon(self, key: str) -> None:
+        """Append ``{"key", "abandoned": true}``.
+
+        Raises:
+            OSError: the file cannot be written.
+        """
+        with self._lock:
+            self._sending.discard(key)
+        self._append({"key": key, "abandoned": True})
+
     def put(self, key: str, publication: Publication) -> None:
         """Append the record and fsync it.
 
         Raises:
             OSError: the file cannot be written.
         """
-        line = json.dumps(
-            {"key": key, "external_id": publication.external_id, "url": publication.url},
-            ensure_ascii=False,
-        )
+        self._append({"key": key, "external_id": publication.external_id, "url": publication.url})
+        with self._lock:
+            self._known.setdefault(key, publication)
+            self._sending.discard(key)
+
+    def _append(self, record: dict[str, object]) -> None:
+        line = json.dumps(record, ensure_ascii=False)
         with self._lock:
             created = not self.path.exists()
             with self.path.open("ab") as file:
@@ -123,7 +230,6 @@ class JsonlSentLog:
                 os.fsync(file.fileno())
             if created:
                 _fsync_directory(self.path.parent)
-            self._known.setdefault(key, publication)
 
     def _ends_with_newline(self) -> bool:
         with self.path.open("rb") as file:
@@ -143,15 +249,28 @@ class JsonlSentLog:
         self._offset += len(complete) + 1
         for raw in complete.split(b"\n"):
             record = _record(raw)
-            if record is not None:
-                self._known.setdefault(record[0], record[1])
+            if record is None:
+                continue
+            key, publication = record
+            if publication is True:
+                self._sending.add(key)
+            elif publication is False:
+                self._sending.discard(key)
+            else:
+                self._known.setdefault(key, publication)
+                self._sending.discard(key)
 
 
-def _record(raw: bytes) -> tuple[str, Publication] | None:
+def _record(raw: bytes) -> tuple[str, Publication | bool] | None:
+    """A line: a send begun (``True``), abandoned (``False``) or recorded (its publication)."""
     try:
         data = json.loads(raw)
+        if data.get("sending") is True:
+            return data["key"], True
+        if data.get("abandoned") is True:
+            return data["key"], False
         return data["key"], Publication(data["external_id"], data.get("url", ""))
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, AttributeError):
         if raw.strip():
             log.warning("skipping a torn or foreign line in the sent log: %r", raw[:80])
         return None
@@ -185,8 +304,9 @@ class TelegramPublisher:
         token: the bot's token.
         client: the HTTP client; by default one with a 30-second timeout.
         base_url: the Bot API server.
-        sent_log: where sent answers are recorded; by default in memory. Use a
-            :class:`JsonlSentLog` so that repeats are caught across restarts.
+        sent_log: where sends are noted before and after; by default in memory. Use a
+            :class:`StoreSentLog` so that every worker of the store shares it and repeats
+            are caught across restarts.
 
     Raises (from :meth:`publish`):
         PublishError: ``transient`` for 429 (with ``retry_after``), 5xx,
@@ -234,7 +354,30 @@ class TelegramPublisher:
         if recorded is not None:
             return recorded
         payload = self._payload(request)
-        message = self._send(payload)
+        try:
+            fresh = self.sent_log.begin(request.key)
+            again = None if fresh else self.sent_log.get(request.key)
+        except OSError as exc:
+            raise PublishError(
+                f"the sent log cannot be written: {exc}", transient=True, code="sent-log"
+            ) from exc
+        if again is not None:  # another worker finished it meanwhile
+            return again
+        if not fresh:
+            raise PublishError(
+                f"Telegram: отправка ответа {request.key} начиналась, но её результат неизвестен "
+                "(ответ сервера потерян или обработчик остановился); Bot API не позволяет "
+                "проверить сообщения чата, поэтому ответ не отправлен повторно. Проверьте чат; "
+                "если ответа там нет, запросите публикацию снова",
+                transient=False,
+                code="unknown-outcome",
+            )
+        try:
+            message = self._send(payload)
+        except PublishError as error:
+            if error.code in _NOT_SENT or (error.code.isdigit() and 400 <= int(error.code) < 500):
+                self._forget(request.key)
+            raise
         publication = _publication(message)
         try:
             self.sent_log.put(request.key, publication)
@@ -242,6 +385,12 @@ class TelegramPublisher:
             # the answer is out: failing now would only make the retry send it twice
             log.exception("sent %s as %s but could not record it", request.key, publication)
         return publication
+
+    def _forget(self, key: str) -> None:
+        try:
+            self.sent_log.abandon(key)
+        except OSError:  # the retry then goes to the curator instead: never twice
+            log.exception("could not note that %s was not sent", key)
 
     def _payload(self, request: PublicationRequest) -> dict[str, object]:
         place = request.place
@@ -281,7 +430,11 @@ class TelegramPublisher:
             response = self._client.post(
                 f"{self._base_url}/bot{self._token}/sendMessage", json=payload
             )
-        except httpx.TransportError as exc:  # timeouts included
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:  # the request never left
+            raise PublishError(
+                f"Telegram sendMessage: {type(exc).__name__}", transient=True, code="connect"
+            ) from exc
+        except httpx.TransportError as exc:  # sent, perhaps carried out: the reply is lost
             raise PublishError(
                 f"Telegram sendMessage: {type(exc).__name__}", transient=True, code="transport"
             ) from exc
@@ -296,6 +449,11 @@ class TelegramPublisher:
             if isinstance(result, dict):
                 return result
         raise _api_error(response.status_code, body)
+
+
+_NOT_SENT = frozenset({"connect", "429"})
+"""Failures after which Telegram certainly did not post: no connection was made, or it
+refused (429 and every other 4xx: ``ok: false`` with the error)."""
 
 
 def _api_error(status: int, body: dict[str, object]) -> PublishError:

@@ -135,6 +135,9 @@ class WebhookNotifier:
             if transient
             else None,
             code=str(status),
+            # RFC 9110 §15.5.2, §15.5.4: 401 the request lacks valid credentials, 403 they
+            # are not enough; the next notification would meet the same
+            credentials=status in (401, 403),
         )
 
     def close(self) -> None:

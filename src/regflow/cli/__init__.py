@@ -18,7 +18,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import IO
 
-from regflow.cli import _act, _deadline, _docs, _records, _run
+from regflow.cli import _act, _deadline, _docs, _outbox, _records, _run
 from regflow.cli._context import CLIError, Context, add_common_options
 from regflow.errors import CommandRefused, RegflowError
 
@@ -40,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
         "-v", "--verbose", action="store_true", help="log what the service does, on stderr"
     )
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
-    for module in (_docs, _records, _act, _run, _deadline):
+    for module in (_docs, _records, _act, _run, _outbox, _deadline):
         module.register(commands)
     return parser
 

@@ -246,7 +246,9 @@ class Context:
         except InvalidTarget as exc:
             raise CLIError(f"--notify {exc}") from exc
 
-    def publisher(self, targets: Sequence[str]) -> Publisher:
+    def publisher(
+        self, targets: Sequence[str], *, store: Store | None = None, clock: Clock | None = None
+    ) -> Publisher:
         """The publisher the ``--publish`` options name (:func:`regflow.bootstrap.publishers`:
         each network's answers to its own publisher).
 
@@ -255,7 +257,7 @@ class Context:
             MissingExtra: the target's adapter needs an extra.
         """
         try:
-            return bootstrap.publishers(targets, on_close=self.on_close)
+            return bootstrap.publishers(targets, on_close=self.on_close, store=store, clock=clock)
         except InvalidTarget as exc:
             raise CLIError(f"--publish {exc}") from exc
 

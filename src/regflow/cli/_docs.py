@@ -8,11 +8,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from regflow.cli._context import CLIError, Context, subcommand
-from regflow.core.case import replay
+from regflow.core.organization import Organization
 from regflow.demo import run_demo
+from regflow.ports.store import Store
 from regflow.reports.compliance import build_report, render_csv, render_json, render_markdown
 from regflow.reports.html import render_html
 from regflow.reports.spec import render_regulation
+from regflow.service import read_cases
 
 if TYPE_CHECKING:
     from regflow.cli._context import Commands
@@ -98,20 +100,22 @@ def _report(ctx: Context) -> int:
     org = ctx.organization
     now = ctx.instant(args.now, "--now")
     store = ctx.store()
-    entries = ctx.every_case(store)
-    with store.unit_of_work() as uow:
-        cases = [replay(uow.events.load(entry.case_id)) for entry in entries]
     if args.start is not None:
         first = _date(args.start, "--from")
-    elif cases:
-        first = min(c.detected_at.astimezone(org.zone).date() for c in cases)
     else:
-        first = now.date()
-    last = _date(args.end, "--to") if args.end is not None else now.date()
+        first = _earliest(store, org, now) or now.astimezone(org.zone).date()
+    last = _date(args.end, "--to") if args.end is not None else now.astimezone(org.zone).date()
     if last < first:
         raise CLIError(f"--to {last} is before --from {first}")
     start = dt.datetime.combine(first, dt.time(), org.zone)
     end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), org.zone)
+
+    def progress(read: int) -> None:  # a long report says how far it has got
+        if read and read % _PROGRESS_EVERY == 0:
+            ctx.err.write(f"report: {read} cases read\n")
+
+    # the period's cases only, page by page through the index, outside the write lock
+    cases = read_cases(store, org.id, start, end, batch=_PAGE, progress=progress)
     report = build_report(
         cases, regulation_for=ctx.regulation_of, organization=org, start=start, end=end, now=now
     )
@@ -122,6 +126,24 @@ def _report(ctx: Context) -> int:
     if args.output:
         ctx.err.write(f"report written to {args.output}\n")
     return 0
+
+
+_PAGE = 500
+"""Cases read per snapshot by ``report``."""
+_PROGRESS_EVERY = 10_000
+"""How often (in cases read) a long report says how far it has got, on stderr."""
+
+
+def _earliest(store: Store, organization: Organization, now: dt.datetime) -> dt.date | None:
+    """The local day of the organisation's first detected case, if any."""
+    with store.snapshot() as snapshot:
+        first = snapshot.cases.detected(
+            organization=organization.id,
+            since=dt.datetime(1970, 1, 1, tzinfo=dt.UTC),
+            until=now + dt.timedelta(days=36_500),
+            limit=1,
+        )
+    return first[0].detected_at.astimezone(organization.zone).date() if first else None
 
 
 def _demo(ctx: Context) -> int:

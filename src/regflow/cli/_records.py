@@ -99,7 +99,9 @@ def register(commands: Commands) -> None:
         "verify",
         "check the hash chain of every case",
         "Check every case's history: an edited, removed, inserted or reordered event\n"
-        "breaks its hash chain. Names each case and event that fails; exit code 1 then.",
+        "breaks its hash chain; and its publications in the outbox, pending or sent:\n"
+        "each carries the text the history approved (and its digest), and each one\n"
+        "delivered is recorded. Names each case and event that fails; exit code 1 then.",
     )
     _format_option(parser)
     parser.set_defaults(handler=_verify)
@@ -301,6 +303,7 @@ def _show(ctx: Context) -> int:
 
 def _verify(ctx: Context) -> int:
     store = ctx.store()
+    service = ctx.service(store)
     failures: list[tuple[str, int | None, str]] = []
     cases = events = 0
     for entry in ctx.every_case(store):
@@ -311,8 +314,13 @@ def _verify(ctx: Context) -> int:
             events += verify(history)
         except TamperedHistory as exc:
             failures.append((exc.case_id, exc.seq, str(exc)))
+            continue
         except StorageError as exc:  # a record edited until it no longer reads as an event
             failures.append((entry.case_id, None, str(exc)))
+            continue
+        # the outbox against the history: the text to post (or posted) is the text approved
+        for problem in service.verify_publications(entry.case_id):
+            failures.append((entry.case_id, None, f"case {entry.case_id}: {problem}"))
     if ctx.args.format == "json":
         dump_json(
             {
@@ -326,7 +334,8 @@ def _verify(ctx: Context) -> int:
         for _case, _seq, reason in failures:
             ctx.err.write(f"regflow: tampered: {reason}\n")
         if failures:
-            ctx.out.write(f"{len(failures)} of {cases} cases fail verification\n")
+            failing = len({case for case, _seq, _reason in failures})
+            ctx.out.write(f"{failing} of {cases} cases fail verification\n")
         else:
             ctx.out.write(f"{cases} cases, {events} events: every history verifies\n")
     return 1 if failures else 0

@@ -89,6 +89,7 @@ def _delivery_options(parser: argparse.ArgumentParser) -> None:
         action="append",
         help="manual (a person posts the answer and records its link; the default), "
         "jsonl:FILE (append answers to a file, post nothing), vk:GROUP_ID, "
+        "telegram:store (the bot's sent log in the store, for every worker) or "
         "telegram:SENT_LOG_FILE; give it once per network (--publish vk:1 --publish "
         "telegram:sent.jsonl --publish manual): each answer goes to its own network's "
         "publisher, the others to manual or jsonl if given (п. 13)",
@@ -97,25 +98,31 @@ def _delivery_options(parser: argparse.ArgumentParser) -> None:
 
 def _service(ctx: Context, clock: Clock) -> Service:
     args = ctx.args
+    store = ctx.store()
     return ctx.service(
-        ctx.store(),
+        store,
         clock=clock,
         notifier=ctx.notifier(getattr(args, "notify", "log"), clock),
-        publisher=ctx.publisher(getattr(args, "publish", None) or ["manual"]),
+        publisher=ctx.publisher(
+            getattr(args, "publish", None) or ["manual"], store=store, clock=clock
+        ),
     )
 
 
 def _dispatch_all(service: Service, now: dt.datetime) -> DispatchReport:
     """Dispatch until nothing is left to do at ``now``: a permanent failure queues a
     notice to the curator, which goes out in the same run."""
-    delivered = retried = failed = 0
+    delivered = retried = failed = paused = 0
+    channels: set[str] = set()
     while True:
         report = service.dispatch(now)
         delivered += report.delivered
         retried += report.retried
         failed += report.failed
+        paused += report.paused
+        channels.update(report.paused_channels)
         if not (report.delivered or report.failed):
-            return DispatchReport(delivered, retried, failed)
+            return DispatchReport(delivered, retried, failed, paused, tuple(sorted(channels)))
 
 
 def _tick_line(at: dt.datetime, report: TickReport) -> str:
@@ -126,10 +133,14 @@ def _tick_line(at: dt.datetime, report: TickReport) -> str:
 
 
 def _dispatch_line(at: dt.datetime, report: DispatchReport) -> str:
-    return (
+    line = (
         f"dispatch {at:%d.%m.%Y %H:%M}: {report.delivered} delivered, {report.retried} to retry, "
         f"{report.failed} failed"
     )
+    if report.paused:
+        channels = ", ".join(report.paused_channels)
+        line += f", {report.paused} held: credentials refused ({channels})"
+    return line
 
 
 def _tick(ctx: Context) -> int:
@@ -170,7 +181,14 @@ def _worker(ctx: Context) -> int:
             ticked = service.tick(now)
             sent = _dispatch_all(service, now)
             local = now.astimezone(zone)
-            if args.once or ticked.cases or sent.delivered or sent.retried or sent.failed:
+            if (
+                args.once
+                or ticked.cases
+                or sent.delivered
+                or sent.retried
+                or sent.failed
+                or sent.paused
+            ):
                 ctx.out.write(f"{_tick_line(local, ticked)}; {_dispatch_line(local, sent)}\n")
                 ctx.out.flush()
             if args.once or stop.wait(args.interval):

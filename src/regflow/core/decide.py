@@ -824,8 +824,21 @@ def _request(ctx: _Context, command: RequestPublication) -> Iterator[tuple[str, 
                 command,
             )
         account = chosen[0].url
-    key = f"{ctx.case.id}/draft-{number}"
-    yield ctx.clause, PublicationRequested(kind, number, key, account)
+    yield ctx.clause, PublicationRequested(kind, number, _attempt_key(ctx.case, number), account)
+
+
+def _attempt_key(case: Case, number: int) -> str:
+    """The once-key of a new request to publish draft ``number``: ``{case}/draft-{n}`` the
+    first time (as before, so stored items keep theirs), ``{case}/draft-{n}/attempt-{k}``
+    for the k-th: a retry after a permanent failure is a new deliverable attempt, and the
+    publisher derives the network's idempotency key (VK ``guid``, ``random_id``) from it."""
+    earlier = sum(
+        1
+        for event in case.events
+        if isinstance(event.data, PublicationRequested) and event.data.number == number
+    )
+    base = f"{case.id}/draft-{number}"
+    return base if earlier == 0 else f"{base}/attempt-{earlier + 1}"
 
 
 def _record(ctx: _Context, command: RecordPublication) -> Iterator[tuple[str, Payload]]:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import enum
+import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
@@ -64,12 +65,16 @@ __all__ = [
     "PublicationRequest",
     "Reminder",
     "breach_department",
+    "breaches_lock",
     "escalation_event",
     "react",
     "reminders",
     "repeated_breaches",
     "significant",
     "surge",
+    "surge_lock",
+    "text_digest",
+    "unrecorded",
     "window_start",
 ]
 
@@ -100,6 +105,9 @@ class NoticeKind(enum.Enum):
     """The curator: the organisation has no official account on the message's platform (п. 13)."""
     FAILED = "failed"
     """The curator: the answer could not be published (п. 13)."""
+    UNRECORDED = "unrecorded"
+    """The curator: the answer was published but its record was refused; record it by hand
+    (п. 13)."""
     ESCALATION = "escalation"
     """A deputy mayor: information under п. 20."""
     WARNING = "warning"
@@ -151,6 +159,12 @@ class PublicationRequest:
 
 
 Effect = Notice | PublicationRequest
+
+
+def text_digest(text: str) -> str:
+    """The digest an outbox publication carries of the approved text it is to post:
+    ``sha256:`` and the SHA-256 of the text's UTF-8 bytes, in lower-case hex."""
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 
 def _key(event: Event) -> str:
@@ -301,6 +315,24 @@ def react(
     return tuple(effects)
 
 
+def unrecorded(
+    org: Organization, case: Case, key: str, published: str, reason: str, at: dt.datetime
+) -> tuple[Notice, ...]:
+    """The curators' notices that the publication ``key`` went out (as ``published``, a link
+    or an id) but its record in ``case`` was refused for ``reason`` (п. 13)."""
+    return tuple(
+        Notice(
+            NoticeKind.UNRECORDED,
+            curator,
+            f"{key}/unrecorded/{curator}",
+            case.id,
+            at,
+            {"reason": reason, "published": published},
+        )
+        for curator in org.curators
+    )
+
+
 # -- warnings and breaches ----------------------------------------------------------------
 
 
@@ -443,6 +475,20 @@ def significant(case: Case, org: Organization, rule: EscalationRule) -> Escalati
         return None
     mark = f"escalation/{rule.id}/{case.id}"
     return Escalation(rule, mark, _recipients(org, rule, case.topics, None), observed=1)
+
+
+def surge_lock(org: Organization, rule: EscalationRule, topic: str, location: str) -> str:
+    """The lock a surge count of ``topic`` at ``location`` is made under (п. 20): units of
+    work that count the same window take turns, so that simultaneous classifications see
+    each other's cases rather than each missing the others'."""
+    return f"lock/{rule.id}/{org.id}/{topic}/{location}"
+
+
+def breaches_lock(org: Organization) -> str:
+    """The lock a municipality's breaches are marked and counted under (п. 20's repeated
+    breaches): one per municipality, so that a batch of cases takes its locks in the
+    order of its municipalities and two workers never wait for each other in a ring."""
+    return f"lock/breaches/{org.id}"
 
 
 def window_start(rule: EscalationRule, at: dt.datetime, zone: str | None = None) -> dt.datetime:

@@ -26,6 +26,7 @@ from regflow.ports.store import (
     Outbox,
     OutboxItem,
     OutboxState,
+    Snapshot,
     Store,
     UnitOfWork,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "PublicationRequest",
     "Publisher",
     "Screener",
+    "Snapshot",
     "Store",
     "UnitOfWork",
 ]

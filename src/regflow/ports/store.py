@@ -33,6 +33,9 @@ __all__ = [
     "Outbox",
     "OutboxItem",
     "OutboxState",
+    "SentLog",
+    "SentRecord",
+    "Snapshot",
     "Store",
     "UnitOfWork",
 ]
@@ -138,6 +141,21 @@ class CaseIndex(Protocol):
         threshold such as п. 20's surge)."""
         ...
 
+    def detected(
+        self,
+        *,
+        organization: str,
+        since: dt.datetime,
+        until: dt.datetime,
+        after: tuple[dt.datetime, str] | None = None,
+        limit: int = 500,
+    ) -> list[CaseEntry]:
+        """Up to ``limit`` cases of ``organization`` detected in ``[since, until)``, whatever
+        their stage, by detection instant then id, starting after ``after`` (the
+        ``(detected_at, case_id)`` of the last entry of the previous page): a period's
+        cases page by page, as a report reads them, without an offset that grows."""
+        ...
+
 
 class IntakeKeys(Protocol):
     """De-duplication of detected messages: one case per post."""
@@ -196,6 +214,46 @@ class OutboxItem:
     available_at: dt.datetime | None = None
     state: OutboxState = OutboxState.PENDING
     last_error: str = ""
+    claim: str = attrs.field(default="", eq=False)
+    """The token of the claim that returned the item (empty otherwise): only its holder
+    renews the lease or settles the item (see :meth:`Outbox.settle`)."""
+
+
+@attrs.frozen
+class SentRecord:
+    """What the sent log knows of one publication key: a send begun, or finished."""
+
+    key: str
+    sending: bool
+    """``True`` while a send has begun and not been recorded as finished: if it stays so,
+    its outcome is unknown (the reply was lost, or the worker stopped)."""
+    started_at: dt.datetime
+    external_id: str = ""
+    url: str = ""
+
+
+class SentLog(Protocol):
+    """Publications sent to a network without an idempotency key (Telegram), kept in the
+    store rather than by each worker, written before and after each send."""
+
+    def get(self, key: str) -> SentRecord | None:
+        """The record of ``key``, if a send of it ever began."""
+        ...
+
+    def begin(self, key: str, at: dt.datetime) -> SentRecord | None:
+        """Note that a send of ``key`` begins at ``at``; ``None`` if it is the first, or the
+        record already there (a send begun before, finished or not), which is kept."""
+        ...
+
+    def finish(self, key: str, external_id: str, url: str, at: dt.datetime) -> None:
+        """Record that the send of ``key`` was carried out, as ``external_id`` at ``url``
+        (``at``: when the send began, if no :meth:`begin` noted it)."""
+        ...
+
+    def abandon(self, key: str) -> None:
+        """Forget an unfinished send of ``key`` that certainly did not reach the network
+        (refused, or never connected), so that a retry sends it; a finished one stays."""
+        ...
 
 
 class Outbox(Protocol):
@@ -207,18 +265,59 @@ class Outbox(Protocol):
 
     def claim(self, now: dt.datetime, limit: int, lease: dt.timedelta) -> list[OutboxItem]:
         """Up to ``limit`` pending items available at ``now``, oldest first, each made
-        unavailable to other claimers for ``lease`` (so a crashed worker's items come back)."""
+        unavailable to other claimers for ``lease`` (so a crashed worker's items come back)
+        and given a fresh claim token (:attr:`OutboxItem.claim`)."""
+        ...
+
+    def renew(self, key: str, claim: str, until: dt.datetime) -> bool:
+        """Extend the lease of ``key`` to ``until`` if the claim ``claim`` still holds it;
+        ``False`` if it does not (the lease lapsed and another claim took the item, or it
+        was settled)."""
         ...
 
     def settle(
-        self, key: str, state: OutboxState, *, error: str = "", retry_at: dt.datetime | None = None
-    ) -> None:
+        self,
+        key: str,
+        state: OutboxState,
+        *,
+        error: str = "",
+        retry_at: dt.datetime | None = None,
+        claim: str | None = None,
+    ) -> bool:
         """Finish an attempt: ``DONE``, ``FAILED`` (permanent), or ``PENDING`` again at ``retry_at``
-        with ``error`` noted; ``attempts`` goes up by one."""
+        with ``error`` noted; ``attempts`` goes up by one.
+
+        With ``claim``, only that claim's holder settles: if a newer claim took the item
+        (this one's lease lapsed), nothing is written and ``False`` is returned, so a late
+        worker never overwrites the newer one's attempt. Returns ``True`` when written.
+
+        Raises:
+            KeyError: no item has ``key``.
+        """
         ...
 
     def get(self, key: str) -> OutboxItem | None:
         """The item with ``key``, if any."""
+        ...
+
+    def query(
+        self,
+        *,
+        state: OutboxState | None = None,
+        kind: str | None = None,
+        case_id: str | None = None,
+        since: dt.datetime | None = None,
+        error: str | None = None,
+        limit: int = 100,
+    ) -> list[OutboxItem]:
+        """Items matching every given filter, oldest first (by ``created_at``, then key):
+        ``since`` bounds ``created_at`` from below, ``error`` is a substring of
+        ``last_error`` (case-sensitive)."""
+        ...
+
+    def requeue(self, key: str, at: dt.datetime) -> bool:
+        """Make the ``FAILED`` item ``key`` pending again, available at ``at``, with its
+        attempts back to 0 (its last error kept); ``False`` if no failed item has the key."""
         ...
 
 
@@ -250,6 +349,37 @@ class UnitOfWork(Protocol):
         """Effects to deliver."""
         ...
 
+    @property
+    def sent(self) -> SentLog:
+        """Publications sent without a network's idempotency key."""
+        ...
+
+    def lock(self, key: str) -> None:
+        """Hold an exclusive lock named ``key`` until the unit of work ends.
+
+        Units of work that take the same key run one after another from that point,
+        and each sees what the one before it committed: a count followed by a mark (п.
+        20's surge and repeated breaches) is then not skewed by a concurrent one. A
+        store whose units of work already run one at a time (memory, SQLite) need do
+        nothing; PostgreSQL takes ``pg_advisory_xact_lock``. Take several keys in a
+        fixed order (sorted), or two units of work may wait for each other.
+        """
+        ...
+
+
+class Snapshot(Protocol):
+    """A read-only view of the store as it was when the snapshot began."""
+
+    @property
+    def events(self) -> EventLog:
+        """The event log (read it; a snapshot writes nothing)."""
+        ...
+
+    @property
+    def cases(self) -> CaseIndex:
+        """The case index (read it)."""
+        ...
+
 
 class Store(Protocol):
     """Durable state. :meth:`unit_of_work` commits when its block ends without an
@@ -257,4 +387,11 @@ class Store(Protocol):
 
     def unit_of_work(self) -> AbstractContextManager[UnitOfWork]:
         """A transaction."""
+        ...
+
+    def snapshot(self) -> AbstractContextManager[Snapshot]:
+        """A read-only transaction that sees one consistent state and takes no write
+        lock: what reports, ``verify`` and what-if read through, so that staff commands
+        are never kept waiting by a long read (read it in pages: one snapshot per page
+        keeps each short)."""
         ...

@@ -76,8 +76,9 @@ class Ref:
 
 @attrs.frozen
 class Spread:
-    """The median and the 90th percentile of some durations (linear interpolation
-    between the closest ranks, as numpy's default)."""
+    """The median and the 90th percentile of some durations, each duration taken to the
+    nearest whole minute (the report's resolution; it keeps a year of them as a
+    histogram), with linear interpolation between the closest ranks, as numpy's default."""
 
     median: dt.timedelta
     p90: dt.timedelta
@@ -271,7 +272,12 @@ _NO_DEPARTMENT = "Без органа (не направленные сообщ�
 class _Facts:
     """What one case contributes, before grouping."""
 
-    case: Case
+    case_id: str
+    detected_at: dt.datetime
+    repeat_of: str | None
+    screening: tuple[str, ...]
+    published: bool
+    """Anything of it published (an answer, an interim answer, a clarification request)."""
     department: str | None
     executor: str | None
     answered: bool
@@ -315,9 +321,17 @@ def build_report(
     if end <= start:
         raise ValueError(f"the period is empty: end {end.isoformat()} <= start {start.isoformat()}")
     names = _Names(organization)
-    facts: list[_Facts] = []
+    totals, departments, executors = _Group(), dict[str | None, _Group](), dict[str, _Group]()
+    repeats: list[tuple[dt.datetime, Repeat]] = []
+    flagged: list[tuple[dt.datetime, Flagged]] = []
+    excluded: Counter[str] = Counter()
+    escalated: Counter[str] = Counter()
+    daily: Counter[dt.date] = Counter()
     breaches: list[Breach] = []
     regulations: dict[str, Regulation] = {}
+    zone = organization.zone
+    # One case at a time: its figures go into the groups and the case is dropped, so a
+    # year's report holds per-group sums and what it lists, not the cases.
     for case in cases:
         if not start <= case.detected_at < end:
             continue
@@ -328,9 +342,24 @@ def build_report(
         regulation = regulation_for(case)
         regulations.setdefault(f"{regulation.id}@{regulation.version}", regulation)
         fact, found = _study(case, regulation, organization, now, names)
-        facts.append(fact)
         breaches.extend(found)
-    facts.sort(key=lambda f: (f.case.detected_at, f.case.id))
+        totals.add(fact)
+        departments.setdefault(fact.department, _Group()).add(fact)
+        if fact.executor is not None:
+            executors.setdefault(fact.executor, _Group()).add(fact)
+        department = names.department(fact.department)
+        if fact.repeat_of is not None:
+            repeat = Repeat(fact.case_id, fact.repeat_of, department)
+            repeats.append((fact.detected_at, repeat))
+        if fact.screening and fact.excluded is None:
+            marked = Flagged(fact.case_id, fact.screening, department, fact.published)
+            flagged.append((fact.detected_at, marked))
+        if fact.excluded is not None:
+            excluded[fact.excluded] += 1
+        escalated.update(fact.escalations)
+        daily[fact.detected_at.astimezone(zone).date()] += 1
+    repeats.sort(key=lambda pair: (pair[0], pair[1].case_id))
+    flagged.sort(key=lambda pair: (pair[0], pair[1].case_id))
     breaches.sort(key=lambda b: (b.due, b.case_id, b.deadline))
     return ComplianceReport(
         organization_id=organization.id,
@@ -341,35 +370,18 @@ def build_report(
         now=now,
         regulations=tuple(regulations),
         main_deadlines=tuple(dict.fromkeys(i for r in regulations.values() for i in _main_ids(r))),
-        totals=_metrics(facts, len(breaches)),
-        departments=_department_rows(facts, breaches, organization, names),
-        executors=_executor_rows(facts, breaches, names),
+        totals=totals.metrics(len(breaches)),
+        departments=_department_rows(departments, breaches, organization, names),
+        executors=_executor_rows(executors, breaches, names),
         breaches_by_deadline=_by_deadline(regulations.values(), breaches),
         breaches=tuple(breaches),
-        repeats=tuple(
-            Repeat(f.case.id, f.case.repeat_of, names.department(f.department))
-            for f in facts
-            if f.case.repeat_of is not None
-        ),
-        flagged=tuple(
-            Flagged(
-                f.case.id,
-                f.case.screening,
-                names.department(f.department),
-                any(isinstance(e.data, Published) for e in f.case.events),
-            )
-            for f in facts
-            if f.case.screening and f.excluded is None
-        ),
+        repeats=tuple(repeat for _at, repeat in repeats),
+        flagged=tuple(marked for _at, marked in flagged),
         exclusions=_tally(
-            [c for r in regulations.values() for c in r.exclusion.categories],
-            [f.excluded for f in facts if f.excluded is not None],
+            [c for r in regulations.values() for c in r.exclusion.categories], excluded
         ),
-        escalations=_tally(
-            [e.id for r in regulations.values() for e in r.escalations],
-            [reason for f in facts for reason in f.escalations],
-        ),
-        daily=_daily(facts, organization, start, end),
+        escalations=_tally([e.id for r in regulations.values() for e in r.escalations], escalated),
+        daily=_daily(daily, organization, start, end),
     )
 
 
@@ -448,7 +460,11 @@ def _study(
             )
         )
     fact = _Facts(
-        case=case,
+        case_id=case.id,
+        detected_at=case.detected_at,
+        repeat_of=case.repeat_of,
+        screening=case.screening,
+        published=any(isinstance(e.data, Published) for e in case.events),
         department=case.lead,
         executor=case.lead_executor,
         answered=any(
@@ -465,76 +481,129 @@ def _study(
     return fact, breaches
 
 
-def _metrics(facts: Sequence[_Facts], breaches: int) -> Metrics:
-    return Metrics(
-        messages=len(facts),
-        answered=sum(f.answered for f in facts),
-        on_time=sum(f.on_time is True for f in facts),
-        late=sum(f.on_time is False for f in facts),
-        to_route=_timing([f.to_route for f in facts if f.to_route is not None]),
-        to_answer=_timing([f.to_answer for f in facts if f.to_answer is not None]),
-        breaches=breaches,
-        repeats=sum(f.case.repeat_of is not None for f in facts),
-        excluded=sum(f.excluded is not None for f in facts),
-        escalations=sum(len(f.escalations) for f in facts),
-        closed_unanswered=sum(f.closed_unanswered for f in facts),
-        closed_not_judged=sum(f.closed_unanswered and f.on_time is None for f in facts),
+class _Group:
+    """The running sums of one row of the report (the totals, a department, an executor):
+    counts, and the times to route and to answer as histograms of whole minutes, so that
+    a year's report holds as much as its longest times, not one entry per case."""
+
+    __slots__ = (
+        "answered",
+        "closed_not_judged",
+        "closed_unanswered",
+        "escalations",
+        "excluded",
+        "late",
+        "messages",
+        "on_time",
+        "repeats",
+        "to_answer",
+        "to_route",
     )
 
+    def __init__(self) -> None:
+        self.messages = self.answered = self.on_time = self.late = 0
+        self.repeats = self.excluded = self.escalations = 0
+        self.closed_unanswered = self.closed_not_judged = 0
+        self.to_route: tuple[Counter[int], Counter[int]] = (Counter(), Counter())
+        self.to_answer: tuple[Counter[int], Counter[int]] = (Counter(), Counter())
 
-def _timing(spans: Sequence[tuple[dt.timedelta, dt.timedelta]]) -> Timing:
-    if not spans:
+    def add(self, fact: _Facts) -> None:
+        self.messages += 1
+        self.answered += fact.answered
+        self.on_time += fact.on_time is True
+        self.late += fact.on_time is False
+        self.repeats += fact.repeat_of is not None
+        self.excluded += fact.excluded is not None
+        self.escalations += len(fact.escalations)
+        self.closed_unanswered += fact.closed_unanswered
+        self.closed_not_judged += fact.closed_unanswered and fact.on_time is None
+        for span, into in ((fact.to_route, self.to_route), (fact.to_answer, self.to_answer)):
+            if span is not None:
+                into[0][_whole_minutes(span[0])] += 1
+                into[1][_whole_minutes(span[1])] += 1
+
+    def metrics(self, breaches: int) -> Metrics:
+        return Metrics(
+            messages=self.messages,
+            answered=self.answered,
+            on_time=self.on_time,
+            late=self.late,
+            to_route=_timing(self.to_route),
+            to_answer=_timing(self.to_answer),
+            breaches=breaches,
+            repeats=self.repeats,
+            excluded=self.excluded,
+            escalations=self.escalations,
+            closed_unanswered=self.closed_unanswered,
+            closed_not_judged=self.closed_not_judged,
+        )
+
+
+def _whole_minutes(span: dt.timedelta) -> int:
+    """``span`` to the nearest minute (half a minute up): the report's resolution."""
+    return (span + dt.timedelta(seconds=30)) // dt.timedelta(minutes=1)
+
+
+def _timing(histograms: tuple[Counter[int], Counter[int]]) -> Timing:
+    working, clock = histograms
+    count = sum(working.values())
+    if not count:
         return Timing(0, None, None)
-    return Timing(
-        len(spans),
-        _spread([working for working, _clock in spans]),
-        _spread([clock for _working, clock in spans]),
+    return Timing(count, _spread(working, count), _spread(clock, count))
+
+
+def _spread(minutes: Counter[int], count: int) -> Spread:
+    ordered = sorted(minutes.items())
+    return Spread(
+        _percentile(ordered, count, Fraction(1, 2)), _percentile(ordered, count, Fraction(9, 10))
     )
 
 
-def _spread(values: Sequence[dt.timedelta]) -> Spread:
-    micros = sorted(v // dt.timedelta(microseconds=1) for v in values)
-    return Spread(_percentile(micros, Fraction(1, 2)), _percentile(micros, Fraction(9, 10)))
-
-
-def _percentile(ordered: Sequence[int], share: Fraction) -> dt.timedelta:
-    rank = share * (len(ordered) - 1)
+def _percentile(ordered: Sequence[tuple[int, int]], count: int, share: Fraction) -> dt.timedelta:
+    """The ``share`` percentile of ``count`` values given as sorted (minutes, how many)
+    pairs: linear interpolation between the closest ranks, as numpy's default."""
+    rank = share * (count - 1)
     low = int(rank)
-    high = min(low + 1, len(ordered) - 1)
-    value = ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
-    return dt.timedelta(microseconds=round(value))
+    high = min(low + 1, count - 1)
+    low_value = high_value = None
+    seen = 0
+    for value, times in ordered:
+        if low_value is None and low < seen + times:
+            low_value = value
+        if high < seen + times:
+            high_value = value
+            break
+        seen += times
+    assert low_value is not None
+    assert high_value is not None
+    minutes = low_value + (high_value - low_value) * (rank - low)
+    return dt.timedelta(microseconds=round(minutes * 60_000_000))
 
 
 def _department_rows(
-    facts: Sequence[_Facts],
+    groups: dict[str | None, _Group],
     breaches: Sequence[Breach],
     organization: Organization,
     names: _Names,
 ) -> tuple[Row, ...]:
-    cases: dict[str | None, list[_Facts]] = {}
-    for fact in facts:
-        cases.setdefault(fact.department, []).append(fact)
     counted = Counter(b.department.id if b.department else None for b in breaches)
     known = [d.id for d in organization.departments]
-    ids = [*known, *sorted({i for i in [*cases, *counted] if i is not None} - set(known)), None]
+    ids = [*known, *sorted({i for i in [*groups, *counted] if i is not None} - set(known)), None]
     rows = []
     for ident in ids:
-        if ident in cases or ident in counted:
+        if ident in groups or ident in counted:
             ref = names.department(ident)
             name = ref.name if ref is not None else _NO_DEPARTMENT
-            rows.append(Row(ident, name, _metrics(cases.get(ident, []), counted[ident])))
+            group = groups.get(ident) or _Group()
+            rows.append(Row(ident, name, group.metrics(counted[ident])))
     return tuple(rows)
 
 
 def _executor_rows(
-    facts: Sequence[_Facts], breaches: Sequence[Breach], names: _Names
+    groups: dict[str, _Group], breaches: Sequence[Breach], names: _Names
 ) -> tuple[Row, ...]:
-    cases: dict[str, list[_Facts]] = {}
-    for fact in facts:
-        if fact.executor is not None:
-            cases.setdefault(fact.executor, []).append(fact)
     counted = Counter(b.responsible.id for b in breaches if b.responsible is not None)
-    people = set(cases) | {
+    people = set(groups) | {
         b.responsible.id
         for b in breaches
         if b.responsible is not None and b.responsible_role in ("executor", "co_executor")
@@ -543,7 +612,8 @@ def _executor_rows(
     for ident in people:
         ref = names.person(ident)
         assert ref is not None
-        rows.append(Row(ident, ref.name, _metrics(cases.get(ident, []), counted[ident])))
+        group = groups.get(ident) or _Group()
+        rows.append(Row(ident, ref.name, group.metrics(counted[ident])))
     return tuple(sorted(rows, key=lambda r: (r.name, r.id)))
 
 
@@ -557,16 +627,14 @@ def _by_deadline(
     )
 
 
-def _tally(known: Iterable[str], seen: Iterable[str]) -> tuple[Tally, ...]:
-    counts = Counter(seen)
+def _tally(known: Iterable[str], counts: Counter[str]) -> tuple[Tally, ...]:
     return tuple(Tally(key, counts[key]) for key in dict.fromkeys([*known, *sorted(counts)]))
 
 
 def _daily(
-    facts: Sequence[_Facts], organization: Organization, start: dt.datetime, end: dt.datetime
+    counts: Counter[dt.date], organization: Organization, start: dt.datetime, end: dt.datetime
 ) -> tuple[DayLoad, ...]:
     zone = organization.zone
-    counts = Counter(f.case.detected_at.astimezone(zone).date() for f in facts)
     first = start.astimezone(zone).date()
     last = (end - dt.timedelta(microseconds=1)).astimezone(zone).date()
     days = (first + dt.timedelta(days=n) for n in range((last - first).days + 1))

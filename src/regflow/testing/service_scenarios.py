@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 
 import attrs
 import pytest
@@ -28,6 +30,7 @@ from regflow.core import (
     ApproveDraft,
     AssignExecutor,
     Classify,
+    Close,
     Escalate,
     LinkRepeat,
     Organization,
@@ -36,9 +39,10 @@ from regflow.core import (
     SubmitDraft,
     replay,
 )
-from regflow.core.events import Escalated, PublicationRequested
+from regflow.core.events import Escalated, PublicationRequested, Published
 from regflow.errors import PermissionDenied, PublishError, UnknownCase
-from regflow.ports.store import Store
+from regflow.ports.effects import Publication, PublicationRequest
+from regflow.ports.store import OutboxState, Snapshot, Store, UnitOfWork
 from regflow.rules import DraftKind
 from regflow.service import Municipality, Service, open_service
 from regflow.testing.fakes import (
@@ -112,6 +116,53 @@ def answered_request(service: Service, case_id: str) -> None:
         RequestPublication(case_id=case_id, actor="zaitsev", at=at("2025-11-24 10:15")),
     ):
         service.handle(step)
+
+
+@attrs.define
+class Interleaved:
+    """A store that lets "another process" act just before the ``after``-th next unit of work.
+
+    :meth:`arm` schedules ``action`` (run on the store itself, outside any unit of work);
+    it runs when the service opens its ``after``-th unit of work from then on, so a test
+    can put a staff command between any two of the worker's steps.
+    """
+
+    store: Store
+    _pending: list[tuple[int, Callable[[], object]]] = attrs.Factory(list)
+
+    def arm(self, after: int, action: Callable[[], object]) -> None:
+        """Run ``action`` before the ``after``-th unit of work opened from now (1: the next)."""
+        self._pending.append((after, action))
+
+    @contextmanager
+    def _unit(self) -> Iterator[UnitOfWork]:
+        due = [action for n, action in self._pending if n == 1]
+        self._pending = [(n - 1, action) for n, action in self._pending if n > 1]
+        for action in due:
+            action()
+        with self.store.unit_of_work() as uow:
+            yield uow
+
+    def unit_of_work(self) -> AbstractContextManager[UnitOfWork]:
+        """The wrapped store's unit of work, after any action due now."""
+        return self._unit()
+
+    def snapshot(self) -> AbstractContextManager[Snapshot]:
+        """The wrapped store's snapshot (reads are not interleaved)."""
+        return self.store.snapshot()
+
+
+@attrs.define
+class _ActingPublisher:
+    """Publishes through ``inner``, then runs ``then`` (something that lands meanwhile)."""
+
+    inner: RecordingPublisher
+    then: Callable[[], object]
+
+    def publish(self, request: PublicationRequest) -> Publication:
+        published = self.inner.publish(request)
+        self.then()
+        return published
 
 
 def assert_index_follows_events(store: Store, case_id: str) -> None:
@@ -274,6 +325,142 @@ class _Scenarios:
         assert case.failure == "comments closed"
         service.dispatch()
         assert [n.kind for n in notifier.to("sokolova")][-1] == "failed"
+
+    @pytest.mark.parametrize("after", [1, 2, 3])
+    def test_p13_a_staff_command_while_the_worker_records_does_not_lose_the_publication(
+        self, store: Store, after: int
+    ) -> None:
+        # issue 15: the curator's command lands between the publisher's answer and its
+        # record (at any of the worker's next units of work); the record was refused as
+        # "before the case's last event" and the item still marked done
+        interleaved = Interleaved(store)
+        staff, _notifier, _clock = make(store)
+        publisher = RecordingPublisher()
+        case_id = ""
+
+        def escalate() -> None:
+            staff.handle(
+                Escalate(
+                    case_id=case_id,
+                    actor="sokolova",
+                    at=at("2025-11-24 10:30"),
+                    reason="significant",
+                )
+            )
+
+        acting = _ActingPublisher(publisher, lambda: interleaved.arm(after, escalate))
+        service, _notifier, clock = make(interleaved, acting)
+        case_id, _ = service.intake(
+            message(at("2025-11-24 09:00")), organization=ORG.id, actor="sokolova"
+        )
+        answered_request(service, case_id)
+        clock.instant = at("2025-11-24 10:16")
+        assert service.dispatch().failed == 0
+        case = service.case(case_id)
+        assert case.stage == "answered"
+        assert [e.type for e in case.events][-2:] in (
+            ["escalated", "published"],
+            ["published", "escalated"],
+        )
+        published = [e.data for e in case.events if isinstance(e.data, Published)]
+        assert [p.external_id for p in published] == ["post-1"]
+        assert len(publisher.posts) == 1
+
+    def test_p13_a_publication_that_cannot_be_recorded_is_not_done_and_the_curator_is_told(
+        self, store: Store
+    ) -> None:
+        # the case was closed while the answer went out: the record stays refused, so the
+        # item is not marked done and the curator is told what was posted where
+        staff, _notifier, _clock = make(store)
+        case_id = ""
+
+        def close() -> None:
+            staff.handle(
+                Close(
+                    case_id=case_id,
+                    actor="sokolova",
+                    at=at("2025-11-24 10:30"),
+                    reason="duplicate",
+                )
+            )
+
+        publisher = RecordingPublisher()
+        service, notifier, clock = make(store, _ActingPublisher(publisher, close))
+        case_id, _ = service.intake(
+            message(at("2025-11-24 09:00")), organization=ORG.id, actor="sokolova"
+        )
+        answered_request(service, case_id)
+        clock.instant = at("2025-11-24 10:16")
+        assert service.dispatch().failed == 1
+        with store.unit_of_work() as uow:
+            item = uow.outbox.get(f"{case_id}/draft-1")
+        assert item is not None
+        assert item.state is OutboxState.FAILED
+        assert "post-1" in item.last_error
+        service.dispatch()
+        told = notifier.to("sokolova")[-1]
+        assert told.kind == "unrecorded"
+        assert "https://example.invalid/vk/1" in told.text
+
+    def test_p13_a_retry_after_a_permanent_failure_is_delivered_under_a_key_of_its_own(
+        self, store: Store
+    ) -> None:
+        # issue 15: the retry recorded a new request but queued nothing (its key was the
+        # failed item's)
+        inner = RecordingPublisher()
+        captcha = PublishError("VK error 14: Captcha needed", transient=False)
+        flaky = FlakyPublisher(inner, [captcha])
+        service, _notifier, clock = make(store, flaky)
+        case_id, _ = service.intake(
+            message(at("2025-11-24 09:00")), organization=ORG.id, actor="sokolova"
+        )
+        answered_request(service, case_id)
+        clock.instant = at("2025-11-24 10:16")
+        assert service.dispatch().failed == 1
+        service.handle(
+            RequestPublication(case_id=case_id, actor="zaitsev", at=at("2025-11-24 10:40"))
+        )
+        clock.instant = at("2025-11-24 10:41")
+        service.dispatch()
+        case = service.case(case_id)
+        keys = [e.data.key for e in case.events if isinstance(e.data, PublicationRequested)]
+        assert keys == [f"{case_id}/draft-1", f"{case_id}/draft-1/attempt-2"]
+        assert list(inner.posts) == keys[1:]
+        assert case.stage == "answered"
+
+    def test_p13_a_batch_that_outlives_its_lease_leaves_the_rest_to_the_new_holder(
+        self, store: Store
+    ) -> None:
+        # issue 15: a worker whose batch outlived its lease went on and delivered items
+        # another worker had claimed meanwhile (a second post where the network has no key)
+        publisher = RecordingPublisher()
+        other, _notifier, _clock = make(store, publisher)
+        slow_once: list[bool] = []
+        first_clock = FixedClock(at("2025-11-24 10:16"))
+
+        def slow() -> None:
+            if not slow_once:  # the first answer takes longer than the lease
+                slow_once.append(True)
+                first_clock.advance(dt.timedelta(minutes=6))
+                time.sleep(0.3)  # the heartbeat renews this item's lease meanwhile
+                other.dispatch(at("2025-11-24 10:22"))
+
+        service, _notifier, _clock = make(store, _ActingPublisher(publisher, slow))
+        cases = []
+        for _ in range(2):
+            case_id, _ = service.intake(
+                message(at("2025-11-24 09:00")), organization=ORG.id, actor="sokolova"
+            )
+            answered_request(service, case_id)
+            cases.append(case_id)
+        service.clock = first_clock
+        service.heartbeat = dt.timedelta(milliseconds=20)
+        service.dispatch(at("2025-11-24 10:16"))
+        assert sorted(publisher.calls) == sorted(f"{c}/draft-1" for c in cases)  # once each
+        assert all(service.case(c).stage == "answered" for c in cases)
+        with store.unit_of_work() as uow:
+            left = uow.outbox.query(state=OutboxState.PENDING, limit=1000)
+        assert left == []
 
     def test_tick_records_each_warning_and_breach_once(self, store: Store) -> None:
         service, notifier, clock = make(store)

@@ -16,6 +16,8 @@ The memory, SQLite and PostgreSQL adapters all pass this same suite.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -98,6 +100,46 @@ class StoreContract:
     def store(self) -> Iterator[Store]:
         """A fresh, empty store (subclasses override)."""
         raise NotImplementedError("give the contract a `store` fixture")
+
+    # -- reading: snapshots and a period's cases ----------------------------------
+
+    def test_a_period_s_cases_come_page_by_page_by_detection_instant(self, store: Store) -> None:
+        instants = [T0 + dt.timedelta(minutes=m) for m in (30, 0, 10, 10, 50, 20)]
+        with store.unit_of_work() as uow:
+            for number, detected in enumerate(instants):
+                uow.cases.put(entry(f"c-{number}", None, detected_at=detected, stage="closed"))
+            uow.cases.put(entry("other-city", None, organization="town", detected_at=T0))
+            uow.cases.put(entry("too-late", None, detected_at=T0 + dt.timedelta(hours=1)))
+        end = T0 + dt.timedelta(hours=1)  # the period ends before "too-late"
+        seen: list[str] = []
+        after = None
+        with store.snapshot() as snapshot:
+            while True:
+                page = snapshot.cases.detected(
+                    organization="city", since=T0, until=end, after=after, limit=4
+                )
+                seen += [e.case_id for e in page]
+                if len(page) < 4:
+                    break
+                after = (page[-1].detected_at, page[-1].case_id)
+        # by instant, then id; whatever the stage; another organisation's left out
+        assert seen == ["c-1", "c-2", "c-3", "c-5", "c-0", "c-4"]
+
+    def test_a_snapshot_reads_what_was_committed_and_writes_nothing(self, store: Store) -> None:
+        from regflow.errors import StorageError
+
+        events = history("c-1", 2)
+        with store.unit_of_work() as uow:
+            uow.events.append("c-1", 0, events)
+            uow.cases.put(entry("c-1", None))
+        with store.snapshot() as snapshot:
+            assert list(snapshot.events.load("c-1")) == events
+            assert snapshot.cases.get("c-1") == entry("c-1", None)
+        with pytest.raises(StorageError), store.snapshot() as snapshot:
+            snapshot.events.append("c-2", 0, history("c-2", 1))
+        with store.unit_of_work() as uow:
+            assert uow.events.load("c-2") == ()
+            uow.events.append("c-1", 2, history("c-1", 3)[2:])  # the store still writes
 
     # -- the event log ---------------------------------------------------------
 
@@ -245,6 +287,37 @@ class StoreContract:
             assert uow.marks.count("breach/", T0, limit=1) == 1
             assert uow.marks.count("breach/", T0, limit=5) == 2
 
+    def test_a_lock_makes_a_count_see_what_the_holder_marked(self, store: Store) -> None:
+        # п. 20 counts then marks: a second unit of work that takes the same lock waits for
+        # the first to commit and then counts its mark (issue 15: write skew on PostgreSQL)
+        locked = threading.Event()
+        seen: list[int] = []
+
+        def holder() -> None:
+            with store.unit_of_work() as uow:
+                uow.lock("window/roads/Центр")
+                locked.set()
+                time.sleep(0.3)
+                uow.marks.add("breach/c-1/answer", T0, "roads")
+
+        def counter() -> None:
+            locked.wait(5)
+            with store.unit_of_work() as uow:
+                uow.lock("window/roads/Центр")
+                seen.append(uow.marks.count("breach/", T0, "roads"))
+                uow.marks.add("breach/c-2/answer", T0, "roads")
+
+        threads = [threading.Thread(target=holder), threading.Thread(target=counter)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(10)
+        assert seen == [1]
+        with store.unit_of_work() as uow:
+            uow.lock("window/roads/Центр")
+            uow.lock("window/roads/Центр")  # taken again in one unit of work: no deadlock
+            assert uow.marks.count("breach/", T0, "roads") == 2
+
     # -- the outbox -----------------------------------------------------------------
 
     def test_enqueue_keeps_the_first_of_a_key(self, store: Store) -> None:
@@ -298,3 +371,100 @@ class StoreContract:
             assert uow.outbox.claim(now + dt.timedelta(minutes=1), 10, lease) == []
             later = uow.outbox.claim(now + dt.timedelta(minutes=2), 10, lease)
         assert [i.key for i in later] == ["retry"]
+
+    def test_failed_items_are_found_by_filter_and_requeued(self, store: Store) -> None:
+        later = T0 + dt.timedelta(hours=1)
+        with store.unit_of_work() as uow:
+            uow.outbox.enqueue(
+                [item("n-1"), item("n-2", later), item("p-1", later, kind="publish"), item("ok")]
+            )
+            uow.outbox.claim(T0, 10, dt.timedelta(minutes=5))
+            uow.outbox.settle("n-1", OutboxState.FAILED, error="SMTP 535 auth failed")
+            uow.outbox.settle("n-2", OutboxState.FAILED, error="SMTP 535 auth failed")
+            uow.outbox.settle("p-1", OutboxState.FAILED, error="VK error 14: Captcha")
+            uow.outbox.settle("ok", OutboxState.DONE)
+        with store.unit_of_work() as uow:
+
+            def keys(**filters: Any) -> list[str]:
+                return [i.key for i in uow.outbox.query(**filters)]
+
+            assert keys(state=OutboxState.FAILED) == ["n-1", "n-2", "p-1"]
+            assert keys(state=OutboxState.FAILED, kind="notify") == ["n-1", "n-2"]
+            assert keys(state=OutboxState.FAILED, since=later) == ["n-2", "p-1"]
+            assert keys(error="535") == ["n-1", "n-2"]
+            assert keys(error="captcha") == []  # case-sensitive
+            assert keys(case_id="c-1", limit=2) == ["n-1", "ok"]
+            assert keys(case_id="c-9") == []
+            assert keys(state=OutboxState.DONE) == ["ok"]
+            assert uow.outbox.requeue("n-1", later)
+            assert not uow.outbox.requeue("ok", later)  # not failed
+            assert not uow.outbox.requeue("nope", later)
+        with store.unit_of_work() as uow:
+            again = uow.outbox.get("n-1")
+            assert again is not None
+            assert (again.state, again.attempts, again.last_error) == (
+                OutboxState.PENDING,
+                0,
+                "SMTP 535 auth failed",
+            )
+            assert uow.outbox.claim(T0, 10, dt.timedelta(minutes=5)) == []  # not yet available
+            assert [i.key for i in uow.outbox.claim(later, 10, dt.timedelta(minutes=5))] == ["n-1"]
+
+    def test_only_the_holder_of_a_claim_renews_or_settles_it(self, store: Store) -> None:
+        # issue 15: a worker whose lease lapsed mid-batch settled "done" over a newer claim
+        lease = dt.timedelta(minutes=5)
+        with store.unit_of_work() as uow:
+            uow.outbox.enqueue([item("n-1")])
+        with store.unit_of_work() as uow:
+            (first,) = uow.outbox.claim(T0, 10, lease)
+        assert first.claim
+        with store.unit_of_work() as uow:  # renewed while delivering: not claimable meanwhile
+            assert uow.outbox.renew("n-1", first.claim, T0 + dt.timedelta(minutes=10))
+            assert uow.outbox.claim(T0 + dt.timedelta(minutes=6), 10, lease) == []
+        with store.unit_of_work() as uow:  # the renewed lease lapses too: another worker claims
+            (second,) = uow.outbox.claim(T0 + dt.timedelta(minutes=11), 10, lease)
+        assert second.claim not in ("", first.claim)
+        with store.unit_of_work() as uow:
+            assert not uow.outbox.renew("n-1", first.claim, T0 + dt.timedelta(minutes=20))
+            assert not uow.outbox.settle("n-1", OutboxState.DONE, claim=first.claim)
+            kept = uow.outbox.get("n-1")
+            assert kept is not None
+            assert (kept.state, kept.attempts) == (OutboxState.PENDING, 0)
+            assert uow.outbox.settle(
+                "n-1", OutboxState.PENDING, error="503", retry_at=T0, claim=second.claim
+            )
+        with store.unit_of_work() as uow:
+            settled = uow.outbox.get("n-1")
+            assert settled is not None
+            assert (settled.state, settled.attempts, settled.last_error) == (
+                OutboxState.PENDING,
+                1,
+                "503",
+            )
+            assert not uow.outbox.renew("n-1", second.claim, T0 + dt.timedelta(hours=1))
+            with pytest.raises(KeyError):
+                uow.outbox.settle("nope", OutboxState.DONE, claim="x")
+
+    def test_the_sent_log_notes_a_send_before_and_after(self, store: Store) -> None:
+        with store.unit_of_work() as uow:
+            assert uow.sent.get("c-1/draft-1") is None
+            assert uow.sent.begin("c-1/draft-1", T0) is None
+        with store.unit_of_work() as uow:  # a second worker: the send began, outcome unknown
+            again = uow.sent.begin("c-1/draft-1", T0 + dt.timedelta(minutes=1))
+            assert again is not None
+            assert (again.sending, again.started_at) == (True, T0)
+            uow.sent.finish("c-1/draft-1", "-100/7", "https://t.me/c/100/7", T0)
+        with store.unit_of_work() as uow:
+            done = uow.sent.get("c-1/draft-1")
+            assert done is not None
+            assert (done.sending, done.external_id, done.url) == (
+                False,
+                "-100/7",
+                "https://t.me/c/100/7",
+            )
+            uow.sent.abandon("c-1/draft-1")  # finished: kept
+            assert uow.sent.get("c-1/draft-1") == done
+            assert uow.sent.begin("c-2/draft-1", T0) is None
+            uow.sent.abandon("c-2/draft-1")  # never reached the network: forgotten
+            assert uow.sent.get("c-2/draft-1") is None
+            assert uow.sent.begin("c-2/draft-1", T0) is None
