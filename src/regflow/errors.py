@@ -147,13 +147,26 @@ class NaiveDatetime(CalendarError, TypeError):
 
 @attrs.frozen
 class Problem:
-    """One problem found while checking a definition: where, and what."""
+    """One problem found while checking a definition: where, and what.
+
+    ``line`` (the line of the file the path is written on) and ``by_id`` (the path with
+    entries named by id, ``$.deadlines[answer].limit``) are set where a file was read;
+    they do not take part in equality.
+    """
 
     path: str
     message: str
+    line: int | None = attrs.field(default=None, eq=False)
+    by_id: str = attrs.field(default="", eq=False)
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.message}" if self.path else self.message
+        where = self.path
+        notes = [self.by_id] if self.by_id and self.by_id != self.path else []
+        if self.line is not None:
+            notes.append(f"line {self.line}")
+        if notes:
+            where += f" ({', '.join(notes)})"
+        return f"{where}: {self.message}" if where else self.message
 
 
 class InvalidRegulation(RegflowError, ValueError):

@@ -72,6 +72,8 @@ from regflow.errors import (
     ConcurrencyConflict,
     CorruptCase,
     DeliveryError,
+    InvalidOrganization,
+    Problem,
     PublishError,
     RegflowError,
     StorageError,
@@ -108,10 +110,43 @@ _RETRIES = 5
 
 @attrs.frozen
 class Municipality:
-    """One municipality the service serves: its organisation and its regulation versions."""
+    """One municipality the service serves: its organisation and its regulation versions.
+
+    Raises:
+        InvalidOrganization: a regulation counts working time in another time zone than
+            the organisation's (both are named), so local days would differ; or sends an
+            escalation to a person the organisation does not have.
+    """
 
     organization: Organization
     regulations: tuple[Regulation, ...]
+
+    def __attrs_post_init__(self) -> None:
+        zone = self.organization.timezone
+        problems = [
+            Problem(
+                "$.timezone",
+                f"the organisation's time zone {zone!r} differs from "
+                f"{r.effective.working_time.timezone!r}, the working time of regulation "
+                f"{r.id}@{r.version}",
+            )
+            for r in self.regulations
+            if r.effective.working_time.timezone != zone
+        ]
+        people = {person.id for person in self.organization.people}
+        problems += [
+            Problem(
+                "$.people",
+                f"escalation {e.id!r} of regulation {r.id}@{r.version} goes to "
+                f"{e.recipient.removeprefix('person:')!r}, who is not in the organisation",
+            )
+            for r in self.regulations
+            for e in r.effective.escalations
+            if e.recipient.startswith("person:")
+            and e.recipient.removeprefix("person:") not in people
+        ]
+        if problems:
+            raise InvalidOrganization(problems)
 
     def regulation(self, bound: str | None, day: dt.date) -> Regulation:
         """The version a case is bound to (``"id@version"``), or the one in force on ``day``."""
@@ -222,6 +257,7 @@ class Service:
     append at its version then conflicts, and the command is decided again on a fresh
     load."""
     _cache: OrderedDict[str, Case] = attrs.field(factory=OrderedDict, init=False, repr=False)
+    _wordings: dict[str, Templates] = attrs.field(factory=dict, init=False, repr=False)
 
     # -- commands --------------------------------------------------------------
 
@@ -501,7 +537,7 @@ class Service:
             elif rule.trigger is EscalationTrigger.SURGE and case.location:
                 for topic in sorted(case.topics):  # before counting: see the others' cases
                     uow.lock(surge_lock(org, rule, topic, case.location))
-                since = window_start(rule, at)
+                since = window_start(rule, at, org.timezone)
                 similar = {
                     topic: uow.cases.count(
                         organization=org.id,
@@ -515,7 +551,7 @@ class Service:
                     - _counted(plan.before, topic, since, case.location)
                     for topic in case.topics
                 }
-                escalation = surge(case, org, rule, at, similar)
+                escalation = surge(case, org, rule, at, similar, org.timezone)
             else:
                 escalation = None
             if escalation is not None:
@@ -556,8 +592,27 @@ class Service:
                 items.append(_publication(effect, case))
         return items
 
+    def _wording(self, case: Case) -> Templates:
+        """The templates of ``case``'s regulation: the service's, with the regulation's own
+        ``[templates]`` over them (their language's, if the service has the library's)."""
+        municipality = self.municipalities.get(case.organization)
+        if municipality is None:
+            return self.templates
+        try:
+            regulation = municipality.regulation(case.regulation, case.detected_at.date())
+        except LookupError:
+            return self.templates
+        if not regulation.templates:
+            return self.templates
+        key = f"{regulation.id}@{regulation.version}"
+        found = self._wordings.get(key)
+        if found is None:
+            base = None if self.templates == Templates() else self.templates
+            found = self._wordings[key] = Templates.for_regulation(regulation, base)
+        return found
+
     def _notification(self, org: Organization, case: Case, notice: Notice) -> OutboxItem:
-        subject, text = self.templates.words(notice, case, org)
+        subject, text = self._wording(case).words(notice, case, org)
         try:
             someone = org.person(notice.recipient)
             address = someone.email or someone.telegram or someone.id
@@ -738,9 +793,9 @@ class Service:
         for rule in regulation.effective.escalations:
             if rule.trigger is not EscalationTrigger.REPEATED_BREACHES:
                 continue
-            since = window_start(rule, at)
+            since = window_start(rule, at, org.timezone)
             breaches = uow.marks.count(BREACH_MARKS, since, department, limit=rule.threshold)
-            escalation = repeated_breaches(org, rule, department, at, breaches)
+            escalation = repeated_breaches(org, rule, department, at, breaches, org.timezone)
             if escalation is not None:
                 found.append(escalation)
         return found

@@ -280,3 +280,19 @@ def test_working_intervals_of_a_date(wt: WorkingTime) -> None:
         (at("2025-11-01 14:00"), at("2025-11-01 17:00")),
     ]
     assert wt.working_intervals(dt.date(2025, 11, 3)) == []
+
+
+def test_calendar_days_end_at_midnight_of_the_last_day_civil_code_art_191_194() -> None:
+    from regflow.calendar import CalendarDays, OfficeHours, WorkingTime, russia
+    from regflow.rules import Basis, Period
+
+    wt = WorkingTime(russia(2025, 2025), OfficeHours.standard(), "Asia/Yakutsk")
+    start = dt.datetime(2025, 11, 10, 15, 0, tzinfo=wt.zone)  # a Monday
+    # from the next day: Tue, Wed, Thu; the period ends at 24:00 of Thursday
+    end = dt.datetime(2025, 11, 14, 0, 0, tzinfo=wt.zone)
+    assert wt.add(start, CalendarDays(3)) == end
+    # the weekend counts: 5 days from Thursday end at the close of Tuesday
+    thursday = dt.datetime(2025, 11, 13, 10, 0, tzinfo=wt.zone)
+    assert wt.add(thursday, CalendarDays(5)) == dt.datetime(2025, 11, 19, 0, 0, tzinfo=wt.zone)
+    assert wt.subtract(thursday, CalendarDays(1)) == dt.datetime(2025, 11, 13, 0, 0, tzinfo=wt.zone)
+    assert Period(days=3).duration(Basis.CLOCK) == CalendarDays(3)

@@ -107,7 +107,7 @@ def test_unknown_events_and_event_kinds() -> None:
     )
     path = f"deadlines[{INDEX['publish']}]"
     assert found == {
-        f"{path}.stops_on[0]": "unknown event 'posted'",
+        f"{path}.stops_on[0]": "unknown event 'posted'; did you mean 'routed'?",
         f"{path}.stops_on[1]": "event 'published' has no kind 'final'",
         f"{path}.pause_on[0]": "unknown event 'x'",
         f"{path}.resume_on": "pause_on and resume_on go together",

@@ -185,8 +185,12 @@ def test_wrong_types_unknown_and_missing_keys() -> None:
     found = problems_of(spoiled(mistakes))
     assert found["$.title"] == "expected a string, got 5 (int)"
     assert found["$.importance"] == "required, missing"
-    assert found["$.platform"].startswith("unknown key; expected one of: id, title, version")
-    assert found["$.deadlines[0].limits"].startswith("unknown key; expected one of: id,")
+    assert found["$.platform"].startswith(
+        "unknown key; did you mean 'platforms'?; expected one of: id, title, version"
+    )
+    assert found["$.deadlines[0].limits"].startswith(
+        "unknown key; did you mean 'limit'?; expected one of: id,"
+    )
     assert found["$.deadlines[0].limit"] == "required, missing"
     assert found["$.deadlines[0].starts_on"] == "expected an array, got 'detected' (str)"
     assert (
@@ -228,9 +232,9 @@ def test_a_reading_not_chosen_is_checked_too() -> None:
     found = problems_of(spoiled(mistakes))
     assert found == {
         "$.interpretations[0].settings.runs[0]": "with clarification = runs: "
-        "deadlines.answr.pause_on: no deadline 'answr'",
-        "$.deadlines[0].starts_on[1]": "with re-routing = untimed: unknown event 'posted' "
-        "(with the interpretations in force applied)",
+        "deadlines.answr.pause_on: no deadline 'answr'; did you mean 'answer'?",
+        "$.deadlines[0].starts_on[1]": "with re-routing = untimed: unknown event 'posted'; "
+        "did you mean 'routed'? (with the interpretations in force applied)",
     }
 
 
@@ -260,7 +264,7 @@ def test_the_working_time_is_checked() -> None:
 
     found = problems_of(spoiled(mistakes))
     assert found["$.working_time.timezone"] == (
-        "unknown time zone 'Asia/Vladivostk'; e.g. 'Asia/Vladivostok'"
+        "unknown time zone 'Asia/Vladivostk'; did you mean 'Asia/Vladivostok'?"
     )
     hours = [path for path in found if path.startswith("$.working_time.hours")]
     assert hours == ["$.working_time.hours['mon-fri'][1]"]

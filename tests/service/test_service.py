@@ -141,3 +141,23 @@ def test_the_shipped_sample_organisation_is_the_example_file() -> None:
     from regflow.testing.sample import sample_organization
 
     assert sample_organization() == ORG  # the example file, bundled (tests/cli checks the bytes)
+
+
+def test_an_organisation_and_a_regulation_in_other_time_zones_are_refused_with_both() -> None:
+    from pathlib import Path
+
+    from regflow.core import Organization
+    from regflow.errors import InvalidOrganization
+    from regflow.rules import blagoveshchensk_2020, load_regulation_file
+    from regflow.service import Municipality
+
+    root = Path(__file__).resolve().parents[2] / "examples"
+    vladivostok = Organization.from_toml_file(root / "other_city" / "organization.toml")
+    ensk = load_regulation_file(root / "other_city" / "regulation.toml")
+    assert Municipality(vladivostok, (ensk,)).organization is vladivostok
+    with pytest.raises(InvalidOrganization) as caught:
+        Municipality(vladivostok, (ensk, blagoveshchensk_2020()))
+    assert str(caught.value) == (
+        "$.timezone: the organisation's time zone 'Asia/Vladivostok' differs from "
+        "'Asia/Yakutsk', the working time of regulation blagoveshchensk-2180@2020-07-13"
+    )

@@ -10,7 +10,14 @@
 1972.0
 """
 
-from regflow.calendar.durations import Clock, DayCounting, Duration, Working, WorkingDays
+from regflow.calendar.durations import (
+    CalendarDays,
+    Clock,
+    DayCounting,
+    Duration,
+    Working,
+    WorkingDays,
+)
 from regflow.calendar.humanize import in_words, parse_instant
 from regflow.calendar.office import OfficeHours
 from regflow.calendar.production import (
@@ -22,12 +29,15 @@ from regflow.calendar.production import (
     Reason,
     TimeRange,
 )
+from regflow.calendar.regional import REGIONS, RegionalDay, regional
 from regflow.calendar.russia import PRESIDENTIAL_NON_WORKING_DAYS, russia
 from regflow.calendar.sources import from_holidays, from_workalendar
 from regflow.calendar.working_time import WorkingTime
 
 __all__ = [
     "PRESIDENTIAL_NON_WORKING_DAYS",
+    "REGIONS",
+    "CalendarDays",
     "Clock",
     "Day",
     "DayCounting",
@@ -38,6 +48,7 @@ __all__ = [
     "Override",
     "ProductionCalendar",
     "Reason",
+    "RegionalDay",
     "TimeRange",
     "Working",
     "WorkingDays",
@@ -46,5 +57,6 @@ __all__ = [
     "from_workalendar",
     "in_words",
     "parse_instant",
+    "regional",
     "russia",
 ]

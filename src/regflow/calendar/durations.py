@@ -8,7 +8,9 @@ accordingly:
 - :class:`Working` -- an amount of working time (office hours on working days);
 - :class:`WorkingDays` -- a count of whole working days (Civil Code arts. 191,
   193 by default);
-- :class:`Clock` -- plain elapsed time, nights and holidays included.
+- :class:`Clock` -- plain elapsed time, nights and holidays included;
+- :class:`CalendarDays` -- a count of calendar days, to the end of the last one
+  (Civil Code arts. 191, 194).
 
 Values of different kinds never compare equal and never add up.
 """
@@ -21,7 +23,7 @@ from typing import Self
 
 import attrs
 
-__all__ = ["Clock", "DayCounting", "Duration", "Working", "WorkingDays"]
+__all__ = ["CalendarDays", "Clock", "DayCounting", "Duration", "Working", "WorkingDays"]
 
 
 @attrs.frozen(init=False, order=True, repr=False)
@@ -113,5 +115,19 @@ class WorkingDays:
     counting: DayCounting = DayCounting.CIVIL_CODE
 
 
-Duration = Working | WorkingDays | Clock
+@attrs.frozen
+class CalendarDays:
+    """A count of calendar days, counted the Civil Code way: ``CalendarDays(3)`` from a
+    Monday ends at 24:00 local time of Thursday.
+
+    The count starts the day after the start's local date (Civil Code art. 191) and the
+    period ends at the end of its last day (art. 194: at 24 hours). Weekends and holidays
+    count; a last day that is not a working day is not moved (art. 193 moves it only
+    where the act being applied says so: give a working-days period instead).
+    """
+
+    count: int = attrs.field(validator=attrs.validators.ge(0))
+
+
+Duration = Working | WorkingDays | Clock | CalendarDays
 """Any period :class:`~regflow.calendar.WorkingTime` can add or subtract."""

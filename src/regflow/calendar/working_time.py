@@ -13,7 +13,14 @@ import zoneinfo
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 
-from regflow.calendar.durations import Clock, DayCounting, Duration, Working, WorkingDays
+from regflow.calendar.durations import (
+    CalendarDays,
+    Clock,
+    DayCounting,
+    Duration,
+    Working,
+    WorkingDays,
+)
 from regflow.calendar.office import OfficeHours
 from regflow.calendar.production import ProductionCalendar
 from regflow.errors import InvalidOfficeHours, NaiveDatetime, OutOfCalendarRange
@@ -316,7 +323,18 @@ class WorkingTime:
             return self._close_of_day(start, duration.count)
         if kind is Clock:
             return self._from_us(self._to_us(start, "start") + duration.micros)  # type: ignore[union-attr]
+        if kind is CalendarDays:
+            assert isinstance(duration, CalendarDays)
+            if duration.count == 0:
+                return self.to_local(start)
+            return self._midnight_after(start, duration.count)
         raise TypeError(f"not a duration: {duration!r}")
+
+    def _midnight_after(self, instant: dt.datetime, count: int) -> dt.datetime:
+        """The end (24:00) of the local date ``count`` days after ``instant``'s local date
+        (``count`` may be negative)."""
+        local = self.to_local(instant).date() + dt.timedelta(days=count + 1)
+        return self._from_us(self._local_to_us(local, 0))
 
     def subtract(self, end: dt.datetime, duration: Duration) -> dt.datetime:
         """The instant ``duration`` before ``end``.
@@ -345,6 +363,11 @@ class WorkingTime:
             return self._close_of_day(end, -duration.count)
         if type(duration) is Clock:
             return self._from_us(micros - duration.micros)
+        if type(duration) is CalendarDays:
+            assert isinstance(duration, CalendarDays)
+            if duration.count == 0:
+                return self._from_us(micros)
+            return self._midnight_after(end, -duration.count)
         raise TypeError(f"not a duration: {duration!r}")
 
     def between(self, start: dt.datetime, end: dt.datetime) -> dt.timedelta:

@@ -24,7 +24,15 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from regflow.calendar import Clock, Duration, Working, WorkingDays, WorkingTime, parse_instant
+from regflow.calendar import (
+    CalendarDays,
+    Clock,
+    Duration,
+    Working,
+    WorkingDays,
+    WorkingTime,
+    parse_instant,
+)
 from regflow.cli._context import CLIError, Context, dump_json, subcommand
 from regflow.errors import CalendarError
 
@@ -112,6 +120,8 @@ def describe(duration: Duration) -> str:
     """
     if isinstance(duration, WorkingDays):
         return _plural(duration.count, "working day")
+    if isinstance(duration, CalendarDays):
+        return _plural(duration.count, "calendar day")
     kind = "working" if isinstance(duration, Working) else "clock"
     hours, minutes = divmod(int(duration.amount.total_seconds() // 60), 60)
     parts = [_plural(hours, f"{kind} hour")] if hours else []

@@ -256,9 +256,9 @@ def _limit(rule: Deadline, case: Case) -> Period:
 
 
 def _pause_length(
-    wt: _Shifts, rule: Deadline, spans: list[tuple[dt.datetime, dt.datetime]]
+    wt: _Shifts, basis: Basis, spans: list[tuple[dt.datetime, dt.datetime]]
 ) -> dt.timedelta:
-    if rule.basis is Basis.CLOCK:
+    if basis is Basis.CLOCK:
         return sum((end - start for start, end in spans), dt.timedelta(0))
     return sum((wt.between(start, end) for start, end in spans), dt.timedelta(0))
 
@@ -322,8 +322,10 @@ def next_change(
         rule = effective.deadlines[instance.rule]
         candidates = [due + _INSTANT]
         if due >= now:
+            basis = rule.basis_for(case.importance)
             candidates += [
-                wt.subtract(due, _duration(effective, rule, period)) for period in rule.warn_before
+                wt.subtract(due, _duration(effective, rule, period, basis))
+                for period in rule.warn_before
             ]
         for candidate in candidates:
             if candidate > now and (earliest is None or candidate < earliest):
@@ -370,7 +372,8 @@ def _with_dues(
         todo = [i for i in instances if id(i) in needed]
     for instance in sorted(todo, key=lambda i: depth[i.rule]):
         rule = rules[instance.rule]
-        duration = _duration(effective, rule, _limit(rule, case))
+        basis = rule.basis_for(case.importance)
+        duration = _duration(effective, rule, _limit(rule, case), basis)
         if rule.before is None:
             due = wt.add(instance.start.at, duration)
         else:
@@ -390,11 +393,9 @@ def _with_dues(
         for start, end in spans:
             if start >= due:
                 break  # a pause after the deadline passed does not revive it
-            extra = _pause_length(wt, rule, [(start, end)])
+            extra = _pause_length(wt, basis, [(start, end)])
             if extra:
-                due = wt.add(
-                    due, Clock.of(extra) if rule.basis is Basis.CLOCK else Working.of(extra)
-                )
+                due = wt.add(due, Clock.of(extra) if basis is Basis.CLOCK else Working.of(extra))
         instance.due = due
     return instances
 
@@ -419,23 +420,25 @@ def _order(effective: Effective) -> tuple[list[int], dict[str, int]]:
     return found  # type: ignore[return-value]
 
 
-def _duration(effective: Effective, rule: Deadline, limit: Period) -> Duration:
-    key = ("duration", rule.id, limit.days, limit.minutes)
+def _duration(effective: Effective, rule: Deadline, limit: Period, basis: Basis) -> Duration:
+    key = ("duration", rule.id, limit.days, limit.minutes, basis)
     found = effective.memo.get(key)
     if found is None:
-        found = effective.memo[key] = limit.duration(rule.basis, rule.counting)
+        found = effective.memo[key] = limit.duration(basis, rule.counting)
     return found  # type: ignore[return-value]
 
 
-def _basis(effective: Effective, rule: Deadline, limit: Period, start: str, paused: int) -> str:
-    key = ("basis", rule.id, None if limit is rule.limit else limit, start, paused)
+def _basis(
+    effective: Effective, rule: Deadline, limit: Period, start: str, paused: int, basis: Basis
+) -> str:
+    key = ("basis", rule.id, None if limit is rule.limit else limit, start, paused, basis)
     found = effective.memo.get(key)
     if found is not None:
         return found  # type: ignore[return-value]
     if rule.before:
-        text = f"{limit.words(rule.basis)} before `{rule.before}`"
+        text = f"{limit.words(basis)} before `{rule.before}`"
     else:
-        text = f"{limit.words(rule.basis)} from {start.replace('_', ' ')}"
+        text = f"{limit.words(basis)} from {start.replace('_', ' ')}"
     if limit != rule.limit:
         classify = effective.permissions.get("classify", ())
         cited = classify[0].citation if classify else None
@@ -478,8 +481,10 @@ def _state(
     elif now > due:
         status = Status.LAPSED if rule.optional else Status.BREACHED
     else:
+        basis = rule.basis_for(case.importance)
         warnings = tuple(
-            wt.subtract(due, _duration(effective, rule, period)) for period in rule.warn_before
+            wt.subtract(due, _duration(effective, rule, period, basis))
+            for period in rule.warn_before
         )
         if instance.paused_since is not None:
             status = Status.PAUSED
@@ -506,7 +511,14 @@ def _state(
         met_by=met.actor if met is not None else None,
         responsible_role=role,
         responsible=responsible,
-        basis=_basis(effective, rule, limit, instance.start.type, len(instance.paused)),
+        basis=_basis(
+            effective,
+            rule,
+            limit,
+            instance.start.type,
+            len(instance.paused),
+            rule.basis_for(case.importance),
+        ),
         interpretations=_readings(effective, rule.id),
         warnings=warnings,
         accountable_department=department,

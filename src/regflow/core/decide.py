@@ -428,12 +428,14 @@ def _tight(
             rule, case.answer_limit, case.importance
         ):
             continue  # a re-classification that keeps the limit in force sets nothing new
-        due = wt.add(ctx.case.detected_at, limit.duration(rule.basis, rule.counting))
+        due = wt.add(
+            ctx.case.detected_at, limit.duration(rule.basis_for(importance), rule.counting)
+        )
         for relative in regulation.effective.deadlines:
             if relative.before != rule.id:
                 continue
             relative_due = wt.subtract(
-                due, relative.limit.duration(relative.basis, relative.counting)
+                due, relative.limit.duration(relative.basis_for(importance), relative.counting)
             )
             if relative_due <= command.at:
                 return rule, (
@@ -482,29 +484,32 @@ def _classify(ctx: _Context, command: Classify) -> Iterator[tuple[str, Payload]]
             clause,
             command,
         )
-    if command.importance is None:
+    importance = command.importance
+    if importance is None and rule is not None:
+        importance = rule.default_importance
+    if importance is None:
         if rule is None or rule.require_importance:
             raise ctx.refuse(
                 f"choose the importance category: {', '.join(regulation.importance)}",
                 clause,
                 command,
             )
-    elif command.importance not in regulation.importance:
+    elif importance not in regulation.importance:
         raise ctx.refuse(
-            f"unknown importance {command.importance!r}; the categories are "
+            f"unknown importance {importance!r}; the categories are "
             f"{', '.join(regulation.importance)}",
             clause,
             command,
         )
     explicit = command.answer_limit if command.answer_limit is not None else ctx.case.answer_limit
-    _check_shortening(ctx, command, explicit, command.importance)
-    waived = _check_tight(ctx, command, explicit, command.importance, "classification")
+    _check_shortening(ctx, command, explicit, importance)
+    waived = _check_tight(ctx, command, explicit, importance, "classification")
     yield (
         ctx.clause,
         Classified(
             command.topics,
             command.location,
-            command.importance,
+            importance,
             explicit,
             command.significant,
             waived,

@@ -29,6 +29,7 @@ import datetime as dt
 import enum
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from zoneinfo import ZoneInfo
 
 import attrs
 
@@ -51,7 +52,7 @@ from regflow.core.events import (
 from regflow.core.message import Attachment, Place
 from regflow.core.organization import Organization
 from regflow.rules.kinds import Escalation as EscalationRule
-from regflow.rules.kinds import EscalationTrigger
+from regflow.rules.kinds import EscalationTrigger, EscalationWindow
 from regflow.rules.regulation import Regulation
 from regflow.rules.vocabulary import Platform
 
@@ -444,9 +445,28 @@ class Escalation:
     department: str | None = None
 
 
-def _bucket(at: dt.datetime, rule: EscalationRule) -> int:
-    """The number of the ``rule.window``-long period ``at`` falls in (for once-per-window marks)."""
-    return int(at.timestamp() // max(rule.window.as_timedelta().total_seconds(), 1))
+def _bucket(at: dt.datetime, rule: EscalationRule, zone: str | None = None) -> str:
+    """The period ``at`` falls in, for once-per-window marks: the number of the
+    ``rule.window``-long period (a rolling window), else the calendar week
+    (``week-2025-11-10``, its Monday) or month (``month-2025-11``), local to ``zone``."""
+    if rule.per is EscalationWindow.ROLLING:
+        return str(int(at.timestamp() // max(rule.window.as_timedelta().total_seconds(), 1)))
+    start = window_start(rule, at, zone).date()
+    if rule.per is EscalationWindow.WEEK:
+        return f"week-{start.isoformat()}"
+    return f"month-{start:%Y-%m}"
+
+
+def _recipients(
+    org: Organization, rule: EscalationRule, topics: Iterable[str], department: str | None
+) -> tuple[str, ...]:
+    """Whom ``rule`` goes to: the supervising deputies (the default), the department's head,
+    or a named person."""
+    if rule.recipient.startswith("person:"):
+        return (rule.recipient.removeprefix("person:"),)
+    if rule.recipient == "head" and department is not None:
+        return (org.department(department).head,)
+    return org.deputies_for(topics)
 
 
 def significant(case: Case, org: Organization, rule: EscalationRule) -> Escalation | None:
@@ -454,7 +474,7 @@ def significant(case: Case, org: Organization, rule: EscalationRule) -> Escalati
     if rule.trigger is not EscalationTrigger.SIGNIFICANT or not case.significant:
         return None
     mark = f"escalation/{rule.id}/{case.id}"
-    return Escalation(rule, mark, org.deputies_for(case.topics), observed=1)
+    return Escalation(rule, mark, _recipients(org, rule, case.topics, None), observed=1)
 
 
 def surge_lock(org: Organization, rule: EscalationRule, topic: str, location: str) -> str:
@@ -471,9 +491,19 @@ def breaches_lock(org: Organization) -> str:
     return f"lock/breaches/{org.id}"
 
 
-def window_start(rule: EscalationRule, at: dt.datetime) -> dt.datetime:
-    """Where the rolling window of ``rule`` that ends at ``at`` begins."""
-    return at - rule.window.as_timedelta()
+def window_start(rule: EscalationRule, at: dt.datetime, zone: str | None = None) -> dt.datetime:
+    """Where the window of ``rule`` that holds ``at`` begins: ``rule.window`` before ``at``
+    (a rolling window), or the local midnight (in ``zone``, by default ``at``'s own) that
+    begins its calendar week (a Monday) or month."""
+    if rule.per is EscalationWindow.ROLLING:
+        return at - rule.window.as_timedelta()
+    local = at.astimezone(ZoneInfo(zone)) if zone else at
+    day = local.date()
+    if rule.per is EscalationWindow.WEEK:
+        day -= dt.timedelta(days=day.weekday())
+    else:
+        day = day.replace(day=1)
+    return dt.datetime.combine(day, dt.time(0), tzinfo=local.tzinfo)
 
 
 def surge(
@@ -482,6 +512,7 @@ def surge(
     rule: EscalationRule,
     at: dt.datetime,
     similar: Mapping[str, int],
+    zone: str | None = None,
 ) -> Escalation | None:
     """A surge: at least ``rule.threshold`` messages on one of the case's topics at its
     location detected in the window ending ``at``.
@@ -496,23 +527,28 @@ def surge(
     for topic in case.topics:
         count = similar.get(topic, 0)
         if count >= rule.threshold:
-            bucket = _bucket(at, rule)
+            bucket = _bucket(at, rule, zone)
             mark = f"escalation/{rule.id}/{org.id}/{topic}/{case.location}/{bucket}"
-            deputies = org.deputies_for(case.topics)
+            deputies = _recipients(org, rule, case.topics, None)
             return Escalation(rule, mark, deputies, count, topic=topic, location=case.location)
     return None
 
 
 def repeated_breaches(
-    org: Organization, rule: EscalationRule, department: str, at: dt.datetime, breaches: int
+    org: Organization,
+    rule: EscalationRule,
+    department: str,
+    at: dt.datetime,
+    breaches: int,
+    zone: str | None = None,
 ) -> Escalation | None:
     """Shortcomings in a department's work: at least ``rule.threshold`` breaches counted
     against ``department`` (:func:`breach_department`'s scoped id) in the window ending ``at``."""
     if rule.trigger is not EscalationTrigger.REPEATED_BREACHES or breaches < rule.threshold:
         return None
     ident = department.split("/", 1)[1] if department.startswith(f"{org.id}/") else department
-    mark = f"escalation/{rule.id}/{org.id}/{ident}/{_bucket(at, rule)}"
-    deputies = org.deputies_for(org.department(ident).topics)
+    mark = f"escalation/{rule.id}/{org.id}/{ident}/{_bucket(at, rule, zone)}"
+    deputies = _recipients(org, rule, org.department(ident).topics, ident)
     return Escalation(rule, mark, deputies, breaches, department=ident)
 
 

@@ -80,11 +80,13 @@ _ESCALATIONS: dict[EscalationTrigger, Callable[[Escalation], str]] = {
     EscalationTrigger.SIGNIFICANT: lambda e: "a message the curator flags as socially significant",
     EscalationTrigger.SURGE: lambda e: (
         f"a surge of public activity: {e.threshold} or more "
-        f"messages on one topic and location within {_window(e.window)}"
+        f"messages on one topic and location within "
+        f"{_window(e.window) if e.per.value == 'rolling' else 'a calendar ' + e.per.value}"
     ),
     EscalationTrigger.REPEATED_BREACHES: lambda e: (
         "shortcomings in a department's work: "
-        f"{e.threshold} or more breached deadlines of one department within {_window(e.window)}"
+        f"{e.threshold} or more breached deadlines of one department within "
+        f"{_window(e.window) if e.per.value == 'rolling' else 'a calendar ' + e.per.value}"
     ),
 }
 
@@ -508,6 +510,17 @@ def _escalation_item(regulation: Regulation, rule: Escalation) -> str:
     ]
     if rule.source:
         lines.append(f"  - the numbers: {rule.source}")
+    if rule.per.value != "rolling":
+        lines.append(
+            f"  - counted per calendar {rule.per.value} (local time), not a rolling window"
+        )
+    if rule.recipient != "deputies":
+        whom = (
+            "the head of the department"
+            if rule.recipient == "head"
+            else f"`{rule.recipient.removeprefix('person:')}`"
+        )
+        lines.append(f"  - goes to {whom} instead of the supervising deputies")
     shaped: dict[tuple[str, str], list[str]] = {}
     for interp, chosen, path in _settings_in_force(regulation):
         if path.startswith(f"escalations.{rule.id}."):
@@ -616,7 +629,7 @@ def _limit_words(deadline: Deadline) -> str:
         text += f" (counted {deadline.counting.value})"
     if deadline.by_importance:
         text += "; " + ", ".join(
-            f"`{name}`: {period.words(deadline.basis)}"
+            f"`{name}`: {period.words(deadline.basis_for(name))}"
             for name, period in deadline.by_importance.items()
         )
     if deadline.per_message:

@@ -22,6 +22,7 @@ from regflow.rules.kinds import (
     DetectionMoment,
     Escalation,
     EscalationTrigger,
+    EscalationWindow,
     Exclusion,
     Intake,
     Interpretation,
@@ -31,7 +32,13 @@ from regflow.rules.kinds import (
     Setting,
     TooShort,
 )
-from regflow.rules.regulation import Effective, Regulation, WorkingTimeSpec, select_regulation
+from regflow.rules.regulation import (
+    DateEntry,
+    Effective,
+    Regulation,
+    WorkingTimeSpec,
+    select_regulation,
+)
 from regflow.rules.toml import dump_regulation, load_regulation, load_regulation_file
 from regflow.rules.vocabulary import (
     COMMANDS,
@@ -58,12 +65,14 @@ __all__ = [
     "CloseReason",
     "Closing",
     "CoExecution",
+    "DateEntry",
     "Deadline",
     "DetectionMoment",
     "DraftKind",
     "Effective",
     "Escalation",
     "EscalationTrigger",
+    "EscalationWindow",
     "Exclusion",
     "Intake",
     "Interpretation",

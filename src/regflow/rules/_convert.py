@@ -20,7 +20,7 @@ import cattrs
 
 from regflow import _strict
 from regflow._strict import Rejected, describe_value
-from regflow.calendar import DayCounting
+from regflow.calendar import DayCounting, DayKind
 from regflow.errors import Problem
 from regflow.rules import kinds
 from regflow.rules.kinds import (
@@ -28,6 +28,7 @@ from regflow.rules.kinds import (
     Citation,
     DetectionMoment,
     EscalationTrigger,
+    EscalationWindow,
     Period,
     Scope,
     Setting,
@@ -115,7 +116,16 @@ def make_converter(clauses: Mapping[str, str] | None = None) -> cattrs.Converter
 
     converter.register_structure_hook(Platform, structure_platform)
     converter.register_unstructure_hook(Platform, lambda p: p.value)
-    for enum_type in (Basis, Scope, EscalationTrigger, DayCounting, DetectionMoment, TooShort):
+    for enum_type in (
+        Basis,
+        Scope,
+        EscalationTrigger,
+        EscalationWindow,
+        DayCounting,
+        DayKind,
+        DetectionMoment,
+        TooShort,
+    ):
         converter.register_unstructure_hook(enum_type, lambda e: e.value)
 
     def structure_setting(value: Any, _type: type) -> Setting:

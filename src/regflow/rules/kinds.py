@@ -25,9 +25,10 @@ from collections.abc import Mapping
 
 import attrs
 
-from regflow.calendar import Clock, DayCounting, Duration, Working, WorkingDays
+from regflow.calendar import CalendarDays, Clock, DayCounting, Duration, Working, WorkingDays
 
 __all__ = [
+    "RECIPIENTS",
     "AnswerForm",
     "Attribution",
     "Basis",
@@ -41,6 +42,7 @@ __all__ = [
     "DetectionMoment",
     "Escalation",
     "EscalationTrigger",
+    "EscalationWindow",
     "Exclusion",
     "Intake",
     "Interpretation",
@@ -80,8 +82,9 @@ _PERIOD = re.compile(r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?
 class Period:
     """A length as regulations write it: ``"30m"``, ``"2h"``, ``"1h30m"``, ``"7d"``.
 
-    Days are whole working days; hours and minutes are counted in the
-    deadline's :class:`Basis`. A period is either days or hours/minutes.
+    Days are whole working days (in clock time: calendar days, to the end of the last
+    one, or ``n`` times 24 hours with ``counting = "from-instant"``); hours and minutes
+    are counted in the deadline's :class:`Basis`. A period is either days or hours/minutes.
     """
 
     days: int = 0
@@ -101,6 +104,8 @@ class Period:
             ValueError: anything else.
         """
         match = _PERIOD.match(text)
+        if text.strip().startswith("-") and _PERIOD.match(text.strip()[1:]):
+            raise ValueError(f"a period cannot be negative: {text!r}")
         if not text.strip() or match is None:
             raise ValueError(f"expected a period like '30m', '8h', '1h30m' or '7d', got {text!r}")
         days, hours, minutes = (int(g) if g else 0 for g in match.groups())
@@ -117,6 +122,8 @@ class Period:
         """The :mod:`regflow.calendar` duration this period means in ``basis``."""
         if self.days:
             if basis is Basis.CLOCK:
+                if counting is DayCounting.CIVIL_CODE:
+                    return CalendarDays(self.days)
                 return Clock(days=self.days)
             return WorkingDays(self.days, counting)
         if basis is Basis.CLOCK:
@@ -198,6 +205,8 @@ class Deadline:
         scope: one instance per case or per department.
         warn_before: warnings this long before the due instant.
         by_importance: shorter limits by importance category (п. 7).
+        basis_by_importance: another basis for an importance category ("2 hours for
+            high importance, 4 working hours otherwise": ``{high = "clock"}``).
         pause_on, resume_on: triggers that stop and restart the clock.
         cancelled_on: triggers after which the step is no longer owed (the
             instance ends as cancelled, e.g. a co-executor's part once its
@@ -226,6 +235,7 @@ class Deadline:
     scope: Scope = Scope.CASE
     warn_before: tuple[Period, ...] = ()
     by_importance: Mapping[str, Period] = attrs.field(factory=dict, hash=False)
+    basis_by_importance: Mapping[str, Basis] = attrs.field(factory=dict, hash=False)
     pause_on: tuple[str, ...] = ()
     resume_on: tuple[str, ...] = ()
     cancelled_on: tuple[str, ...] = ()
@@ -234,6 +244,12 @@ class Deadline:
     too_short: TooShort = TooShort.REFUSE
     optional: bool = False
     attribution: Attribution = Attribution.ROLE
+
+    def basis_for(self, importance: str | None) -> Basis:
+        """The basis a message of ``importance`` is counted in (``None``: unclassified)."""
+        if importance is not None:
+            return self.basis_by_importance.get(importance, self.basis)
+        return self.basis
 
     def describe(self) -> str:
         """The rule in plain words, with its parameters."""
@@ -249,7 +265,8 @@ class Deadline:
             text += f"; days counted {self.counting.value}"
         if self.by_importance:
             shorter = ", ".join(
-                f"{name}: {period.words(self.basis)}" for name, period in self.by_importance.items()
+                f"{name}: {period.words(self.basis_for(name))}"
+                for name, period in self.by_importance.items()
             )
             text += f"; shorter by importance ({shorter})"
         if self.pause_on:
@@ -275,6 +292,10 @@ class Classification:
     citation: Citation
     require_location: bool = True
     require_importance: bool = True
+    default_importance: str | None = None
+    """The category a classification that names none takes (one of the regulation's
+    ``importance``); ``None``: such a classification has none (or, with
+    ``require_importance``, is refused)."""
 
 
 @attrs.frozen
@@ -317,7 +338,8 @@ class CoExecution:
     an executor of one of the routed departments and whose department then leads.
 
     Attributes:
-        deadline: the id of the per-department contribution deadline.
+        deadline: the id of the per-department contribution deadline; ``""`` for a
+            regulation that sets no time for the parts (no placeholder deadline needed).
         lead_required: with several departments the curator names the lead
             who prepares the joint draft (п. 15(4)).
         lead_contributes: the lead department sends its own part in its turn
@@ -416,6 +438,21 @@ class EscalationTrigger(enum.Enum):
     """A department's ``threshold`` breaches within ``window``."""
 
 
+class EscalationWindow(enum.Enum):
+    """How an escalation's period is laid out in time."""
+
+    ROLLING = "rolling"
+    """The ``window`` that ends at the instant of counting ("3 breaches within 7 days")."""
+    WEEK = "week"
+    """The calendar week (Monday to Sunday, local time) of the instant ("in a week")."""
+    MONTH = "month"
+    """The calendar month (local time) of the instant ("more than 3 misses in a month")."""
+
+
+RECIPIENTS = ("deputies", "head")
+"""The recipients an escalation may name besides ``"person:<id>"``."""
+
+
 @attrs.frozen
 class Escalation:
     """A reason to inform the deputy mayors who supervise the topic (п. 20).
@@ -424,6 +461,11 @@ class Escalation:
         threshold, window: how many messages (or breaches) within how long.
         source: where ``threshold`` and ``window`` come from, when the text
             itself gives no number (shown in the rendered spec).
+        per: a rolling ``window`` (the default), or the calendar week or month.
+        recipient: whom it goes to: ``"deputies"`` (the deputies supervising the topic,
+            the default), ``"head"`` (the department's head; for repeated breaches), or
+            ``"person:<id>"`` (a named person of the organisation, e.g. the governor's
+            office).
     """
 
     id: str
@@ -432,6 +474,8 @@ class Escalation:
     threshold: int = 1
     window: Period = attrs.field(factory=Period)
     source: str = ""
+    per: EscalationWindow = EscalationWindow.ROLLING
+    recipient: str = "deputies"
 
 
 class DetectionMoment(enum.Enum):

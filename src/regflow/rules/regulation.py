@@ -19,15 +19,29 @@ from typing import Any
 import attrs
 import cattrs
 
+from regflow._suggest import did_you_mean, timezone_hint
 from regflow.calendar import (
+    DayKind,
     OfficeHours,
+    Override,
     ProductionCalendar,
     WorkingTime,
     from_holidays,
+    from_workalendar,
     russia,
 )
-from regflow.errors import InvalidOfficeHours, InvalidRegulation, NoRegulationInForce, Problem
+from regflow.calendar.regional import REGIONS, regional
+from regflow.errors import (
+    CalendarError,
+    InvalidCalendar,
+    InvalidOfficeHours,
+    InvalidRegulation,
+    MissingExtra,
+    NoRegulationInForce,
+    Problem,
+)
 from regflow.rules.kinds import (
+    RECIPIENTS,
     AnswerForm,
     Citation,
     Classification,
@@ -36,6 +50,8 @@ from regflow.rules.kinds import (
     CoExecution,
     Deadline,
     Escalation,
+    EscalationTrigger,
+    EscalationWindow,
     Exclusion,
     Intake,
     Interpretation,
@@ -57,7 +73,52 @@ from regflow.rules.vocabulary import (
     parse_trigger,
 )
 
-__all__ = ["Effective", "Regulation", "WorkingTimeSpec"]
+__all__ = ["DateEntry", "Effective", "Regulation", "WorkingTimeSpec"]
+
+
+@attrs.frozen
+class DateEntry:
+    """One date of a regulation's working time that differs from its calendar, with its act.
+
+    ``kind`` makes the date a day off (``"non-working"``), a working day (``"working"``)
+    or a shortened one (``"shortened"``); ``hours`` gives a working date other hours
+    (``"09:00-13:00"``). ``source`` is required: a regional law, a head's decree, a duty
+    day order -- what an auditor is shown for that date.
+    """
+
+    date: dt.date
+    kind: DayKind
+    name: str
+    source: str
+    hours: str | None = None
+
+    def override(self) -> Override:
+        """The :class:`~regflow.calendar.Override` of this date.
+
+        Raises:
+            InvalidCalendar, InvalidOfficeHours: no source, hours on a day off, bad hours.
+        """
+        ranges = None
+        if self.hours is not None:
+            if not self.kind.is_working:
+                raise InvalidCalendar("a non-working day cannot have hours", path="hours")
+            office = OfficeHours.of({}, exceptions={self.date: self.hours})
+            ranges = tuple(
+                (_time(start), _time(end)) for start, end in office.exceptions[self.date]
+            )
+            if not ranges:
+                raise InvalidCalendar("a working day needs at least one interval", path="hours")
+        if not self.source.strip():
+            raise InvalidCalendar("cite the act that changes this date", path="source")
+        return Override(self.date, self.kind, self.name, self.source, ranges)
+
+
+def _time(minute: int) -> dt.time:
+    return dt.time(0) if minute == 24 * 60 else dt.time(*divmod(minute, 60))
+
+
+CALENDARS = "'russia', 'russia:RU-XX' (a region), 'holidays:CC[-SUB]' or 'workalendar:module.Class'"
+"""The calendars a working-time spec may name, in words for messages."""
 
 
 @attrs.frozen
@@ -66,14 +127,21 @@ class WorkingTimeSpec:
 
     Attributes:
         timezone: an IANA zone; day boundaries are local to it.
-        calendar: ``"russia"``, or ``"holidays:CC"`` / ``"holidays:CC-SUB"``
-            for another country of the ``holidays`` package.
+        calendar: ``"russia"``; ``"russia:RU-TA"`` for the Russian calendar with a
+            subject's own cited non-working days (:mod:`regflow.calendar.regional`);
+            ``"holidays:CC"`` / ``"holidays:CC-SUB"`` for another country of the
+            ``holidays`` package; ``"workalendar:europe.Zurich"`` for a calendar class
+            of ``workalendar`` (the ``workalendar`` extra).
         hours: office hours by weekday, as :meth:`OfficeHours.of` reads them.
         shortening: how much shorter a pre-holiday day is.
         presidential_non_working_days: for ``"russia"``: apply the 2020-2021 decreed days.
         first_year: the first year of the calendar.
         last_year: the last year; by default, for ``"russia"`` the last year the
             installed ``holidays`` has a transfer decree for, otherwise ten years on.
+        dates: per-date changes, each with its act (:class:`DateEntry`).
+        extend: years without data are counted anyway: by the weekly pattern (for
+            ``holidays:`` and ``workalendar:``), by the federal calendar alone (for a
+            region's years without cited data); off by default, so that nothing is guessed.
     """
 
     timezone: str = "Asia/Yakutsk"
@@ -85,9 +153,16 @@ class WorkingTimeSpec:
     presidential_non_working_days: bool = True
     first_year: int = 2020
     last_year: int | None = None
+    dates: tuple[DateEntry, ...] = ()
+    extend: bool = False
 
     def build(self) -> WorkingTime:
-        """The :class:`~regflow.calendar.WorkingTime` this spec describes (built once)."""
+        """The :class:`~regflow.calendar.WorkingTime` this spec describes (built once).
+
+        Raises:
+            InvalidCalendar: the calendar cannot be built (unknown, no data for a year).
+            MissingExtra: ``workalendar:`` without the ``workalendar`` extra.
+        """
         return _working_time(
             self.timezone,
             self.calendar,
@@ -96,9 +171,12 @@ class WorkingTimeSpec:
             self.presidential_non_working_days,
             self.first_year,
             self.last_year,
+            self.dates,
+            self.extend,
         )
 
 
+attrs.resolve_types(DateEntry)
 attrs.resolve_types(WorkingTimeSpec)
 
 
@@ -111,18 +189,58 @@ def _working_time(
     presidential: bool,
     first_year: int,
     last_year: int | None,
+    dates: tuple[DateEntry, ...] = (),
+    extend: bool = False,
 ) -> WorkingTime:
     production: ProductionCalendar
     if calendar == "russia":
-        production = russia(first_year, last_year, presidential_non_working_days=presidential)
+        production = russia(
+            first_year, last_year, presidential_non_working_days=presidential, extend=extend
+        )
+    elif calendar.startswith("russia:"):
+        production = regional(
+            calendar.removeprefix("russia:"),
+            first_year,
+            last_year,
+            presidential_non_working_days=presidential,
+            extend=extend,
+        )
     elif calendar.startswith("holidays:"):
         country, _, subdiv = calendar.removeprefix("holidays:").partition("-")
         last = last_year if last_year is not None else first_year + 10
-        production = from_holidays(country, first_year, last, subdiv=subdiv or None)
+        production = from_holidays(country, first_year, last, subdiv=subdiv or None, extend=extend)
+    elif calendar.startswith("workalendar:"):
+        last = last_year if last_year is not None else first_year + 10
+        production = from_workalendar(_workalendar(calendar), first_year, last, extend=extend)
     else:
-        raise ValueError(f"unknown calendar {calendar!r}: use 'russia' or 'holidays:CC[-SUB]'")
+        raise InvalidCalendar(f"unknown calendar {calendar!r}: use {CALENDARS}", path="calendar")
+    if dates:
+        production = production.with_overrides(*(entry.override() for entry in dates))
     office = OfficeHours.of(dict(hours), shortening=dt.timedelta(minutes=shortening))
     return WorkingTime(production, office, timezone)
+
+
+def _workalendar(calendar: str) -> Any:
+    """The ``workalendar`` calendar a ``"workalendar:module.Class"`` name means (an instance).
+
+    Any: workalendar has no type hints.
+    """
+    import importlib
+
+    module, _, name = calendar.removeprefix("workalendar:").rpartition(".")
+    try:
+        importlib.import_module("workalendar")
+    except ImportError as exc:
+        raise MissingExtra(f"calendar {calendar!r}", "workalendar") from exc
+    try:
+        found = getattr(importlib.import_module(f"workalendar.{module}"), name)
+    except (ImportError, AttributeError, ValueError) as exc:
+        raise InvalidCalendar(
+            f"workalendar has no calendar {calendar.removeprefix('workalendar:')!r} "
+            "(write module.Class, e.g. 'workalendar:europe.Zurich')",
+            path="calendar",
+        ) from exc
+    return found()
 
 
 Action = tuple[int, str]
@@ -232,6 +350,10 @@ class Regulation:
     platform_titles: Mapping[str, str] = attrs.field(factory=dict, hash=False)
     """Platform id -> its name as people read it (``dzen = "Дзен"``); the platforms the
     library knows have theirs (:data:`~regflow.rules.vocabulary.PLATFORM_TITLES`)."""
+    templates: Mapping[str, str] = attrs.field(factory=dict, hash=False)
+    """Notification wording of this regulation: :class:`regflow.notices.Templates` field ->
+    its text (``breach = "..."``), applied by ``Templates.for_regulation``; the others keep
+    the library's Russian defaults."""
     _effective: Effective | None = attrs.field(
         init=False, default=None, eq=False, repr=False, alias="_effective"
     )
@@ -239,7 +361,9 @@ class Regulation:
     def __attrs_post_init__(self) -> None:
         problems = list(_check(self))
         effective = None
-        if not problems:
+        if problems:  # the rules do not resolve; the working time is checked on its own
+            problems.extend(working_time_problems(self.working_time, "working_time"))
+        else:
             effective, more = _resolve(self)
             problems.extend(more)
             if effective is not None:
@@ -357,6 +481,12 @@ def _check(reg: Regulation) -> Iterator[Problem]:
     ):
         if rule is not None and rule.citation.clause not in reg.clauses:
             yield Problem(f"{name}.citation", f"unknown clause {rule.citation.clause!r}")
+    default = reg.classification.default_importance if reg.classification else None
+    if default is not None and default not in reg.importance:
+        hint = did_you_mean(default, reg.importance)
+        yield Problem(
+            "classification.default_importance", f"unknown importance category {default!r}{hint}"
+        )
     yield from _duplicates("deadlines", [d.id for d in reg.deadlines])
     yield from _duplicates("escalations", [e.id for e in reg.escalations])
     yield from _duplicates("interpretations", [i.id for i in reg.interpretations])
@@ -374,8 +504,9 @@ def _check(reg: Regulation) -> Iterator[Problem]:
     yield from _check_permissions(reg)
     if not reg.exclusion.categories:
         yield Problem("exclusion.categories", "no category (п. 18 names them)")
-    if reg.co_execution.deadline not in {d.id for d in reg.deadlines}:
-        yield Problem("co_execution.deadline", f"no deadline {reg.co_execution.deadline!r}")
+    if reg.co_execution.deadline and reg.co_execution.deadline not in {d.id for d in reg.deadlines}:
+        hint = did_you_mean(reg.co_execution.deadline, [d.id for d in reg.deadlines])
+        yield Problem("co_execution.deadline", f"no deadline {reg.co_execution.deadline!r}{hint}")
     seen_platforms: set[Platform] = set()
     for index, declared in enumerate(reg.platforms):
         if declared in seen_platforms:
@@ -396,13 +527,38 @@ def _check(reg: Regulation) -> Iterator[Problem]:
             yield Problem(f"answer_form.max_length.{platform}", "must be positive")
     for index, escalation in enumerate(reg.escalations):
         if escalation.threshold < 1:
-            yield Problem(f"escalations[{index}].threshold", "must be at least 1")
+            yield Problem(f"escalations[{index}].threshold", _at_least_one(escalation.threshold))
+        recipient = escalation.recipient
+        if recipient.startswith("person:"):
+            if not recipient.removeprefix("person:").strip():
+                yield Problem(f"escalations[{index}].recipient", "name the person: 'person:<id>'")
+        elif recipient not in RECIPIENTS:
+            hint = did_you_mean(recipient, RECIPIENTS)
+            yield Problem(
+                f"escalations[{index}].recipient",
+                f"unknown recipient {recipient!r}{hint}: 'deputies', 'head' or 'person:<id>'",
+            )
+        elif recipient == "head" and escalation.trigger is not EscalationTrigger.REPEATED_BREACHES:
+            yield Problem(
+                f"escalations[{index}].recipient",
+                "'head' names the department whose breaches are counted: only for "
+                "repeated-breaches",
+            )
+        if escalation.per is not EscalationWindow.ROLLING and escalation.window != Period():
+            yield Problem(
+                f"escalations[{index}].window",
+                f"a calendar {escalation.per.value} has no window length; leave it out",
+            )
     yield from _check_interpretations(reg)
     for path, rule in _cited(reg):
         citation = rule.citation
         known = reg.clauses.get(citation.clause)
         if known is not None and citation.text and citation.text != known:
             yield Problem(f"{path}.citation", f"quotes other words than {citation.clause}")
+
+
+def _at_least_one(value: int) -> str:
+    return f"must be at least 1, got {value}" + (" (negative)" if value < 0 else "")
 
 
 def _cited(reg: Regulation) -> Iterator[tuple[str, Any]]:
@@ -424,18 +580,43 @@ def working_time_problems(spec: WorkingTimeSpec, path: str) -> Iterator[Problem]
     try:
         zoneinfo.ZoneInfo(spec.timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        yield Problem(
-            f"{path}.timezone", f"unknown time zone {spec.timezone!r}; e.g. 'Asia/Vladivostok'"
-        )
-    if spec.calendar != "russia" and not spec.calendar.startswith("holidays:"):
-        yield Problem(
-            f"{path}.calendar",
-            f"unknown calendar {spec.calendar!r}: 'russia' or 'holidays:CC[-SUB]'",
-        )
+        hint = timezone_hint(spec.timezone, "Asia/Vladivostok")
+        yield Problem(f"{path}.timezone", f"unknown time zone {spec.timezone!r}{hint}")
+    yield from _calendar_name_problems(spec.calendar, f"{path}.calendar")
     try:
         OfficeHours.of(dict(spec.hours), shortening=dt.timedelta(minutes=spec.shortening.minutes))
     except InvalidOfficeHours as exc:
         yield Problem(f"{path}.hours{exc.path.removeprefix('days')}", str(exc).split(": ", 1)[-1])
+    seen: dict[dt.date, int] = {}
+    for index, entry in enumerate(spec.dates):
+        here = f"{path}.dates[{index}]"
+        if entry.date in seen:
+            yield Problem(
+                f"{here}.date", f"{entry.date} is given twice (also dates[{seen[entry.date]}])"
+            )
+        seen.setdefault(entry.date, index)
+        if not entry.name.strip():
+            yield Problem(f"{here}.name", "say what the date is, in words an official reads")
+        try:
+            entry.override()
+        except CalendarError as exc:
+            field = getattr(exc, "path", "") or "hours"
+            field = "hours" if field.startswith("exceptions") else field
+            yield Problem(f"{here}.{field}", str(exc).split(": ", 1)[-1])
+
+
+def _calendar_name_problems(calendar: str, path: str) -> Iterator[Problem]:
+    if calendar == "russia" or calendar.startswith(("holidays:", "workalendar:")):
+        return
+    if calendar.startswith("russia:"):
+        region = calendar.removeprefix("russia:")
+        if region not in REGIONS:
+            hint = did_you_mean(region, REGIONS) or f"; regflow has {', '.join(sorted(REGIONS))}"
+            yield Problem(path, f"no regional calendar {region!r}{hint}")
+        return
+    names = ["russia", *(f"russia:{r}" for r in REGIONS)]
+    hint = did_you_mean(calendar, names)
+    yield Problem(path, f"unknown calendar {calendar!r}{hint}: {CALENDARS}")
 
 
 def _duplicates(section: str, ids: list[str]) -> Iterator[Problem]:
@@ -449,7 +630,7 @@ def _duplicates(section: str, ids: list[str]) -> Iterator[Problem]:
 def _check_trigger(trigger: str, path: str) -> Iterator[Problem]:
     name, kind = parse_trigger(trigger)
     if name not in EVENTS:
-        yield Problem(path, f"unknown event {name!r}")
+        yield Problem(path, f"unknown event {name!r}{did_you_mean(name, EVENTS)}")
     elif kind is not None and kind not in EVENT_KINDS.get(name, frozenset()):
         yield Problem(path, f"event {name!r} has no kind {kind!r}")
 
@@ -470,15 +651,20 @@ def _check_deadlines(
         if bool(deadline.pause_on) != bool(deadline.resume_on):
             yield Problem(f"{path}.resume_on", "pause_on and resume_on go together")
         if deadline.responsible not in ROLES:
-            yield Problem(f"{path}.responsible", f"unknown role {deadline.responsible!r}")
-        for category in deadline.by_importance:
-            if category not in reg.importance:
-                yield Problem(f"{path}.by_importance.{category}", "unknown importance category")
+            hint = did_you_mean(deadline.responsible, ROLES)
+            yield Problem(f"{path}.responsible", f"unknown role {deadline.responsible!r}{hint}")
+        for field in ("by_importance", "basis_by_importance"):
+            for category in getattr(deadline, field):
+                if category not in reg.importance:
+                    hint = did_you_mean(category, reg.importance)
+                    where = f"{path}.{field}.{category}"
+                    yield Problem(where, f"unknown importance category{hint}")
         if deadline.before is None:
             continue
         target = by_id.get(deadline.before)
         if target is None:
-            yield Problem(f"{path}.before", f"no deadline {deadline.before!r}")
+            hint = did_you_mean(deadline.before, by_id)
+            yield Problem(f"{path}.before", f"no deadline {deadline.before!r}{hint}")
             continue
         # a chain of 'before' must end: no cycles
         seen: set[str] = {deadline.id}
@@ -505,14 +691,17 @@ def _check_permissions(reg: Regulation) -> Iterator[Problem]:
     for index, permission in enumerate(reg.permissions):
         path = f"permissions[{index}]"
         if permission.command not in COMMANDS:
-            yield Problem(f"{path}.command", f"unknown command {permission.command!r}")
+            hint = did_you_mean(permission.command, COMMANDS)
+            yield Problem(f"{path}.command", f"unknown command {permission.command!r}{hint}")
         for position, role in enumerate(permission.roles):
             if role not in ROLES:
-                yield Problem(f"{path}.roles[{position}]", f"unknown role {role!r}")
+                hint = did_you_mean(role, ROLES)
+                yield Problem(f"{path}.roles[{position}]", f"unknown role {role!r}{hint}")
         for field in ("stages", "leads_to"):
             for position, stage in enumerate(getattr(permission, field)):
                 if stage not in STAGES:
-                    yield Problem(f"{path}.{field}[{position}]", f"unknown stage {stage!r}")
+                    hint = did_you_mean(stage, STAGES)
+                    yield Problem(f"{path}.{field}[{position}]", f"unknown stage {stage!r}{hint}")
         if permission.command in COMMANDS:
             yield from _check_transitions(permission, path)
     # a case must be able to get from detection to an end, and every stage must be reachable
@@ -578,7 +767,7 @@ def _check_interpretations(reg: Regulation) -> Iterator[Problem]:
     for name, value in reg.choices.items():
         chosen = known.get(name)
         if chosen is None:
-            yield Problem(f"choices.{name}", "no such interpretation")
+            yield Problem(f"choices.{name}", f"no such interpretation{did_you_mean(name, known)}")
         elif value not in chosen.choices:
             yield Problem(f"choices.{name}", f"{value!r} is not one of {sorted(chosen.choices)}")
 
@@ -602,12 +791,13 @@ def _apply(
             if section == "deadlines":
                 ident, _, field = rest.partition(".")
                 if ident not in deadlines:
-                    raise ValueError(f"no deadline {ident!r}")
+                    raise ValueError(f"no deadline {ident!r}{did_you_mean(ident, deadlines)}")
                 deadlines[ident] = _set(converter, deadlines[ident], field, setting)
             elif section == "escalations":
                 ident, _, field = rest.partition(".")
                 if ident not in escalations:
-                    raise ValueError(f"no escalation {ident!r}")
+                    hint = did_you_mean(ident, escalations)
+                    raise ValueError(f"no escalation {ident!r}{hint}")
                 escalations[ident] = _set(converter, escalations[ident], field, setting)
             elif section in sections:
                 sections[section] = _set(converter, sections[section], rest, setting)
@@ -659,7 +849,7 @@ def _resolve(reg: Regulation) -> tuple[Effective | None, list[Problem]]:
             elif section == "working_time":
                 targets = [d.id for d in ordered]
             elif section == "co_execution":
-                targets = [reg.co_execution.deadline]
+                targets = [reg.co_execution.deadline] if reg.co_execution.deadline else []
             else:
                 targets = []
             for target in targets:

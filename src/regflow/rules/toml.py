@@ -22,10 +22,15 @@ curator's classification must name), ``[[deadlines]]``, ``[[permissions]]``,
 ``[co_execution]``, ``[exclusion]``, ``[closing]`` (optional: ``reasons``, an
 array of ``{id, title, why, citation}``), ``[answer_form]``, ``[[escalations]]``,
 ``[[interpretations]]`` (``choices``: name -> meaning; ``settings``: name ->
-array of ``{path, value}``), ``[[notes]]`` and ``[choices]`` (interpretation
--> the reading chosen). ``examples/other_city/regulation.toml`` is a full one.
+array of ``{path, value}``), ``[[notes]]``, ``[choices]`` (interpretation
+-> the reading chosen) and ``[templates]`` (notification wording, see
+:class:`regflow.notices.Templates`). ``examples/other_city/regulation.toml`` is a
+full one; ``extends`` (see :func:`load_regulation`) lets a file say only what differs
+from another.
 
-Loading reports every problem at once, each with its path: TOML syntax (line
+Loading reports every problem at once, each with its path (and the line it is
+written on, and the entry by id: ``$.deadlines[answer].limit``, with "did you
+mean" for a mistyped key, id, role, event or time zone): TOML syntax (line
 and column), wrong types, unknown and missing keys, and then the checks of
 :class:`~regflow.rules.Regulation` (unknown events, roles and clauses, cycles
 of ``before``, the stage graph, interpretations). The checks of a rule that
@@ -47,6 +52,7 @@ import attrs
 import cattrs
 
 from regflow import _toml
+from regflow._suggest import did_you_mean
 from regflow.errors import InvalidRegulation, Problem, RegflowError
 from regflow.rules._convert import (
     describe_value,
@@ -74,6 +80,7 @@ _LAYOUT = (
     "importance",
     "clauses",
     "platform_titles",
+    "templates",
     "working_time",
     "intake",
     "classification",
@@ -125,12 +132,27 @@ def dump_regulation(regulation: Regulation) -> str:
     return _toml.dumps(ordered | {k: v for k, v in data.items() if k not in ordered})
 
 
-def load_regulation(text: str, *, source: str = "<string>") -> Regulation:
+BUILT_IN = {"blagoveshchensk-2180@2020-07-13"}
+"""The regulations ``extends`` may name without a file (``id@version``)."""
+
+
+def load_regulation(
+    text: str, *, source: str = "<string>", base_dir: str | os.PathLike[str] | None = None
+) -> Regulation:
     """The regulation a TOML document describes, as :func:`dump_regulation` writes it.
+
+    A document with ``extends = "blagoveshchensk-2180@2020-07-13"`` (a built-in
+    regulation) or ``extends = "other.toml"`` (a file, relative to ``base_dir``) says only
+    what differs from that one: tables are merged key by key, an array of tables whose
+    entries have an ``id`` (deadlines, escalations, interpretations, closing reasons) entry
+    by entry (an entry with ``remove = true`` drops the one of its id; a new id is added),
+    any other value replaces the base's. The result is checked as a whole.
 
     Args:
         text: the document.
         source: where it came from (a file name), for messages.
+        base_dir: where a file named by ``extends`` is looked for; by default the
+            directory of ``source`` if it is a file, else the working directory.
 
     Raises:
         InvalidRegulation: every problem found, each with its path
@@ -141,22 +163,87 @@ def load_regulation(text: str, *, source: str = "<string>") -> Regulation:
         data = _toml.loads(text, source=source)
     except tomllib.TOMLDecodeError as exc:
         raise InvalidRegulation((_toml.syntax_problem(exc, source),), regulation=source) from exc
+    extended = "extends" in data
+    if extended:
+        if base_dir is None:
+            base_dir = Path(source).parent if Path(source).is_file() else Path.cwd()
+        data = _extended(data, source, Path(base_dir), ())
     reader = _Reader(data.get("clauses"))
     kwargs = reader.fields(Regulation, data, "$")
     clauses = data.get("clauses")
     if isinstance(clauses, Mapping):  # keep every clause number, so citations of it resolve
         kwargs["clauses"] = {k: v if isinstance(v, str) else "" for k, v in clauses.items()}
     problems = list(reader.problems)
+    lines = {} if extended else _lines(text)
     try:
         regulation = Regulation(**kwargs)
     except InvalidRegulation as exc:
         problems.extend(_skip_unread(_rerooted(exc.problems), [p.path for p in problems]))
-        raise InvalidRegulation(tuple(problems), regulation=source) from exc
+        located = _located(problems, lines, data)
+        raise InvalidRegulation(located, regulation=source) from exc
     if not problems:
         problems.extend(_readings_problems(regulation))
     if problems:
-        raise InvalidRegulation(tuple(problems), regulation=source)
+        raise InvalidRegulation(_located(problems, lines, data), regulation=source)
     return regulation
+
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+_KEY = re.compile(r'^\s*("[^"]*"|[A-Za-z0-9_-]+)\s*=')
+
+
+def _lines(text: str) -> dict[str, int]:
+    """Document path -> the line it is written on (tables, array entries and keys)."""
+    found: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    table = "$"
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _HEADER.match(line)
+        if header:
+            name = ".".join(part.strip().strip('"') for part in header.group(2).split("."))
+            if header.group(1) == "[[":
+                index = counts.get(name, -1) + 1
+                counts[name] = index
+                table = key_path("$", name) + f"[{index}]"
+            else:
+                table = "$." + ".".join(
+                    key_path("", part).removeprefix(".") for part in name.split(".")
+                )
+            found.setdefault(table, number)
+            continue
+        key = _KEY.match(line)
+        if key:
+            found.setdefault(key_path(table, key.group(1).strip('"')), number)
+    return found
+
+
+_POSITION = re.compile(r"^(\$\.(\w+))\[(\d+)\]")
+
+
+def _located(
+    problems: list[Problem], lines: Mapping[str, int], data: Mapping[str, Any]
+) -> tuple[Problem, ...]:
+    """``problems`` with the line each path is written on (or the nearest enclosing one)
+    and the path with array entries named by their id."""
+    result = []
+    for problem in problems:
+        line = None
+        path = problem.path
+        while path and line is None:
+            line = lines.get(path)
+            cut = max(path.rfind("."), path.rfind("["))
+            path = path[:cut] if cut > 1 else ""
+        by_id = ""
+        found = _POSITION.match(problem.path)
+        if found:
+            entries = data.get(found.group(2))
+            index = int(found.group(3))
+            if isinstance(entries, list) and index < len(entries):
+                ident = entries[index].get("id") if isinstance(entries[index], Mapping) else None
+                if isinstance(ident, str):
+                    by_id = f"{found.group(1)}[{ident}]{problem.path[found.end() :]}"
+        result.append(attrs.evolve(problem, line=line, by_id=by_id))
+    return tuple(result)
 
 
 def load_regulation_file(path: str | os.PathLike[str]) -> Regulation:
@@ -171,7 +258,73 @@ def load_regulation_file(path: str | os.PathLike[str]) -> Regulation:
     except UnicodeDecodeError as exc:
         problem = Problem("$", f"{path}: not UTF-8 text ({exc})")
         raise InvalidRegulation((problem,), regulation=str(path)) from exc
-    return load_regulation(text, source=str(path))
+    return load_regulation(text, source=str(path), base_dir=Path(path).parent)
+
+
+def _extended(
+    data: dict[str, Any], source: str, base_dir: Path, seen: tuple[str, ...]
+) -> dict[str, Any]:
+    """``data`` merged over the regulation its ``extends`` names (recursively)."""
+    name = data.pop("extends")
+    if not isinstance(name, str):
+        problem = Problem("$.extends", f"expected a name or a file, got {describe_value(name)}")
+        raise InvalidRegulation((problem,), regulation=source)
+    if name in seen:
+        problem = Problem("$.extends", f"{name!r} extends itself through {list(seen)}")
+        raise InvalidRegulation((problem,), regulation=source)
+    if name in BUILT_IN:
+        from regflow.rules.blagoveshchensk import blagoveshchensk_2020
+
+        base = _toml.loads(dump_regulation(blagoveshchensk_2020()), source=name)
+    else:
+        path = base_dir / name
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            hint = did_you_mean(name, BUILT_IN)
+            problem = Problem(
+                "$.extends",
+                f"cannot read {name!r} ({exc.__class__.__name__}){hint}; name a file "
+                f"relative to this one or one of {sorted(BUILT_IN)}",
+            )
+            raise InvalidRegulation((problem,), regulation=source) from exc
+        try:
+            base = _toml.loads(text, source=str(path))
+        except tomllib.TOMLDecodeError as exc:
+            problem = _toml.syntax_problem(exc, str(path))
+            raise InvalidRegulation((problem,), regulation=source) from exc
+        if "extends" in base:
+            base = _extended(base, str(path), path.parent, (*seen, name))
+    return _merge(base, data)
+
+
+def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in over.items():
+        earlier = merged.get(key)
+        if isinstance(earlier, dict) and isinstance(value, Mapping):
+            merged[key] = _merge(earlier, value)
+        elif isinstance(earlier, list) and _by_id(earlier) and _by_id(value):
+            entries = {item["id"]: dict(item) for item in earlier}
+            for item in value:
+                if item.get("remove") is True:
+                    entries.pop(item["id"], None)
+                elif item["id"] in entries:
+                    entries[item["id"]] = _merge(entries[item["id"]], item)
+                else:
+                    entries[item["id"]] = dict(item)
+            merged[key] = list(entries.values())
+        else:
+            merged[key] = value
+    return merged
+
+
+def _by_id(value: object) -> bool:
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(item, Mapping) and isinstance(item.get("id"), str) for item in value)
+    )
 
 
 class _Reader:
@@ -194,8 +347,12 @@ class _Reader:
             raw = {}
         fields = [field for field in attrs.fields(cls) if field.init]
         names = [field.alias for field in fields]
-        expected = f"unknown key; expected one of: {', '.join(names)}"
-        self.problems.extend(Problem(key_path(path, k), expected) for k in raw if k not in names)
+        expected = f"expected one of: {', '.join(names)}"
+        self.problems.extend(
+            Problem(key_path(path, k), f"unknown key{did_you_mean(str(k), names)}; {expected}")
+            for k in raw
+            if k not in names
+        )
         values: dict[str, Any] = {}
         for field in fields:
             here = key_path(path, field.alias)
@@ -281,7 +438,7 @@ def _rerooted(problems: tuple[Problem, ...]) -> Iterator[Problem]:
         yield Problem(f"$.{path}" if path else "$", message)
 
 
-_ROOT = re.compile(r"^\$\.\w+(?:\[\d+\])?")
+_ROOT = re.compile(r"^\$\.working_time\.\w+(?:\[\d+\])?|^\$\.\w+(?:\[\d+\])?")
 
 _READS: tuple[tuple[re.Pattern[str], Callable[[str], bool]], ...] = (
     (re.compile(r"^\$\.importance\b"), lambda p: ".by_importance" in p),
