@@ -77,6 +77,7 @@ from regflow.errors import (
     PublishError,
     RegflowError,
     StorageError,
+    TamperedHistory,
     UnknownCase,
     UntrustedTime,
 )
@@ -827,8 +828,15 @@ class Service:
                     continue
                 if not self._renew(item):
                     continue  # the batch outlived this item's lease: another worker has it
-                with self._holding(item):
-                    outcome = self._deliver(item, at)
+                try:
+                    with self._holding(item):
+                        outcome = self._deliver(item, at)
+                except (CorruptCase, TamperedHistory, StorageError, ValueError) as error:
+                    if isinstance(error, StorageError) and not isinstance(
+                        error.__cause__, KeyError | TypeError | ValueError
+                    ):
+                        raise  # the database failed, not this item's case
+                    outcome = self._unreadable(item, error)
                 delivered += outcome == "done"
                 retried += outcome == "retry"
                 failed += outcome == "failed"
@@ -915,6 +923,15 @@ class Service:
         with self.store.unit_of_work() as uow:
             self._settle(uow, item, OutboxState.DONE)
         return "done"
+
+    def _unreadable(self, item: OutboxItem, error: Exception) -> str:
+        """An item whose case (or whose own payload) cannot be read: failed with the reason
+        and logged, and the round goes on (``regflow verify`` names the case)."""
+        reason = f"case {item.case_id} cannot be read: {error}"
+        with self.store.unit_of_work() as uow:
+            self._settle(uow, item, OutboxState.FAILED, error=reason)
+        log.error("gave up %s %s: %s", item.kind, item.key, reason, extra={"case_id": item.case_id})
+        return "failed"
 
     def _pause(self, item: OutboxItem, error: DeliveryError | PublishError, at: dt.datetime) -> str:
         """The channel's credentials were refused: the item stays pending (tried again after

@@ -162,3 +162,41 @@ def test_skipped_cases_never_fill_a_batch(
         report = service.tick(dt.datetime(2025, 11, 24, 9, 45, tzinfo=org.zone))
     assert report.skipped == (broken,)
     assert report.breaches == 1
+
+
+def test_dispatch_fails_the_item_of_a_corrupt_case_and_delivers_the_others(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from regflow.ports.store import OutboxState
+    from regflow.testing import RecordingPublisher
+    from regflow.testing import service_scenarios as scenarios
+    from regflow.testing.sample import at, message
+
+    path = tmp_path / "store.sqlite3"
+    with SQLiteStore(path) as db:
+        service, _notifier, _clock = scenarios.make(db)
+        broken, _ = service.intake(message(at("2025-11-24 09:00")), organization="blagoveshchensk",
+                                   actor="sokolova")  # fmt: skip
+        scenarios.answered_request(service, broken)
+        fine, _ = service.intake(message(at("2025-11-24 09:00")), organization="blagoveshchensk",
+                                 actor="sokolova")  # fmt: skip
+        scenarios.answered_request(service, fine)
+    with sqlite3.connect(path) as raw:
+        raw.execute(
+            "UPDATE events SET record = ? WHERE case_id = ? AND seq = 1", ('{"type": "det', broken)
+        )
+    publisher = RecordingPublisher()
+    with SQLiteStore(path) as db:
+        service, _notifier, clock = scenarios.make(db, publisher)
+        clock.instant = at("2025-11-24 10:16")
+        with caplog.at_level(logging.ERROR, logger="regflow.service"):
+            report = service.dispatch()
+        assert report.failed >= 1  # the unreadable case's publication, not the whole round
+        assert list(publisher.posts) == [f"{fine}/draft-1"]
+        assert service.case(fine).stage == "answered"
+        with db.unit_of_work() as uow:
+            item = uow.outbox.get(f"{broken}/draft-1")
+        assert item is not None
+        assert item.state is OutboxState.FAILED
+        assert f"case {broken} cannot be read" in item.last_error
+    assert f"case {broken} cannot be read" in caplog.text
