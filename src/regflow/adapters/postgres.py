@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -135,8 +135,7 @@ class PostgresStore:
             self._pool.close()
             raise
 
-    @contextmanager
-    def unit_of_work(self) -> Iterator[UnitOfWork]:
+    def unit_of_work(self) -> AbstractContextManager[UnitOfWork]:
         """A transaction on one pooled connection: committed when the block ends,
         rolled back if an exception escapes it.
 
@@ -144,25 +143,9 @@ class PostgresStore:
             StorageError: no connection within ``timeout``, the database failed,
                 or the store is closed.
         """
-        if self._pool.closed:
-            raise StorageError("the PostgreSQL store is closed")
-        try:
-            with (
-                self._pool.connection(timeout=self._timeout) as connection,
-                connection.transaction(),
-            ):
-                db = _Executor(connection)
-                try:
-                    unit = SqlUnit(db, POSTGRES)
-                    yield unit
-                    unit.seal()  # the chain, last: see SqlUnit
-                finally:
-                    db.finish()
-        except psycopg.Error as exc:
-            raise _error(exc) from exc
+        return self._transaction(read_only=False)
 
-    @contextmanager
-    def snapshot(self) -> Iterator[Snapshot]:
+    def snapshot(self) -> AbstractContextManager[Snapshot]:
         """A ``REPEATABLE READ READ ONLY`` transaction on one pooled connection: one
         consistent state, no row locks, and a write through it is refused.
 
@@ -170,6 +153,10 @@ class PostgresStore:
             StorageError: no connection within ``timeout``, the database failed,
                 or the store is closed.
         """
+        return self._transaction(read_only=True)
+
+    @contextmanager
+    def _transaction(self, *, read_only: bool) -> Iterator[SqlUnit]:
         if self._pool.closed:
             raise StorageError("the PostgreSQL store is closed")
         try:
@@ -177,10 +164,14 @@ class PostgresStore:
                 self._pool.connection(timeout=self._timeout) as connection,
                 connection.transaction(),
             ):
-                connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                if read_only:
+                    connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
                 db = _Executor(connection)
                 try:
-                    yield SqlUnit(db, POSTGRES)
+                    unit = SqlUnit(db, POSTGRES)
+                    yield unit
+                    if not read_only:
+                        unit.seal()  # the chain, last: see SqlUnit
                 finally:
                     db.finish()
         except psycopg.Error as exc:
