@@ -46,6 +46,7 @@ from regflow.core.events import (
     Payload,
     PublicationFailed,
     PublicationRequested,
+    Published,
     ReturnedForRework,
     Routed,
 )
@@ -67,6 +68,7 @@ __all__ = [
     "breach_department",
     "breaches_lock",
     "escalation_event",
+    "publication_recorded",
     "react",
     "reminders",
     "repeated_breaches",
@@ -586,3 +588,18 @@ def escalation_event(
         received_at=received_at,
         imported=imported,
     )
+
+
+def publication_recorded(
+    case: Case, key: str, outcome: type[Published | PublicationFailed]
+) -> bool:
+    """Whether ``case`` already holds ``outcome`` (published, or failed) for the draft the
+    publication ``key`` was requested for: what became of a delivery is recorded once."""
+    number = None
+    for event in case.events:
+        data = event.data
+        if isinstance(data, PublicationRequested) and data.key == key:
+            number = data.number
+        elif number is not None and isinstance(data, outcome) and data.number == number:
+            return True
+    return False

@@ -33,6 +33,7 @@ from regflow.core.events import (
 from regflow.core.organization import Organization
 from regflow.core.reactions import (
     Effect,
+    publication_recorded,
     text_digest,
     unrecorded,
 )
@@ -326,7 +327,7 @@ class Delivery:
                 problems.append(f"publication {key}: its text is not the approved draft's")
             elif digest is not None and digest != text_digest(str(text)):
                 problems.append(f"publication {key}: its text does not match its digest")
-            if item.state is OutboxState.DONE and not _recorded(case, key, Published):
+            if item.state is OutboxState.DONE and not publication_recorded(case, key, Published):
                 problems.append(f"publication {key} was delivered but is not recorded")
         return tuple(problems)
 
@@ -371,7 +372,7 @@ class Delivery:
         refusal: CommandRefused | None = None
         for _attempt in range(_RETRIES):
             case = self.case(item.case_id)
-            if _recorded(case, item.key, outcome):
+            if publication_recorded(case, item.key, outcome):
                 return None
             when = max(at, case.events[-1].at)
             try:
@@ -383,18 +384,6 @@ class Delivery:
             else:
                 return None
         return refusal
-
-
-def _recorded(case: Case, key: str, outcome: type[Published | PublicationFailed]) -> bool:
-    """Whether ``case`` already holds ``outcome`` for the publication ``key``'s draft."""
-    number = None
-    for event in case.events:
-        data = event.data
-        if isinstance(data, PublicationRequested) and data.key == key:
-            number = data.number
-        elif number is not None and isinstance(data, outcome) and data.number == number:
-            return True
-    return False
 
 
 def _object(value: object) -> Mapping[str, Any]:
