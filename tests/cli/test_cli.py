@@ -510,44 +510,38 @@ def test_verify_finds_a_tampered_event(run: Run, ingested: str) -> None:
     )
 
 
+CLASSIFY_AND_ROUTE = (
+    ("classify", "sokolova", "09:12", "--topics", "snow-removal", "--location", "ул. Зейская",
+     "--importance", "normal"),
+    ("route", "sokolova", "09:14", "--departments", "improvement"),
+)  # fmt: skip
+"""The curator's first two steps on the snow message, on 24 November."""
+
+
+def imported_steps(run: Run, store: str, *steps: tuple[str, ...]) -> None:
+    """``regflow act`` each ``(command, actor, HH:MM, *options)`` on the snow message, as
+    history taken in (``--import``: the times are 24 November's, not now)."""
+    for name, who, when, *fields in steps:
+        code, _out, err = run(
+            "act", SNOW, name, "--as", who, "--import", "--at", f"2025-11-24 {when}",
+            "--store", store, *fields,
+        )  # fmt: skip
+        assert (code, err) == (0, ""), name
+
+
 def test_p13_verify_finds_an_outbox_text_that_is_not_the_approved_one(
     run: Run, ingested: str
 ) -> None:
-    steps = [
-        (
-            "classify",
-            "sokolova",
-            "09:12",
-            "--topics",
-            "snow-removal",
-            "--location",
-            "ул. Зейская",
-            "--importance",
-            "normal",
-        ),
-        ("route", "sokolova", "09:14", "--departments", "improvement"),
-        ("assign-executor", "morozov", "09:30", "--department", "improvement"),
+    imported_steps(
+        run,
+        ingested,
+        *CLASSIFY_AND_ROUTE,
+        ("assign-executor", "morozov", "09:30", "--department", "improvement",
+         "--executor", "volkova"),
         ("submit-draft", "zaitsev", "09:55", "--text", "Тротуар очистят сегодня."),
         ("approve", "sokolova", "10:05"),
         ("request-publication", "zaitsev", "10:10"),
-    ]
-    for name, who, when, *fields in steps:
-        if name == "assign-executor":
-            fields += ["--executor", "volkova"]
-        code, _out, err = run(
-            "act",
-            SNOW,
-            name,
-            "--as",
-            who,
-            "--import",
-            "--at",
-            f"2025-11-24 {when}",
-            "--store",
-            ingested,
-            *fields,
-        )
-        assert (code, err) == (0, ""), name
+    )  # fmt: skip
     assert run("verify", "--store", ingested)[0] == 0
     with sqlite3.connect(ingested) as db:
         key, raw = db.execute("SELECT key, payload FROM outbox WHERE kind = 'publish'").fetchone()
@@ -567,36 +561,7 @@ def test_p13_verify_finds_an_outbox_text_that_is_not_the_approved_one(
 def test_outbox_list_shows_failed_items_and_retry_requeues_them_by_filter(
     run: Run, ingested: str
 ) -> None:
-    for name, who, when, *fields in [
-        (
-            "classify",
-            "sokolova",
-            "09:12",
-            "--topics",
-            "snow-removal",
-            "--location",
-            "ул. Зейская",
-            "--importance",
-            "normal",
-        ),
-        ("route", "sokolova", "09:14", "--departments", "improvement"),
-    ]:
-        assert (
-            run(
-                "act",
-                SNOW,
-                name,
-                "--as",
-                who,
-                "--import",
-                "--at",
-                f"2025-11-24 {when}",
-                "--store",
-                ingested,
-                *fields,
-            )[0]
-            == 0
-        )
+    imported_steps(run, ingested, *CLASSIFY_AND_ROUTE)
     with sqlite3.connect(ingested) as db:  # an SMTP server refused them all for good
         keys = [k for (k,) in db.execute("SELECT key FROM outbox ORDER BY created_at, key")]
         db.execute(

@@ -246,16 +246,8 @@ def parse_trigger(trigger: str) -> tuple[str, str | None]:
     return name, kind or None
 
 
-_OPEN = (
-    "detected",
-    "classified",
-    "routed",
-    "in_work",
-    "awaiting_approval",
-    "rework",
-    "approved",
-    "interim_published",
-)
+_OPEN = tuple(s for s in STAGES if s != "new" and s not in END_STAGES)
+"""The stages of a case that is under way."""
 
 KEEPS: frozenset[str] = frozenset(
     {
